@@ -152,6 +152,14 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, lock_acquired,
 		lttng_ust_field_enum(weft, lock_kind, int, kind, kind)
 		lttng_ust_field_integer(uint64_t, acquire_ts, acquire_ts)))
 
+/* A wait for `lock` ended without the lock (timeout or error): ret. */
+LTTNG_UST_TRACEPOINT_EVENT(weft, lock_wait_end,
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, lock, int, kind, int64_t, ret),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uintptr_t, lock, (uintptr_t) lock)
+		lttng_ust_field_enum(weft, lock_kind, int, kind, kind)
+		lttng_ust_field_integer(int64_t, ret, ret)))
+
 /*
  * The thread released `lock` at release_ts (0: this event's time).
  * acquire_ts: when it took the lock (0: unknown or already recorded by a

@@ -1,0 +1,195 @@
+/*
+ * The timeline model: storage, interning and lookups. Building it from
+ * events is weft-builder.c's job; this file only owns memory.
+ */
+#include "weft-model.h"
+
+static const char *const state_names[WEFT_STATE_COUNT] = {
+    [WEFT_STATE_RUNNING] = "running",
+    [WEFT_STATE_MUTEX] = "mutex",
+    [WEFT_STATE_RWLOCK_READ] = "rwlock read",
+    [WEFT_STATE_RWLOCK_WRITE] = "rwlock write",
+    [WEFT_STATE_SPIN] = "spinlock",
+    [WEFT_STATE_LOCK_CUSTOM] = "lock",
+    [WEFT_STATE_CONDVAR] = "condvar",
+    [WEFT_STATE_SEMAPHORE] = "semaphore",
+    [WEFT_STATE_BARRIER] = "barrier",
+    [WEFT_STATE_JOIN] = "join",
+    [WEFT_STATE_SYSCALL] = "syscall",
+    [WEFT_STATE_SLEEP] = "sleep",
+    [WEFT_STATE_BLOCK_CUSTOM] = "blocked",
+    [WEFT_STATE_RUNNABLE] = "runnable",
+    [WEFT_STATE_BLOCKED_KERNEL] = "blocked (kernel)",
+    [WEFT_STATE_DATA_LOST] = "data lost",
+};
+
+static const char *const flow_names[WEFT_FLOW_COUNT] = {
+    [WEFT_FLOW_THREAD_CREATE] = "thread create",
+    [WEFT_FLOW_LOCK_HANDOFF] = "lock hand-off",
+    [WEFT_FLOW_COND_WAKE] = "condvar wake",
+    [WEFT_FLOW_SEM_WAKE] = "semaphore wake",
+    [WEFT_FLOW_USER] = "flow",
+    [WEFT_FLOW_TASK] = "task",
+    [WEFT_FLOW_JOIN] = "join",
+};
+
+const char *weft_state_name(weft_state_t state)
+{
+	if ((unsigned) state >= WEFT_STATE_COUNT) {
+		return "unknown";
+	}
+	return state_names[state];
+}
+
+const char *weft_flow_kind_name(weft_flow_kind_t kind)
+{
+	if ((unsigned) kind >= WEFT_FLOW_COUNT) {
+		return "unknown";
+	}
+	return flow_names[kind];
+}
+
+weft_model_t *weft_model_new(void)
+{
+	weft_model_t *model = g_new0(weft_model_t, 1);
+	weft_callsite_t unknown = {0};
+
+	model->processes = g_ptr_array_new();
+	model->threads = g_ptr_array_new();
+	model->cpus = g_ptr_array_new();
+	model->callsites = g_array_new(FALSE, TRUE, sizeof(weft_callsite_t));
+	g_array_append_val(model->callsites, unknown);
+	model->flows = g_array_new(FALSE, FALSE, sizeof(weft_flow_t));
+	model->tasks = g_array_new(FALSE, FALSE, sizeof(weft_task_t));
+	model->holds = g_array_new(FALSE, FALSE, sizeof(weft_lock_hold_t));
+	model->lost = g_array_new(FALSE, FALSE, sizeof(weft_lost_t));
+	model->strings_chunk = g_string_chunk_new(64 * 1024);
+	model->strings_index = g_hash_table_new(g_str_hash, g_str_equal);
+	model->strings = g_ptr_array_new();
+	g_ptr_array_add(model->strings, (gpointer) "");
+	return model;
+}
+
+static void free_arrays(GArray **arrays, gsize n)
+{
+	for (gsize i = 0; i < n; i++) {
+		if (arrays[i]) {
+			g_array_free(arrays[i], TRUE);
+		}
+	}
+}
+
+static void thread_free(weft_thread_t *t)
+{
+	GArray *arrays[] = {
+	    t->states.start,     t->states.end,        t->states.state,    t->states.flags,
+	    t->states.object,    t->states.aux,        t->states.callsite, t->slices.start,
+	    t->slices.end,       t->slices.depth,      t->slices.flags,    t->slices.name,
+	    t->slices.callsite,  t->instants.ts,       t->instants.kind,   t->instants.name,
+	    t->instants.message, t->instants.callsite,
+	};
+
+	free_arrays(arrays, G_N_ELEMENTS(arrays));
+	g_free(t);
+}
+
+static void counter_free(weft_counter_t *c)
+{
+	GArray *arrays[] = {c->ts, c->value};
+
+	free_arrays(arrays, G_N_ELEMENTS(arrays));
+	g_free(c);
+}
+
+static void process_free(weft_process_t *p)
+{
+	g_ptr_array_free(p->threads, TRUE);
+	g_ptr_array_set_free_func(p->counters, (GDestroyNotify) counter_free);
+	g_ptr_array_free(p->counters, TRUE);
+	if (p->allocs) {
+		g_array_free(p->allocs, TRUE);
+	}
+	g_free(p);
+}
+
+static void cpu_lane_free(weft_cpu_lane_t *lane)
+{
+	GArray *arrays[] = {lane->start, lane->end, lane->thread};
+
+	free_arrays(arrays, G_N_ELEMENTS(arrays));
+	g_free(lane);
+}
+
+void weft_model_free(weft_model_t *model)
+{
+	if (!model) {
+		return;
+	}
+	g_ptr_array_set_free_func(model->threads, (GDestroyNotify) thread_free);
+	g_ptr_array_free(model->threads, TRUE);
+	g_ptr_array_set_free_func(model->processes, (GDestroyNotify) process_free);
+	g_ptr_array_free(model->processes, TRUE);
+	g_ptr_array_set_free_func(model->cpus, (GDestroyNotify) cpu_lane_free);
+	g_ptr_array_free(model->cpus, TRUE);
+	g_array_free(model->callsites, TRUE);
+	g_array_free(model->flows, TRUE);
+	g_array_free(model->tasks, TRUE);
+	g_array_free(model->holds, TRUE);
+	g_array_free(model->lost, TRUE);
+	g_hash_table_destroy(model->strings_index);
+	g_ptr_array_free(model->strings, TRUE);
+	g_string_chunk_free(model->strings_chunk);
+	g_free(model);
+}
+
+weft_str_t weft_model_intern(weft_model_t *model, const char *s)
+{
+	gpointer found;
+	const char *copy;
+
+	if (!s || !*s) {
+		return 0;
+	}
+	found = g_hash_table_lookup(model->strings_index, s);
+	if (found) {
+		return GPOINTER_TO_UINT(found) - 1;
+	}
+	copy = g_string_chunk_insert_const(model->strings_chunk, s);
+	g_ptr_array_add(model->strings, (gpointer) copy);
+	g_hash_table_insert(model->strings_index, (gpointer) copy,
+	                    GUINT_TO_POINTER(model->strings->len));
+	return model->strings->len - 1;
+}
+
+const char *weft_model_borrow_string(const weft_model_t *model, weft_str_t id)
+{
+	if (id >= model->strings->len) {
+		return "";
+	}
+	return g_ptr_array_index(model->strings, id);
+}
+
+const weft_callsite_t *weft_model_borrow_callsite(const weft_model_t *model, guint32 index)
+{
+	if (index >= model->callsites->len) {
+		index = 0;
+	}
+	return &g_array_index(model->callsites, weft_callsite_t, index);
+}
+
+guint weft_model_lower_bound(const GArray *times, weft_time_t t)
+{
+	const weft_time_t *a = (const weft_time_t *) (const void *) times->data;
+	guint lo = 0, hi = times->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < t) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
