@@ -11,6 +11,7 @@
  * timestamps events with; 0 means "at this event's own timestamp".
  */
 
+/* clang-format off: the LTTng-UST event DSL reads best laid out by hand. */
 #undef LTTNG_UST_TRACEPOINT_PROVIDER
 #define LTTNG_UST_TRACEPOINT_PROVIDER weft
 

@@ -92,7 +92,7 @@ void weft_trace_lock_released(const void *lock)
 {
 	/* A custom lock's waiters are unknown: the converter infers hand-offs. */
 	lttng_ust_tracepoint(weft, lock_released, WEFT_CALLER(), lock, WEFT_LOCK_CUSTOM, 0, 0, 0,
-			     -1);
+	                     -1);
 }
 
 void weft_trace_block_begin(const char *reason)

@@ -46,10 +46,10 @@ int weft__check_log(const char *category, const char *fmt, ...) WEFT__PRINTF(2, 
 /* The tracepoints, defined and exported by libweft. */
 #define WEFT__TP(ev) lttng_ust_tracepoint_weft___##ev
 extern struct lttng_ust_tracepoint WEFT__TP(thread_name), WEFT__TP(region_begin),
-	WEFT__TP(region_end), WEFT__TP(task_begin), WEFT__TP(task_end), WEFT__TP(log),
-	WEFT__TP(counter), WEFT__TP(mark), WEFT__TP(flow_out), WEFT__TP(flow_in),
-	WEFT__TP(lock_wait), WEFT__TP(lock_acquired), WEFT__TP(lock_released),
-	WEFT__TP(block_begin), WEFT__TP(block_end), WEFT__TP(alloc), WEFT__TP(free);
+    WEFT__TP(region_end), WEFT__TP(task_begin), WEFT__TP(task_end), WEFT__TP(log),
+    WEFT__TP(counter), WEFT__TP(mark), WEFT__TP(flow_out), WEFT__TP(flow_in), WEFT__TP(lock_wait),
+    WEFT__TP(lock_acquired), WEFT__TP(lock_released), WEFT__TP(block_begin), WEFT__TP(block_end),
+    WEFT__TP(alloc), WEFT__TP(free);
 
 /* True while a session records event `ev`: one load and one branch. */
 #define WEFT__ENABLED(ev) \
@@ -75,11 +75,11 @@ void weft_trace_block_end(void);
 void weft_trace_alloc(const void *ptr, size_t size);
 void weft_trace_free(const void *ptr);
 
-#define WEFT__EMIT(ev, call) \
-	do { \
+#define WEFT__EMIT(ev, call)             \
+	do {                             \
 		if (WEFT__ENABLED(ev)) { \
-			call; \
-		} \
+			call;            \
+		}                        \
 	} while (0)
 
 /* Cleanup handler of WEFT_TRACE_REGION: ends the region its scope began. */
@@ -90,9 +90,9 @@ static inline __attribute__((always_inline)) void weft__region_scope_end(const c
 	}
 }
 
-#define WEFT__REGION_SCOPE(var, name) \
+#define WEFT__REGION_SCOPE(var, name)                                              \
 	const char *var __attribute__((cleanup(weft__region_scope_end), unused)) = \
-		WEFT__ENABLED(region_begin) ? weft_trace_region_scope_begin(name) : (const char *) 0
+	    WEFT__ENABLED(region_begin) ? weft_trace_region_scope_begin(name) : (const char *) 0
 
 #define WEFT_TRACE_THREAD_NAME(name) WEFT__EMIT(thread_name, weft_trace_thread_name(name))
 #define WEFT_TRACE_REGION_BEGIN(name) WEFT__EMIT(region_begin, weft_trace_region_begin(name))
@@ -115,8 +115,8 @@ static inline __attribute__((always_inline)) void weft__region_scope_end(const c
 
 #else /* WEFT_DISABLE: nothing is emitted, arguments are only type-checked. */
 
-#define WEFT__NOP(call) \
-	do { \
+#define WEFT__NOP(call)            \
+	do {                       \
 		WEFT__CHECK(call); \
 	} while (0)
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for weft and builds it into build/.
+#
+# Installs only the Debian packages that are missing (as root, or through
+# sudo), then configures and compiles. WEFT_WERROR=1 turns warnings into
+# errors (the test command and CI do this).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+packages=(
+	# build
+	gcc g++ pkg-config meson ninja-build
+	# recording and reading traces
+	lttng-tools liblttng-ust-dev liblttng-ctl-dev
+	babeltrace2 libbabeltrace2-dev python3-bt2
+	# converter and viewer
+	libglib2.0-dev libjson-c-dev zlib1g-dev libgtk-4-dev
+	# tests: a display server for the viewer, memory checkers, GNU time
+	xvfb xauth valgrind time binutils file
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if ((${#missing[@]})); then
+	echo "weft: installing missing packages: ${missing[*]}"
+	sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		sudo=(sudo)
+	fi
+	"${sudo[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}"
+fi
+
+werror=false
+if [ "${WEFT_WERROR:-0}" = 1 ]; then
+	werror=true
+fi
+
+if [ -f "$root/build/build.ninja" ]; then
+	meson configure "$root/build" -Dwerror="$werror" >/dev/null
+else
+	meson setup "$root/build" "$root" -Dwerror="$werror" >/dev/null
+fi
+ninja -C "$root/build"
