@@ -33,9 +33,9 @@
 #include "weft-cli.h"
 
 #define WEFT_RECORD_CHANNEL "weft"
-/* 4 MiB x 8 per CPU: a burst of a million events is drained, not dropped. */
+/* 4 MiB x 4 per CPU: bursts of millions of events are drained, not dropped. */
 #define WEFT_RECORD_SUBBUF_SIZE (4u << 20)
-#define WEFT_RECORD_NUM_SUBBUF 8u
+#define WEFT_RECORD_NUM_SUBBUF 4u
 #define WEFT_LTTNG_WRAPPER_DIR "/usr/lib/x86_64-linux-gnu"
 
 /* Exit codes of weft's own failures; otherwise the program's status. */
