@@ -93,9 +93,10 @@ static void usage(FILE *out)
 	        "                        and record their events\n"
 	        "  -h, --help            show this help\n"
 	        "\n"
-	        "The session records weft:*, lttng_ust_statedump:* and lttng_ust_dl:* events\n"
-	        "of every instrumented process on the machine, with the vpid, vtid, procname\n"
-	        "and ip contexts. weft's exit status is PROGRAM's (128+N if killed by signal N);\n"
+	        "The session records weft:*, lttng_ust_statedump:*, lttng_ust_dl:* and\n"
+	        "lttng_ust_lib:* events of every instrumented process on the machine, with\n"
+	        "the vpid, vtid, procname and ip contexts. weft's exit status is PROGRAM's (128+N "
+	        "if killed by signal N);\n"
 	        "125 when weft itself fails, 126/127 when PROGRAM cannot be run / is not found.\n");
 }
 
@@ -668,8 +669,9 @@ static void lttng_fail(const char *what, int ret)
 
 static int enable_events(struct lttng_handle *h, bool wrappers)
 {
+	/* lttng_ust_lib: the 2.12+ load/unload events the debug-info filter reads. */
 	static const char *const always[] = {"weft:*", "lttng_ust_statedump:*", "lttng_ust_dl:*",
-	                                     NULL};
+	                                     "lttng_ust_lib:*", NULL};
 	static const char *const wrapped[] = {"lttng_ust_libc:*", "lttng_ust_pthread:*", NULL};
 	const char *const *lists[] = {always, wrappers ? wrapped : NULL};
 
