@@ -95,9 +95,10 @@ static void usage(FILE *out)
 	        "\n"
 	        "The session records weft:*, lttng_ust_statedump:*, lttng_ust_dl:* and\n"
 	        "lttng_ust_lib:* events of every instrumented process on the machine, with\n"
-	        "the vpid, vtid, procname and ip contexts. weft's exit status is PROGRAM's (128+N "
-	        "if killed by signal N);\n"
-	        "125 when weft itself fails, 126/127 when PROGRAM cannot be run / is not found.\n");
+	        "the vpid, vtid, procname and ip contexts. weft's exit status is PROGRAM's\n"
+	        "(128+N if killed by signal N); 2 for a bad command line, 125 when weft\n"
+	        "itself fails, 126/127 when PROGRAM cannot be run / is not found.\n"
+	        "The summary (trace path, event and discarded-event counts) goes to stderr.\n");
 }
 
 static void fail(const char *what, const char *path, const char *reason)
