@@ -1,8 +1,11 @@
 /*
  * A condvar ping-pong: two threads hand a token back and forth ROUNDS
- * times; each holds the token for HOLD_MS (a TRACE_BLOCK wraps the wait).
+ * times; each keeps the token for HOLD_MS inside a region. A TRACE_BLOCK
+ * wraps each wait for the token and a TRACE_FLOW arrow follows it.
  */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <weft/trace.h>
@@ -13,6 +16,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static int turn;
+static uint64_t handoffs; /* flow id of the last hand-off, 0 = none yet */
 
 static void sleep_ms(long ms)
 {
@@ -25,21 +29,30 @@ static void sleep_ms(long ms)
 static void *player(void *arg)
 {
 	int me = (int) (long) arg;
+	const char *name = me ? "pong" : "ping";
 
-	TRACE_THREAD_NAME(me ? "pong" : "ping");
+	pthread_setname_np(pthread_self(), name);
+	TRACE_THREAD_NAME(name);
 	for (int i = 0; i < ROUNDS; i++) {
+		uint64_t flow;
+
 		pthread_mutex_lock(&lock);
 		TRACE_BLOCK_BEGIN("wait turn");
 		while (turn != me) {
 			pthread_cond_wait(&cond, &lock);
 		}
 		TRACE_BLOCK_END();
+		flow = handoffs;
 		pthread_mutex_unlock(&lock);
-		TRACE_REGION_BEGIN(me ? "pong" : "ping");
+		if (flow) {
+			TRACE_FLOW_IN(flow);
+		}
+		TRACE_REGION_BEGIN(name);
 		sleep_ms(HOLD_MS);
-		TRACE_REGION_END(me ? "pong" : "ping");
-		TRACE_FLOW_OUT((uint64_t) (i * 2 + me));
+		TRACE_REGION_END(name);
 		pthread_mutex_lock(&lock);
+		handoffs++;
+		TRACE_FLOW_OUT(handoffs);
 		turn = !me;
 		pthread_cond_signal(&cond);
 		pthread_mutex_unlock(&lock);

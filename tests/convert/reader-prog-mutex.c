@@ -3,6 +3,7 @@
  * ITERS times and holds it HOLD_MS, announcing the lock with TRACE_LOCK_*
  * so the trace carries weft events (the pthread wrapper adds its own).
  */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <time.h>
 
@@ -23,6 +24,7 @@ static void sleep_ms(long ms)
 
 static void *worker(void *arg)
 {
+	pthread_setname_np(pthread_self(), arg);
 	TRACE_THREAD_NAME(arg);
 	for (int i = 0; i < ITERS; i++) {
 		TRACE_LOCK_WAIT(&lock);

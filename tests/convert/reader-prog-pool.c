@@ -4,6 +4,7 @@
  * (TRACE_TASK_END), so every task crosses threads. Workers log, count and
  * allocate so logs, counters and the heap show up too.
  */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,9 +36,11 @@ static void *worker(void *arg)
 	char name[16];
 
 	snprintf(name, sizeof(name), "pool-%ld", (long) arg);
+	pthread_setname_np(pthread_self(), name);
 	TRACE_THREAD_NAME(name);
 	for (;;) {
 		int task;
+		void *block;
 
 		pthread_mutex_lock(&lock);
 		while (head == tail && !done) {
@@ -50,13 +53,14 @@ static void *worker(void *arg)
 		task = queue[head++];
 		pthread_mutex_unlock(&lock);
 		TRACE_REGION_BEGIN("run task");
-		keep = malloc(1000 + (size_t) task);
-		TRACE_ALLOC(keep, 1000 + (size_t) task);
+		block = malloc(1000 + (size_t) task);
+		keep = block; /* published: the compiler must not drop the pair */
+		TRACE_ALLOC(block, 1000 + (size_t) task);
 		TRACE_LOG("pool", "task %d", task);
 		sleep_ms(TASK_MS);
 		TRACE_COUNTER("tasks done", task + 1);
-		TRACE_FREE(keep);
-		free(keep);
+		TRACE_FREE(block);
+		free(block);
 		TRACE_REGION_END("run task");
 		TRACE_TASK_END((uint64_t) task + 1);
 	}
