@@ -1,0 +1,35 @@
+/*
+ * weft-reader-private.h - the message-consuming half of the CTF reader,
+ * shared with the babeltrace2 plugin (sink.weft.chrome): feed it every
+ * message a message iterator yields, then take the model.
+ */
+#ifndef WEFT_READER_PRIVATE_H
+#define WEFT_READER_PRIVATE_H
+
+#include <babeltrace2/babeltrace.h>
+
+#include "weft-reader.h"
+
+G_BEGIN_DECLS
+
+typedef struct weft_sink_state weft_sink_state_t;
+
+weft_sink_state_t *weft_sink_state_new(void);
+void weft_sink_state_free(weft_sink_state_t *state);
+
+/* Borrows msg for the call. Never fails: what is not understood is counted. */
+void weft_sink_state_consume(weft_sink_state_t *state, const bt_message *msg);
+
+/* Events consumed so far, and the latest event time (ns from origin). */
+guint64 weft_sink_state_get_n_events(const weft_sink_state_t *state);
+gint64 weft_sink_state_get_last_time(const weft_sink_state_t *state);
+
+/*
+ * Finishes the model and frees state. Returns NULL with
+ * WEFT_READER_ERROR_EMPTY when no event at all was consumed.
+ */
+weft_model_t *weft_sink_state_finish(weft_sink_state_t *state, GError **error);
+
+G_END_DECLS
+
+#endif /* WEFT_READER_PRIVATE_H */

@@ -1,0 +1,582 @@
+/*
+ * The CTF reader: builds and runs the libbabeltrace2 graph
+ *
+ *   source.ctf.fs (one per path) -> filter.utils.muxer
+ *     -> [filter.lttng-utils.debug-info] -> weft's simple sink
+ *
+ * and hands every message to the sink state (weft-sink.c).
+ */
+#include <string.h>
+
+#include "weft-reader-private.h"
+
+#define MAX_DEPTH 8
+
+G_DEFINE_QUARK(weft - reader - error - quark, weft_reader_error)
+
+typedef struct {
+	const bt_component_class_source *ctf_fs;     /* borrowed from the plugin */
+	const bt_component_class_filter *muxer;      /* borrowed */
+	const bt_component_class_filter *debug_info; /* borrowed, NULL when missing */
+	const bt_plugin *plugins[3];                 /* owned, kept for the process */
+} classes_t;
+
+typedef struct {
+	weft_sink_state_t *state;      /* owned until finish */
+	bt_message_iterator *iterator; /* borrowed from the graph */
+} sink_data_t;
+
+typedef struct {
+	char *path;        /* the user's path, owned */
+	GPtrArray *dirs;   /* char*, owned: trace directories found under path */
+	gboolean symbols;  /* ip context and statedump events */
+	gint64 begin, end; /* ns from origin, from the trace infos; end < begin when unknown */
+} input_t;
+
+static gpointer load_classes(gpointer unused)
+{
+	classes_t *c = g_new0(classes_t, 1);
+	const char *names[] = {"ctf", "utils", "lttng-utils"};
+
+	for (int i = 0; i < 3; i++) {
+		if (bt_plugin_find(names[i], BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE,
+		                   &c->plugins[i]) != BT_PLUGIN_FIND_STATUS_OK) {
+			c->plugins[i] = NULL;
+			bt_current_thread_clear_error();
+		}
+	}
+	if (c->plugins[0]) {
+		c->ctf_fs =
+		    bt_plugin_borrow_source_component_class_by_name_const(c->plugins[0], "fs");
+	}
+	if (c->plugins[1]) {
+		c->muxer =
+		    bt_plugin_borrow_filter_component_class_by_name_const(c->plugins[1], "muxer");
+	}
+	if (c->plugins[2]) {
+		c->debug_info = bt_plugin_borrow_filter_component_class_by_name_const(c->plugins[2],
+		                                                                      "debug-info");
+	}
+	return c;
+}
+
+static const classes_t *get_classes(void)
+{
+	static GOnce once = G_ONCE_INIT;
+
+	return g_once(&once, load_classes, NULL);
+}
+
+/* The babeltrace2 error of this thread as one line (taken and released). */
+static char *take_bt_error(void)
+{
+	const bt_error *err = bt_current_thread_take_error();
+	GString *s = g_string_new(NULL);
+	guint64 n;
+
+	if (!err) {
+		return g_string_free(s, FALSE);
+	}
+	n = bt_error_get_cause_count(err);
+	/* Cause 0 is the most recent; the deepest one says what was wrong. */
+	for (guint64 i = n; i > 0; i--) {
+		const char *m =
+		    bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i - 1));
+
+		if (!m || !*m || strstr(s->str, m)) {
+			continue;
+		}
+		if (s->len) {
+			g_string_append(s, ": ");
+		}
+		g_string_append(s, m);
+		if (s->len > 400) {
+			break;
+		}
+	}
+	bt_error_release(err);
+	for (gsize i = 0; i < s->len; i++) {
+		if (s->str[i] == '\n' || s->str[i] == '"') {
+			s->str[i] = s->str[i] == '"' ? '\'' : ' ';
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+static void set_error(GError **error, weft_reader_error_t code, const char *what, const char *path,
+                      const char *reason)
+{
+	g_set_error(error, WEFT_READER_ERROR, code, "Failed to %s: path=\"%s\", reason=\"%s\"",
+	            what, path, reason && *reason ? reason : "unknown error");
+}
+
+/* ---- discovery ---- */
+
+static void find_traces(const char *dir, int depth, GPtrArray *out)
+{
+	g_autofree char *metadata = g_build_filename(dir, "metadata", NULL);
+	GDir *d;
+	const char *name;
+
+	if (g_file_test(metadata, G_FILE_TEST_IS_REGULAR)) {
+		g_ptr_array_add(out, g_strdup(dir));
+		return;
+	}
+	if (depth >= MAX_DEPTH || !(d = g_dir_open(dir, 0, NULL))) {
+		return;
+	}
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *sub = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(sub, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(sub, G_FILE_TEST_IS_SYMLINK)) {
+			find_traces(sub, depth + 1, out);
+		}
+	}
+	g_dir_close(d);
+}
+
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static bt_value *inputs_value(const input_t *in)
+{
+	bt_value *params = bt_value_map_create();
+	bt_value *inputs = NULL;
+
+	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
+	                   BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK) {
+		bt_value_put_ref(params);
+		return NULL;
+	}
+	for (guint i = 0; i < in->dirs->len; i++) {
+		bt_value_array_append_string_element(inputs, g_ptr_array_index(in->dirs, i));
+	}
+	return params;
+}
+
+static const bt_value *query(const bt_component_class_source *cls, const char *object,
+                             const bt_value *params)
+{
+	bt_query_executor *q = bt_query_executor_create(
+	    bt_component_class_source_as_component_class_const(cls), object, params);
+	const bt_value *result = NULL;
+
+	if (!q) {
+		return NULL;
+	}
+	bt_query_executor_set_logging_level(q, BT_LOGGING_LEVEL_NONE);
+	if (bt_query_executor_query(q, &result) != BT_QUERY_EXECUTOR_QUERY_STATUS_OK) {
+		result = NULL;
+		bt_current_thread_clear_error();
+	}
+	bt_query_executor_put_ref(q);
+	return result;
+}
+
+/* Reads each trace's metadata: does it carry what the debug-info filter needs? */
+static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
+{
+	for (guint i = 0; i < in->dirs->len; i++) {
+		bt_value *params = bt_value_map_create();
+		const bt_value *res, *text;
+
+		bt_value_map_insert_string_entry(params, "path", g_ptr_array_index(in->dirs, i));
+		res = query(c->ctf_fs, "metadata-info", params);
+		bt_value_put_ref(params);
+		text = res && bt_value_is_map(res)
+		           ? bt_value_map_borrow_entry_value_const(res, "text")
+		           : NULL;
+		if (!text || !bt_value_is_string(text)) {
+			bt_value_put_ref(res);
+			*reason = g_strdup_printf("cannot parse the CTF metadata of %s",
+			                          (const char *) g_ptr_array_index(in->dirs, i));
+			return FALSE;
+		}
+		if (strstr(bt_value_string_get(text), "lttng_ust_statedump:bin_info") &&
+		    strstr(bt_value_string_get(text), "_ip;")) {
+			in->symbols = TRUE;
+		}
+		bt_value_put_ref(res);
+	}
+	return TRUE;
+}
+
+/* Time range of the traces, for the progress estimate. */
+static void query_range(const classes_t *c, input_t *in)
+{
+	bt_value *params = inputs_value(in);
+	const bt_value *res = params ? query(c->ctf_fs, "babeltrace.trace-infos", params) : NULL;
+
+	in->begin = G_MAXINT64;
+	in->end = G_MININT64;
+	bt_value_put_ref(params);
+	if (!res || !bt_value_is_array(res)) {
+		bt_value_put_ref(res);
+		return;
+	}
+	for (guint64 i = 0; i < bt_value_array_get_length(res); i++) {
+		const bt_value *t = bt_value_array_borrow_element_by_index_const(res, i);
+		const bt_value *r = bt_value_is_map(t)
+		                        ? bt_value_map_borrow_entry_value_const(t, "range-ns")
+		                        : NULL;
+		const bt_value *b = r && bt_value_is_map(r)
+		                        ? bt_value_map_borrow_entry_value_const(r, "begin")
+		                        : NULL;
+		const bt_value *e = r && bt_value_is_map(r)
+		                        ? bt_value_map_borrow_entry_value_const(r, "end")
+		                        : NULL;
+
+		if (b && e && bt_value_is_signed_integer(b) && bt_value_is_signed_integer(e)) {
+			in->begin = MIN(in->begin, bt_value_integer_signed_get(b));
+			in->end = MAX(in->end, bt_value_integer_signed_get(e));
+		}
+	}
+	bt_value_put_ref(res);
+}
+
+static void input_free(input_t *in)
+{
+	g_free(in->path);
+	g_ptr_array_free(in->dirs, TRUE);
+	g_free(in);
+}
+
+static input_t *open_input(const classes_t *c, const char *path, GError **error)
+{
+	input_t *in = g_new0(input_t, 1);
+	g_autofree char *reason = NULL;
+
+	in->path = g_strdup(path);
+	in->dirs = g_ptr_array_new_with_free_func(g_free);
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path,
+		          "no such file or directory");
+		goto error;
+	}
+	if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		g_autofree char *base = g_path_get_basename(path);
+		g_autofree char *dir = g_path_get_dirname(path);
+
+		if (!strcmp(base, "metadata")) {
+			g_ptr_array_add(in->dirs, g_strdup(dir));
+		}
+	} else {
+		find_traces(path, 0, in->dirs);
+	}
+	if (!in->dirs->len) {
+		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path,
+		          "no CTF trace (no metadata file) in this folder");
+		goto error;
+	}
+	g_ptr_array_sort(in->dirs, cmp_str);
+	if (!check_metadata(c, in, &reason)) {
+		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path, reason);
+		goto error;
+	}
+	query_range(c, in);
+	return in;
+error:
+	input_free(in);
+	return NULL;
+}
+
+/* ---- the sink ---- */
+
+static bt_graph_simple_sink_component_initialize_func_status sink_init(bt_message_iterator *it,
+                                                                       void *data)
+{
+	((sink_data_t *) data)->iterator = it;
+	return BT_GRAPH_SIMPLE_SINK_COMPONENT_INITIALIZE_FUNC_STATUS_OK;
+}
+
+static bt_graph_simple_sink_component_consume_func_status sink_consume(bt_message_iterator *it,
+                                                                       void *data)
+{
+	sink_data_t *sd = data;
+	bt_message_array_const msgs;
+	uint64_t count = 0;
+
+	switch (bt_message_iterator_next(it, &msgs, &count)) {
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+		break;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+	default:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		weft_sink_state_consume(sd->state, msgs[i]);
+		bt_message_put_ref(msgs[i]);
+	}
+	return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+}
+
+static void sink_finalize(void *data)
+{
+}
+
+/* ---- the graph ---- */
+
+static gboolean connect(bt_graph *graph, const bt_port_output *out, const bt_port_input *in)
+{
+	return bt_graph_connect_ports(graph, out, in, NULL) == BT_GRAPH_CONNECT_PORTS_STATUS_OK;
+}
+
+/* Connects every output port of src to a fresh input port of the muxer. */
+static gboolean connect_to_muxer(bt_graph *graph, const bt_component_source *src,
+                                 const bt_component_filter *muxer)
+{
+	guint64 n = bt_component_source_get_output_port_count(src);
+
+	for (guint64 i = 0; i < n; i++) {
+		guint64 nin = bt_component_filter_get_input_port_count(muxer);
+		const bt_port_input *in =
+		    bt_component_filter_borrow_input_port_by_index_const(muxer, nin - 1);
+
+		if (!connect(graph, bt_component_source_borrow_output_port_by_index_const(src, i),
+		             in)) {
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static const bt_component_source *add_source(bt_graph *graph, const classes_t *c, const input_t *in,
+                                             guint n, GError **error)
+{
+	bt_value *params = inputs_value(in);
+	const bt_component_source *src = NULL;
+	g_autofree char *name = g_strdup_printf("source-%u", n);
+	bt_graph_add_component_status st;
+
+	if (!params) {
+		set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path, "out of memory");
+		return NULL;
+	}
+	st = bt_graph_add_source_component(graph, c->ctf_fs, name, params, BT_LOGGING_LEVEL_NONE,
+	                                   &src);
+	bt_value_put_ref(params);
+	if (st != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		g_autofree char *reason = take_bt_error();
+
+		set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path, reason);
+		return NULL;
+	}
+	if (bt_component_source_get_output_port_count(src) == 0) {
+		set_error(error, WEFT_READER_ERROR_EMPTY, "open trace", in->path,
+		          "the trace holds no event stream");
+		return NULL;
+	}
+	return src;
+}
+
+static const bt_component_filter *add_filter(bt_graph *graph, const bt_component_class_filter *cls,
+                                             const char *name, bt_value *params)
+{
+	const bt_component_filter *f = NULL;
+
+	if (bt_graph_add_filter_component(graph, cls, name, params, BT_LOGGING_LEVEL_NONE, &f) !=
+	    BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		return NULL;
+	}
+	return f;
+}
+
+static char *paths_label(GPtrArray *inputs)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < inputs->len; i++) {
+		input_t *in = g_ptr_array_index(inputs, i);
+
+		g_string_append_printf(s, "%s%s", i ? " " : "", in->path);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Builds the graph; returns the last filter (whose output feeds weft's sink). */
+static const bt_component_filter *build_graph(bt_graph *graph, const classes_t *c,
+                                              GPtrArray *inputs, gboolean symbols, GError **error)
+{
+	const bt_component_filter *muxer = add_filter(graph, c->muxer, "muxer", NULL);
+	const bt_component_filter *last = muxer;
+
+	if (!muxer) {
+		g_autofree char *reason = take_bt_error();
+
+		set_error(error, WEFT_READER_ERROR_READ, "create the reading graph", "", reason);
+		return NULL;
+	}
+	for (guint i = 0; i < inputs->len; i++) {
+		input_t *in = g_ptr_array_index(inputs, i);
+		const bt_component_source *src = add_source(graph, c, in, i, error);
+
+		if (!src) {
+			return NULL;
+		}
+		if (!connect_to_muxer(graph, src, muxer)) {
+			g_autofree char *reason = take_bt_error();
+
+			set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path, reason);
+			return NULL;
+		}
+	}
+	if (symbols && c->debug_info) {
+		bt_value *params = bt_value_map_create();
+		const bt_component_filter *dbg;
+
+		bt_value_map_insert_bool_entry(params, "full-path", BT_TRUE);
+		dbg = add_filter(graph, c->debug_info, "debug-info", params);
+		bt_value_put_ref(params);
+		if (dbg &&
+		    connect(graph, bt_component_filter_borrow_output_port_by_index_const(muxer, 0),
+		            bt_component_filter_borrow_input_port_by_index_const(dbg, 0))) {
+			last = dbg;
+		} else {
+			bt_current_thread_clear_error();
+		}
+	}
+	return last;
+}
+
+typedef struct {
+	const weft_reader_options_t *opts;
+	gint64 begin, end;
+	gint64 last_report;
+} progress_t;
+
+static void report_progress(progress_t *p, const weft_sink_state_t *state, gboolean force)
+{
+	gint64 now;
+	double fraction = 0;
+
+	if (!p->opts || !p->opts->progress) {
+		return;
+	}
+	now = g_get_monotonic_time();
+	if (!force && now - p->last_report < G_USEC_PER_SEC / 5) {
+		return;
+	}
+	p->last_report = now;
+	if (p->end > p->begin) {
+		fraction = (double) (weft_sink_state_get_last_time(state) - p->begin) /
+		           (double) (p->end - p->begin);
+	}
+	if (force) {
+		fraction = 1;
+	}
+	p->opts->progress(CLAMP(fraction, 0.0, 1.0), weft_sink_state_get_n_events(state),
+	                  p->opts->progress_data);
+}
+
+static gboolean run_graph(bt_graph *graph, sink_data_t *sd, progress_t *p, const char *label,
+                          GError **error)
+{
+	guint64 n = 0;
+
+	for (;;) {
+		bt_graph_run_once_status st = bt_graph_run_once(graph);
+
+		if (st == BT_GRAPH_RUN_ONCE_STATUS_END) {
+			return TRUE;
+		}
+		if (st != BT_GRAPH_RUN_ONCE_STATUS_OK && st != BT_GRAPH_RUN_ONCE_STATUS_AGAIN) {
+			g_autofree char *reason = take_bt_error();
+
+			set_error(error, WEFT_READER_ERROR_READ, "read trace", label, reason);
+			return FALSE;
+		}
+		if ((++n & 63) == 0) {
+			if (p->opts && p->opts->cancellable &&
+			    g_cancellable_is_cancelled(p->opts->cancellable)) {
+				set_error(error, WEFT_READER_ERROR_CANCELLED, "read trace", label,
+				          "cancelled");
+				return FALSE;
+			}
+			report_progress(p, sd->state, FALSE);
+		}
+	}
+}
+
+static gboolean check_classes(const classes_t *c, GError **error)
+{
+	if (!c->ctf_fs || !c->muxer) {
+		set_error(error, WEFT_READER_ERROR_READ, "load babeltrace2 plugins", "",
+		          "the ctf and utils plugins of babeltrace2 are not installed");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_options_t *options,
+                               GError **error)
+{
+	const classes_t *c = get_classes();
+	GPtrArray *inputs = g_ptr_array_new_with_free_func((GDestroyNotify) input_free);
+	sink_data_t sd = {0};
+	progress_t progress = {options, G_MAXINT64, G_MININT64, 0};
+	bt_graph *graph = NULL;
+	const bt_component_filter *last;
+	const bt_component_sink *sink = NULL;
+	g_autofree char *label = NULL;
+	gboolean symbols = FALSE;
+	weft_model_t *model = NULL;
+
+	if (!check_classes(c, error)) {
+		goto end;
+	}
+	if (!paths || !paths[0]) {
+		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", "", "no trace given");
+		goto end;
+	}
+	for (guint i = 0; paths[i]; i++) {
+		input_t *in = open_input(c, paths[i], error);
+
+		if (!in) {
+			goto end;
+		}
+		symbols |= in->symbols;
+		progress.begin = MIN(progress.begin, in->begin);
+		progress.end = MAX(progress.end, in->end);
+		g_ptr_array_add(inputs, in);
+	}
+	label = paths_label(inputs);
+	graph = bt_graph_create(0);
+	last = build_graph(graph, c, inputs, symbols && !(options && options->no_symbols), error);
+	if (!last) {
+		goto end;
+	}
+	sd.state = weft_sink_state_new();
+	if (bt_graph_add_simple_sink_component(graph, "weft", sink_init, sink_consume,
+	                                       sink_finalize, &sd,
+	                                       &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
+	    !connect(graph, bt_component_filter_borrow_output_port_by_index_const(last, 0),
+	             bt_component_sink_borrow_input_port_by_index_const(sink, 0))) {
+		g_autofree char *reason = take_bt_error();
+
+		set_error(error, WEFT_READER_ERROR_READ, "create the reading graph", label, reason);
+		goto end;
+	}
+	if (!run_graph(graph, &sd, &progress, label, error)) {
+		goto end;
+	}
+	report_progress(&progress, sd.state, TRUE);
+	model = weft_sink_state_finish(sd.state, NULL);
+	sd.state = NULL;
+	if (!model) {
+		set_error(error, WEFT_READER_ERROR_EMPTY, "read trace", label,
+		          "the trace holds no events");
+	}
+end:
+	bt_graph_put_ref(graph);
+	weft_sink_state_free(sd.state);
+	g_ptr_array_free(inputs, TRUE);
+	return model;
+}
