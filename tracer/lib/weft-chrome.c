@@ -177,17 +177,27 @@ static inline void put_char(writer_t *w, char c)
 
 static void put_u64(writer_t *w, guint64 v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+	                            "25262728293031323334353637383940414243444546474849"
+	                            "50515253545556575859606162636465666768697071727374"
+	                            "75767778798081828384858687888990919293949596979899";
 	char tmp[24];
-	int n = 0;
+	int n = sizeof(tmp);
 
-	do {
-		tmp[n++] = (char) ('0' + v % 10);
-		v /= 10;
-	} while (v);
-	reserve(w, (size_t) n);
-	while (n) {
-		w->buf[w->len++] = tmp[--n];
+	while (v >= 100) {
+		guint r = (guint) (v % 100);
+
+		v /= 100;
+		tmp[--n] = pairs[2 * r + 1];
+		tmp[--n] = pairs[2 * r];
 	}
+	if (v >= 10) {
+		tmp[--n] = pairs[2 * v + 1];
+		tmp[--n] = pairs[2 * v];
+	} else {
+		tmp[--n] = (char) ('0' + v);
+	}
+	put_mem(w, tmp + n, sizeof(tmp) - (size_t) n);
 }
 
 static void put_i64(writer_t *w, gint64 v)
@@ -224,9 +234,22 @@ static void put_us(writer_t *w, weft_time_t ns)
 
 static void put_hex_string(writer_t *w, guint64 v)
 {
-	char tmp[24];
+	static const char digits[] = "0123456789abcdef";
+	char tmp[20];
+	int n = 0;
 
-	put_mem(w, tmp, (size_t) g_snprintf(tmp, sizeof(tmp), "\"0x%" G_GINT64_MODIFIER "x\"", v));
+	do {
+		tmp[n++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	reserve(w, (size_t) n + 4);
+	w->buf[w->len++] = '"';
+	w->buf[w->len++] = '0';
+	w->buf[w->len++] = 'x';
+	while (n) {
+		w->buf[w->len++] = tmp[--n];
+	}
+	w->buf[w->len++] = '"';
 }
 
 /* ---- strings: escaped through json-c, once per interned string ---- */
@@ -1376,6 +1399,9 @@ static gboolean open_output(writer_t *w, const char *path, GError **error)
 		}
 	} else {
 		w->fp = fdopen(fd, "w");
+		if (w->fp) {
+			setvbuf(w->fp, NULL, _IONBF, 0); /* the writer buffers */
+		}
 	}
 	if (!w->gz && !w->fp) {
 		close(fd);
