@@ -1,0 +1,341 @@
+/*
+ * Builds timeline models by hand and writes them with the Chrome JSON
+ * writer, so the writer is tested without a trace reader:
+ *
+ *   chrome-model-gen MODEL OUT [--pid N] [--tid N] [--from NS] [--to NS]
+ *                    [--exclude GLOB] [--max-size BYTES] [--no-symbols] [--force]
+ *
+ * MODEL is "basic" (one of everything, with known times) or "big:N"
+ * (N short state intervals of growing duration, instants and flows).
+ * Prints the writer's stats as one JSON line on stdout.
+ * tests/convert/chrome-writer-test.py checks the output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft-chrome.h"
+
+#define BASE 1000000000000LL /* absolute start of the trace, ns */
+
+static GArray *arr(guint size)
+{
+	return g_array_new(FALSE, TRUE, size);
+}
+
+static weft_process_t *add_process(weft_model_t *m, int64_t pid, const char *name)
+{
+	weft_process_t *p = g_new0(weft_process_t, 1);
+
+	p->index = m->processes->len;
+	p->pid = pid;
+	p->name = weft_model_intern(m, name);
+	p->parent_pid = -1;
+	p->threads = g_ptr_array_new();
+	p->counters = g_ptr_array_new();
+	p->allocs = arr(sizeof(weft_alloc_t));
+	g_ptr_array_add(m->processes, p);
+	return p;
+}
+
+static weft_thread_t *add_thread(weft_model_t *m, weft_process_t *p, int64_t tid, const char *name)
+{
+	weft_thread_t *t = g_new0(weft_thread_t, 1);
+
+	t->index = m->threads->len;
+	t->tid = tid;
+	t->process = p;
+	t->name = name ? weft_model_intern(m, name) : 0;
+	t->parent_tid = -1;
+	t->states.start = arr(sizeof(weft_time_t));
+	t->states.end = arr(sizeof(weft_time_t));
+	t->states.state = arr(sizeof(guint8));
+	t->states.flags = arr(sizeof(guint8));
+	t->states.object = arr(sizeof(guint64));
+	t->states.aux = arr(sizeof(gint32));
+	t->states.callsite = arr(sizeof(guint32));
+	t->slices.start = arr(sizeof(weft_time_t));
+	t->slices.end = arr(sizeof(weft_time_t));
+	t->slices.depth = arr(sizeof(guint16));
+	t->slices.flags = arr(sizeof(guint8));
+	t->slices.name = arr(sizeof(weft_str_t));
+	t->slices.callsite = arr(sizeof(guint32));
+	t->instants.ts = arr(sizeof(weft_time_t));
+	t->instants.kind = arr(sizeof(guint8));
+	t->instants.name = arr(sizeof(weft_str_t));
+	t->instants.message = arr(sizeof(weft_str_t));
+	t->instants.callsite = arr(sizeof(guint32));
+	g_ptr_array_add(m->threads, t);
+	g_ptr_array_add(p->threads, t);
+	return t;
+}
+
+static void add_state(weft_thread_t *t, weft_time_t s, weft_time_t e, weft_state_t st,
+                      guint64 object, gint32 aux, guint32 callsite, guint8 flags)
+{
+	guint8 st8 = (guint8) st;
+
+	s += BASE;
+	e += BASE;
+	g_array_append_val(t->states.start, s);
+	g_array_append_val(t->states.end, e);
+	g_array_append_val(t->states.state, st8);
+	g_array_append_val(t->states.flags, flags);
+	g_array_append_val(t->states.object, object);
+	g_array_append_val(t->states.aux, aux);
+	g_array_append_val(t->states.callsite, callsite);
+}
+
+static void add_region(weft_model_t *m, weft_thread_t *t, weft_time_t s, weft_time_t e,
+                       guint16 depth, const char *name, guint8 flags)
+{
+	weft_str_t n = weft_model_intern(m, name);
+	guint32 cs = 0;
+
+	s += BASE;
+	e += BASE;
+	g_array_append_val(t->slices.start, s);
+	g_array_append_val(t->slices.end, e);
+	g_array_append_val(t->slices.depth, depth);
+	g_array_append_val(t->slices.flags, flags);
+	g_array_append_val(t->slices.name, n);
+	g_array_append_val(t->slices.callsite, cs);
+	t->slices.max_depth = MAX(t->slices.max_depth, (guint) depth + 1);
+}
+
+static void add_instant(weft_model_t *m, weft_thread_t *t, weft_time_t ts, weft_instant_kind_t kind,
+                        const char *name, const char *msg)
+{
+	weft_str_t n = weft_model_intern(m, name), s = msg ? weft_model_intern(m, msg) : 0;
+	guint8 k = (guint8) kind;
+	guint32 cs = 1;
+
+	ts += BASE;
+	g_array_append_val(t->instants.ts, ts);
+	g_array_append_val(t->instants.kind, k);
+	g_array_append_val(t->instants.name, n);
+	g_array_append_val(t->instants.message, s);
+	g_array_append_val(t->instants.callsite, cs);
+}
+
+static weft_counter_t *add_counter(weft_model_t *m, weft_process_t *p, const char *name,
+                                   gboolean heap)
+{
+	weft_counter_t *c = g_new0(weft_counter_t, 1);
+
+	c->name = weft_model_intern(m, name);
+	c->is_heap = heap;
+	c->ts = arr(sizeof(weft_time_t));
+	c->value = arr(sizeof(gint64));
+	g_ptr_array_add(p->counters, c);
+	return c;
+}
+
+static void add_sample(weft_counter_t *c, weft_time_t ts, gint64 v)
+{
+	ts += BASE;
+	g_array_append_val(c->ts, ts);
+	g_array_append_val(c->value, v);
+}
+
+static void add_flow(weft_model_t *m, weft_flow_kind_t kind, weft_thread_t *from, weft_time_t fts,
+                     weft_thread_t *to, weft_time_t tts, guint64 object)
+{
+	weft_flow_t f = {kind, from->index, to->index, fts + BASE, tts + BASE, object};
+
+	g_array_append_val(m->flows, f);
+}
+
+static void add_task(weft_model_t *m, guint64 id, const char *name, weft_time_t s, weft_time_t e,
+                     weft_thread_t *bt, weft_thread_t *et)
+{
+	weft_task_t task = {
+	    id, weft_model_intern(m, name), s + BASE, e + BASE, bt->index, et->index, 0, 0};
+
+	g_array_append_val(m->tasks, task);
+}
+
+/* One of everything, with known times (ns after BASE). */
+static weft_model_t *build_basic(void)
+{
+	weft_model_t *m = weft_model_new();
+	weft_callsite_t cs = {0x401234, 0, 0, 42, 0, 0x1234};
+	weft_process_t *p, *q;
+	weft_thread_t *main_t, *worker, *other;
+	weft_counter_t *heap, *queue;
+	weft_lost_t lost = {BASE + 8500, BASE + 8600, 17, 1, 100};
+
+	cs.function = weft_model_intern(m, "worker_main");
+	cs.file = weft_model_intern(m, "prog.c");
+	cs.binary = weft_model_intern(m, "/usr/bin/prog");
+	g_array_append_val(m->callsites, cs);
+	m->start = BASE;
+	m->end = BASE + 10000;
+	m->n_events = 40;
+	m->n_discarded = 17;
+	m->n_skipped = 3;
+	p = add_process(m, 100, "prog");
+	main_t = add_thread(m, p, 100, "main");
+	worker = add_thread(m, p, 101, "worker \"1\"");
+	q = add_process(m, 200, "other");
+	other = add_thread(m, q, 200, "other-main");
+
+	add_region(m, main_t, 1000, 9000, 0, "outer", 0);
+	add_region(m, main_t, 2000, 5000, 1, "inner", 0);
+	add_region(m, main_t, 8000, 9500, 1, "overlapping", 0); /* clipped at 9000 */
+	add_state(main_t, 0, 1500, WEFT_STATE_RUNNING, 0, 0, 0, 0);
+	add_state(main_t, 1500, 2500, WEFT_STATE_MUTEX, 0xabc0, 0, 1, 0); /* split at 2000 */
+	add_state(main_t, 2500, 4000, WEFT_STATE_RUNNING, 0, 0, 0, 0);
+	add_state(main_t, 4000, 6000, WEFT_STATE_CONDVAR, 0xc0d0, 0, 0, 0); /* split at 5000 */
+	add_state(main_t, 7000, 8500, WEFT_STATE_SYSCALL, 3, 0 /* read */, 0, 0); /* at 8000 */
+	add_state(main_t, 9600, 9800, WEFT_STATE_SLEEP, 0, 21 /* nanosleep */, 0, 0);
+	add_state(main_t, 9900, 10000, WEFT_STATE_JOIN, 0x7f00, 0, 0, WEFT_FLAG_UNFINISHED);
+	add_instant(m, main_t, 3000, WEFT_INSTANT_LOG, "net", "hello \"world\"\n\x01!");
+	add_instant(m, main_t, 3500, WEFT_INSTANT_MARK, "tick", NULL);
+
+	add_state(worker, 1000, 2400, WEFT_STATE_RUNNING, 0, 0, 0, 0);
+	add_state(worker, 2600, 2900, WEFT_STATE_SEMAPHORE, 0x5e0, 0, 0, 0);
+	add_state(worker, 3000, 3000, WEFT_STATE_BARRIER, 0xba0, 0, 0, 0);
+	add_state(worker, 3100, 3300, WEFT_STATE_BLOCK_CUSTOM, 0,
+	          (gint32) weft_model_intern(m, "waiting for disk"), 0, 0);
+	add_region(m, worker, 4000, 4000, 0, "empty", 0);
+	add_state(worker, 5000, 5600, WEFT_STATE_DATA_LOST, 0, 0, 0, 0);
+
+	add_state(other, 100, 300, WEFT_STATE_MUTEX, 0x1, 0, 0, 0);
+	add_region(m, other, 50, 400, 0, "other-region", 0);
+
+	heap = add_counter(m, p, "heap", TRUE);
+	add_sample(heap, 1000, 100);
+	add_sample(heap, 5000, 300);
+	add_sample(heap, 7000, 200);
+	queue = add_counter(m, p, "queue", FALSE);
+	add_sample(queue, 2000, 1);
+	add_sample(queue, 3000, 2);
+
+	add_task(m, 42, "job", 2000, 8000, main_t, worker);
+	add_task(m, 43, "job", 3000, 4000, worker, worker); /* overlaps: second lane */
+	add_task(m, 44, "job", 8500, 9000, worker, worker); /* first lane again */
+
+	add_flow(m, WEFT_FLOW_LOCK_HANDOFF, worker, 2400, main_t, 2500, 0xabc0);
+	add_flow(m, WEFT_FLOW_THREAD_CREATE, main_t, 500, worker, 1000, 0);
+	add_flow(m, WEFT_FLOW_USER, worker, 6000, main_t, 5900, 7); /* ends before it starts */
+	g_array_append_val(m->lost, lost);
+	return m;
+}
+
+/* n short states of growing duration on 4 threads, plus instants and flows. */
+static weft_model_t *build_big(guint n)
+{
+	weft_model_t *m = weft_model_new();
+	weft_process_t *p = add_process(m, 300, "big");
+	weft_thread_t *t[4];
+	weft_time_t now[4] = {0, 0, 0, 0};
+
+	m->start = BASE;
+	for (guint i = 0; i < 4; i++) {
+		char name[16];
+
+		g_snprintf(name, sizeof(name), "t%u", i);
+		t[i] = add_thread(m, p, 301 + i, name);
+	}
+	for (guint i = 0; i < n; i++) {
+		guint k = i % 4;
+		weft_time_t dur = 100 + (weft_time_t) i * 10;
+
+		add_state(t[k], now[k], now[k] + dur, WEFT_STATE_MUTEX, 0x1000 + k, 0, 0, 0);
+		if (i % 10 == 0) {
+			add_instant(m, t[k], now[k] + dur + 5, WEFT_INSTANT_MARK, "m", NULL);
+		}
+		if (i % 20 == 0 && i >= 4) {
+			add_flow(m, WEFT_FLOW_LOCK_HANDOFF, t[(k + 1) % 4], now[(k + 1) % 4], t[k],
+			         now[k] + dur, 0x1000 + k);
+		}
+		now[k] += dur + 50;
+	}
+	m->end = BASE + MAX(MAX(now[0], now[1]), MAX(now[2], now[3]));
+	return m;
+}
+
+int main(int argc, char **argv)
+{
+	weft_chrome_options_t opt;
+	weft_chrome_stats_t st;
+	GArray *pids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	GArray *tids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	GPtrArray *excl = g_ptr_array_new();
+	weft_model_t *m;
+	GError *error = NULL;
+	int rc = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: chrome-model-gen basic|big:N OUT [options]\n");
+		return 2;
+	}
+	weft_chrome_options_init(&opt);
+	for (int i = 3; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
+		int64_t n = g_ascii_strtoll(v, NULL, 10);
+
+		if (!strcmp(a, "--no-symbols")) {
+			opt.no_symbols = TRUE;
+			continue;
+		}
+		if (!strcmp(a, "--force")) {
+			opt.force = TRUE;
+			continue;
+		}
+		i++;
+		if (!strcmp(a, "--pid")) {
+			g_array_append_val(pids, n);
+		} else if (!strcmp(a, "--tid")) {
+			g_array_append_val(tids, n);
+		} else if (!strcmp(a, "--from")) {
+			opt.has_from = TRUE;
+			opt.from = n;
+		} else if (!strcmp(a, "--to")) {
+			opt.has_to = TRUE;
+			opt.to = n;
+		} else if (!strcmp(a, "--exclude")) {
+			g_ptr_array_add(excl, (gpointer) v);
+		} else if (!strcmp(a, "--max-size")) {
+			opt.max_size = (guint64) n;
+		} else {
+			fprintf(stderr, "chrome-model-gen: unknown option %s\n", a);
+			return 2;
+		}
+	}
+	g_ptr_array_add(excl, NULL);
+	opt.pids = (const int64_t *) (void *) pids->data;
+	opt.n_pids = pids->len;
+	opt.tids = (const int64_t *) (void *) tids->data;
+	opt.n_tids = tids->len;
+	opt.exclude = (const char *const *) excl->pdata;
+	if (!strcmp(argv[1], "basic")) {
+		m = build_basic();
+	} else if (g_str_has_prefix(argv[1], "big:")) {
+		m = build_big((guint) atoi(argv[1] + 4));
+	} else {
+		fprintf(stderr, "chrome-model-gen: unknown model %s\n", argv[1]);
+		return 2;
+	}
+	if (!weft_chrome_write_file(m, argv[2], &opt, &st, &error)) {
+		fprintf(stderr, "chrome-model-gen: %s\n", error->message);
+		g_error_free(error);
+		rc = 1;
+	} else {
+		printf("{\"events\":%" G_GUINT64_FORMAT ",\"bytes\":%" G_GUINT64_FORMAT
+		       ",\"filtered\":%" G_GUINT64_FORMAT ",\"bad_flows\":%" G_GUINT64_FORMAT
+		       ",\"dropped_below\":%" G_GINT64_FORMAT
+		       ",\"dropped_slices\":%" G_GUINT64_FORMAT
+		       ",\"dropped_instants\":%" G_GUINT64_FORMAT
+		       ",\"dropped_flows\":%" G_GUINT64_FORMAT ",\"over_size\":%s}\n",
+		       st.n_json_events, st.n_bytes, st.n_filtered, st.n_bad_flows,
+		       st.dropped_below, st.dropped_slices, st.dropped_instants, st.dropped_flows,
+		       st.over_size ? "true" : "false");
+	}
+	weft_model_free(m);
+	g_array_free(pids, TRUE);
+	g_array_free(tids, TRUE);
+	g_ptr_array_free(excl, TRUE);
+	return rc;
+}
