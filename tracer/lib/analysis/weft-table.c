@@ -28,7 +28,7 @@ weft_table_t *weft_table_new(const char *name, const char *title, const weft_col
 
 	table->name = g_strdup(name);
 	table->title = g_strdup(title);
-	table->columns = columns;
+	table->columns = g_memdup2(columns, sizeof(*columns) * n_columns);
 	table->n_columns = n_columns;
 	table->origin = origin;
 	table->cells = g_array_new(FALSE, TRUE, sizeof(weft_cell_t));
@@ -72,6 +72,7 @@ void weft_table_free(weft_table_t *table)
 	g_free(table->name);
 	g_free(table->title);
 	g_free(table->note);
+	g_free(table->columns);
 	g_free(table);
 }
 
@@ -81,9 +82,16 @@ void weft_table_set_note(weft_table_t *table, const char *note)
 	table->note = g_strdup(note);
 }
 
+void weft_table_mark_estimate(weft_table_t *table, guint col)
+{
+	g_return_if_fail(col < table->n_columns);
+	table->columns[col].flags |= WEFT_COLUMN_ESTIMATE;
+	table->estimated = TRUE;
+}
+
 guint weft_table_add_row(weft_table_t *table)
 {
-	weft_row_link_t link = {G_MAXUINT, -1, 0, 0};
+	weft_row_link_t link = {FALSE, G_MAXUINT, -1, 0, 0};
 
 	g_array_set_size(table->cells, table->cells->len + table->n_columns);
 	g_array_append_val(table->links, link);
@@ -143,6 +151,7 @@ void weft_table_set_link(weft_table_t *table, guint row, const weft_thread_t *th
 {
 	weft_row_link_t *link = &g_array_index(table->links, weft_row_link_t, row);
 
+	link->set = TRUE;
 	link->thread = thread ? thread->index : G_MAXUINT;
 	link->tid = thread ? thread->tid : -1;
 	link->start = start;
@@ -489,12 +498,14 @@ static json_object *link_to_json(const weft_table_t *table, const weft_row_link_
 {
 	json_object *o;
 
-	if (link->thread == G_MAXUINT) {
+	if (!link->set) {
 		return NULL;
 	}
 	o = json_object_new_object();
-	json_object_object_add(o, "thread", json_object_new_int64(link->thread));
-	json_object_object_add(o, "tid", json_object_new_int64(link->tid));
+	json_object_object_add(
+	    o, "thread", link->thread == G_MAXUINT ? NULL : json_object_new_int64(link->thread));
+	json_object_object_add(o, "tid",
+	                       link->thread == G_MAXUINT ? NULL : json_object_new_int64(link->tid));
 	json_object_object_add(o, "start", json_object_new_int64(link->start - table->origin));
 	json_object_object_add(o, "end", json_object_new_int64(link->end - table->origin));
 	return o;

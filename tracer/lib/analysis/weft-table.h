@@ -61,17 +61,18 @@ typedef struct {
 } weft_cell_t;
 
 typedef struct {
+	gboolean set; /* FALSE: the row links to nothing */
 	guint thread; /* index into model->threads, G_MAXUINT when none */
 	gint64 tid;   /* that thread's tid, -1 when none */
 	weft_time_t start, end;
 } weft_row_link_t;
 
 typedef struct {
-	char *name;                   /* section name (`--section NAME`), owned */
-	char *title;                  /* owned */
-	char *note;                   /* one line under the title, owned, may be NULL */
-	gboolean estimated;           /* some values are sampled or inferred estimates */
-	const weft_column_t *columns; /* borrowed, static */
+	char *name;             /* section name (`--section NAME`), owned */
+	char *title;            /* owned */
+	char *note;             /* one line under the title, owned, may be NULL */
+	gboolean estimated;     /* some values are sampled or inferred estimates */
+	weft_column_t *columns; /* owned copy; keys and titles static */
 	guint n_columns;
 	guint n_rows;
 	weft_time_t origin; /* TIME cells print relative to this */
@@ -85,6 +86,8 @@ void weft_table_free(weft_table_t *table);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(weft_table_t, weft_table_free)
 
 void weft_table_set_note(weft_table_t *table, const char *note);
+/* Marks a column's values as estimates (and so the table). */
+void weft_table_mark_estimate(weft_table_t *table, guint col);
 
 /* Appends an empty row (every cell unknown, no link); returns its index. */
 guint weft_table_add_row(weft_table_t *table);
@@ -94,6 +97,7 @@ void weft_table_set_string(weft_table_t *table, guint row, guint col, const char
 void weft_table_take_string(weft_table_t *table, guint row, guint col, char *value);
 void weft_table_set_histogram(weft_table_t *table, guint row, guint col,
                               const weft_histogram_t *value);
+/* thread may be NULL: the link is then a time range. */
 void weft_table_set_link(weft_table_t *table, guint row, const weft_thread_t *thread,
                          weft_time_t start, weft_time_t end);
 
