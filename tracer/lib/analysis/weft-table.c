@@ -329,6 +329,32 @@ static void append_cell(GString *out, const char *text, guint width, gboolean le
 	}
 }
 
+/* Appends text indented by two spaces, wrapped at spaces to fit width. */
+static void append_wrapped(GString *out, const char *text, guint width)
+{
+	g_auto(GStrv) words = g_strsplit(text, " ", -1);
+	guint col = 0;
+
+	for (guint i = 0; words[i]; i++) {
+		guint len = (guint) g_utf8_strlen(words[i], -1);
+
+		if (col > 2 && col + 1 + len > width) {
+			g_string_append_c(out, '\n');
+			col = 0;
+		}
+		if (col == 0) {
+			g_string_append(out, "  ");
+			col = 2;
+		} else {
+			g_string_append_c(out, ' ');
+			col++;
+		}
+		g_string_append(out, words[i]);
+		col += len;
+	}
+	g_string_append_c(out, '\n');
+}
+
 /* Shrinks string columns, widest first (EXPAND ones before others), to fit. */
 static void fit_widths(const weft_table_t *table, guint *widths, guint width)
 {
@@ -365,7 +391,7 @@ void weft_table_format_text(const weft_table_t *table, GString *out, guint width
 	width = width ? width : DEFAULT_WIDTH;
 	g_string_append_printf(out, "%s (%s)\n", table->title, table->name);
 	if (table->note) {
-		g_string_append_printf(out, "  %s\n", table->note);
+		append_wrapped(out, table->note, width);
 	}
 	for (guint c = 0; c < table->n_columns; c++) {
 		char *h = column_header(&table->columns[c]);
