@@ -261,8 +261,8 @@ static void set_estimate_note(weft_table_t *table, const weft_thread_analysis_t 
 	if (!a->runnable_estimated) {
 		return;
 	}
-	note = g_strdup_printf("~runnable is estimated for %u CPUs (no kernel scheduling "
-	                       "events): time running threads exceeded the CPUs",
+	note = g_strdup_printf("~runnable: no kernel scheduling events, so estimated as each "
+	                       "thread's share of the time more threads ran than the %u CPUs",
 	                       a->ncpus);
 	weft_table_set_note(table, note);
 }

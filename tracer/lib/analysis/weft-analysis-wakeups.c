@@ -152,11 +152,11 @@ weft_table_t *weft_wakeup_table_new(const weft_model_t *model,
 	    weft_table_new("wakeups", "Condvar and semaphore wake-ups", wake_columns,
 	                   G_N_ELEMENTS(wake_columns), model->start);
 	double seconds = (double) MAX(model->end - model->start, 1) / 1e9;
+	weft_time_t window =
+	    options && options->rewait_window ? options->rewait_window : DEFAULT_REWAIT_WINDOW;
+	g_autofree char *span = weft_format_duration(window);
 	g_autofree char *note =
-	    g_strdup_printf("futile: the thread waited again on the same object within %.3f ms",
-	                    (double) (options && options->rewait_window ? options->rewait_window
-	                                                                : DEFAULT_REWAIT_WINDOW) /
-	                        1e6);
+	    g_strdup_printf("futile: the thread waited again on the same object within %s", span);
 
 	weft_table_set_note(table, note);
 	for (guint i = 0; i < rows->len; i++) {
