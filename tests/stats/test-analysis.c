@@ -114,7 +114,7 @@ static const char *cell_str(const weft_table_t *t, guint row, const char *key)
 	return c->set ? c->v.s : NULL;
 }
 
-static const weft_analysis_options_t four_cpus = {4, 0, 10};
+static const weft_analysis_options_t four_cpus = {4, 0, 10, 0};
 
 static void test_threads(void)
 {
@@ -166,7 +166,7 @@ static weft_model_t *abc_new(void)
 static void test_runnable_estimate(void)
 {
 	g_autoptr(weft_model_t) m = abc_new();
-	weft_analysis_options_t two = {2, 0, 0};
+	weft_analysis_options_t two = {2, 0, 0, 0};
 	g_autoptr(weft_thread_analysis_t) a = weft_thread_analysis_new(m, &two);
 
 	/* Only during [100,200) do 3 threads run on 2 CPUs: each waits a third. */
@@ -194,7 +194,7 @@ static void test_sync_profile(void)
 {
 	app_t app = app_new();
 	g_autoptr(weft_table_t) t =
-	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_SITE);
+	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_SITE, NULL);
 
 	g_assert_cmpstr(t->name, ==, "sync");
 	g_assert_cmpuint(t->n_rows, ==, 4);
@@ -225,11 +225,11 @@ static void test_object_profiles(void)
 {
 	app_t app = app_new();
 	g_autoptr(weft_table_t) sync =
-	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_OBJECT);
-	g_autoptr(weft_table_t) sys =
-	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SYSCALL, WEFT_BLOCKING_BY_OBJECT);
+	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_OBJECT, NULL);
+	g_autoptr(weft_table_t) sys = weft_blocking_table_new(app.model, WEFT_BLOCKING_SYSCALL,
+	                                                      WEFT_BLOCKING_BY_OBJECT, NULL);
 	g_autoptr(weft_table_t) sleep =
-	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SLEEP, WEFT_BLOCKING_BY_SITE);
+	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SLEEP, WEFT_BLOCKING_BY_SITE, NULL);
 
 	g_assert_cmpuint(sync->n_rows, ==, 3);
 	g_assert_cmpstr(cell_str(sync, 1, "object"), ==, "mutex 0x5000");
@@ -249,7 +249,7 @@ static void test_object_profiles(void)
 static void test_locks(void)
 {
 	app_t app = app_new();
-	g_autoptr(weft_table_t) t = weft_lock_table_new(app.model);
+	g_autoptr(weft_table_t) t = weft_lock_table_new(app.model, NULL);
 
 	g_assert_cmpuint(t->n_rows, ==, 1);
 	g_assert_cmpstr(cell_str(t, 0, "lock"), ==, "mutex 0x5000");
@@ -283,10 +283,10 @@ static void test_wakeups(void)
 static void test_allocs(void)
 {
 	app_t app = app_new();
-	g_autoptr(weft_table_t) heap = weft_heap_table_new(app.model);
-	g_autoptr(weft_table_t) sites = weft_alloc_site_table_new(app.model);
-	g_autoptr(weft_table_t) leaks = weft_leak_table_new(app.model);
-	g_autoptr(weft_table_t) sizes = weft_size_table_new(app.model);
+	g_autoptr(weft_table_t) heap = weft_heap_table_new(app.model, NULL);
+	g_autoptr(weft_table_t) sites = weft_alloc_site_table_new(app.model, NULL);
+	g_autoptr(weft_table_t) leaks = weft_leak_table_new(app.model, NULL);
+	g_autoptr(weft_table_t) sizes = weft_size_table_new(app.model, NULL);
 
 	g_assert_false(heap->estimated);
 	g_assert_cmpint(cell_int(heap, 0, "peak"), ==, 2050);
@@ -335,8 +335,8 @@ static void test_allocs_sampled(void)
 	g_array_append_vals(heap->ts, ts, 3);
 	g_array_append_vals(heap->value, values, 3);
 	g_ptr_array_add(p->counters, heap);
-	t = weft_alloc_site_table_new(m);
-	h = weft_heap_table_new(m);
+	t = weft_alloc_site_table_new(m, NULL);
+	h = weft_heap_table_new(m, NULL);
 	g_assert_true(t->estimated);
 	g_assert_true(t->columns[weft_table_find_column(t, "count")].flags & WEFT_COLUMN_ESTIMATE);
 	g_assert_cmpint(cell_int(t, 0, "count"), ==, 32);
@@ -387,7 +387,7 @@ static void test_regions_tasks(void)
 static void test_mmu(void)
 {
 	g_autoptr(weft_model_t) m = abc_new();
-	weft_analysis_options_t two = {2, 0, 0};
+	weft_analysis_options_t two = {2, 0, 0, 0};
 	const weft_time_t windows[] = {300, 100, 200};
 	g_autoptr(weft_mmu_t) mmu = weft_mmu_new_for_windows(m, &two, windows, 3);
 	const weft_mmu_point_t *p = (const weft_mmu_point_t *) (const void *) mmu->points->data;
@@ -406,7 +406,7 @@ static char *folded(const weft_model_t *m, weft_folded_kind_t kind)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 
-	weft_folded_write(m, kind, s);
+	weft_folded_write(m, kind, NULL, s);
 	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
@@ -508,6 +508,37 @@ static void test_sections(void)
 	weft_model_free(app.model);
 }
 
+/* --pid: another process's longer waits and leaks disappear. */
+static void test_pid_filter(void)
+{
+	app_t app = app_new();
+	weft_process_t *other = fixture_process(app.model, 200, "other", 0, 1000);
+	weft_thread_t *t = fixture_thread(app.model, other, 200, NULL, 0, 1000);
+	guint32 site = fixture_site(app.model, "other_wait", "other.c", 5);
+	weft_analysis_options_t only_app = {4, 0, 10, 100};
+	g_autoptr(weft_table_t) all =
+	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_SITE, NULL);
+	g_autoptr(weft_table_t) mine = NULL;
+	g_autoptr(weft_table_t) leaks = NULL;
+	g_autoptr(weft_table_t) threads = NULL;
+
+	fixture_state(t, WEFT_STATE_MUTEX, 0, 1000, 0x9000, 0, site);
+	fixture_alloc(other, 10, G_MAXINT64, 1 << 20, 1 << 20, 200, site);
+	g_clear_pointer(&all, weft_table_free);
+	all = weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_SITE, NULL);
+	g_assert_cmpstr(cell_str(all, 0, "function"), ==, "other_wait");
+	mine = weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_SITE,
+	                               &only_app);
+	g_assert_cmpuint(mine->n_rows, ==, 4);
+	g_assert_cmpstr(cell_str(mine, 0, "function"), ==, "wait_all");
+	leaks = weft_leak_table_new(app.model, &only_app);
+	g_assert_cmpuint(leaks->n_rows, ==, 1);
+	g_assert_cmpstr(cell_str(leaks, 0, "function"), ==, "leaky_alloc");
+	threads = weft_analysis_section_new(app.model, "thread-list", &only_app);
+	g_assert_cmpuint(threads->n_rows, ==, 4);
+	weft_model_free(app.model);
+}
+
 /* An empty model gives empty tables, never a crash. */
 static void test_empty(void)
 {
@@ -544,6 +575,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/stats/text-width", test_text_width);
 	g_test_add_func("/stats/json", test_json);
 	g_test_add_func("/stats/sections", test_sections);
+	g_test_add_func("/stats/pid-filter", test_pid_filter);
 	g_test_add_func("/stats/empty", test_empty);
 	return g_test_run();
 }

@@ -93,7 +93,7 @@ static gboolean process_has_heap_data(const weft_process_t *p)
 	return FALSE;
 }
 
-GArray *weft_heap_analysis_new(const weft_model_t *model)
+GArray *weft_heap_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_heap_row_t));
 
@@ -103,7 +103,7 @@ GArray *weft_heap_analysis_new(const weft_model_t *model)
 		guint n = p->allocs ? p->allocs->len : 0;
 		double seconds = (double) MAX(p->end - p->start, 1) / 1e9;
 
-		if (!process_has_heap_data(p)) {
+		if (!process_has_heap_data(p) || !weft_analysis_wants_process(options, p)) {
 			continue;
 		}
 		row.process = p;
@@ -198,18 +198,23 @@ static void sites_of_process(const weft_process_t *p, gboolean live_only, GArray
 	}
 }
 
-GArray *weft_alloc_site_analysis_new(const weft_model_t *model, gboolean live_only)
+GArray *weft_alloc_site_analysis_new(const weft_model_t *model, gboolean live_only,
+                                     const weft_analysis_options_t *options)
 {
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_alloc_site_row_t));
 
 	for (guint i = 0; i < model->processes->len; i++) {
-		sites_of_process(g_ptr_array_index(model->processes, i), live_only, rows);
+		const weft_process_t *p = g_ptr_array_index(model->processes, i);
+
+		if (weft_analysis_wants_process(options, p)) {
+			sites_of_process(p, live_only, rows);
+		}
 	}
 	g_array_sort(rows, live_only ? cmp_live : cmp_site);
 	return rows;
 }
 
-static gboolean model_sampled(const weft_model_t *model)
+static gboolean model_sampled(const weft_model_t *model, const weft_analysis_options_t *options)
 {
 	for (guint i = 0; i < model->processes->len; i++) {
 		if (((const weft_process_t *) g_ptr_array_index(model->processes, i))
@@ -253,13 +258,13 @@ static const weft_thread_t *thread_of(const weft_process_t *p, gint64 tid)
 	return NULL;
 }
 
-weft_table_t *weft_heap_table_new(const weft_model_t *model)
+weft_table_t *weft_heap_table_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
-	g_autoptr(GArray) rows = weft_heap_analysis_new(model);
+	g_autoptr(GArray) rows = weft_heap_analysis_new(model, options);
 	weft_table_t *table =
 	    weft_table_new("heap", "Heap", heap_columns, G_N_ELEMENTS(heap_columns), model->start);
 
-	if (model_sampled(model)) {
+	if (model_sampled(model, options)) {
 		static const guint est[] = {3, 4, 5, 6, 7, 8};
 
 		mark_estimates(table, est, G_N_ELEMENTS(est));
@@ -313,13 +318,14 @@ static void set_site_cells(weft_table_t *table, guint row, const weft_model_t *m
 	}
 }
 
-weft_table_t *weft_alloc_site_table_new(const weft_model_t *model)
+weft_table_t *weft_alloc_site_table_new(const weft_model_t *model,
+                                        const weft_analysis_options_t *options)
 {
-	g_autoptr(GArray) rows = weft_alloc_site_analysis_new(model, FALSE);
+	g_autoptr(GArray) rows = weft_alloc_site_analysis_new(model, FALSE, options);
 	weft_table_t *table = weft_table_new("allocs", "Allocations by call site", site_columns,
 	                                     G_N_ELEMENTS(site_columns), model->start);
 
-	if (model_sampled(model)) {
+	if (model_sampled(model, options)) {
 		static const guint est[] = {1, 2, 3, 4, 5};
 
 		mark_estimates(table, est, G_N_ELEMENTS(est));
@@ -349,14 +355,14 @@ static const weft_column_t leak_columns[] = {
     {"process", "process", WEFT_CELL_STRING, WEFT_COLUMN_WIDE},
 };
 
-weft_table_t *weft_leak_table_new(const weft_model_t *model)
+weft_table_t *weft_leak_table_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
-	g_autoptr(GArray) rows = weft_alloc_site_analysis_new(model, TRUE);
+	g_autoptr(GArray) rows = weft_alloc_site_analysis_new(model, TRUE, options);
 	weft_table_t *table =
 	    weft_table_new("leaks", "Blocks never freed (possible leaks)", leak_columns,
 	                   G_N_ELEMENTS(leak_columns), model->start);
 
-	if (model_sampled(model)) {
+	if (model_sampled(model, options)) {
 		static const guint est[] = {1, 2};
 
 		mark_estimates(table, est, G_N_ELEMENTS(est));
@@ -387,14 +393,14 @@ static const weft_column_t size_columns[] = {
     {"bytes", "bytes", WEFT_CELL_BYTES, 0},    {"live_count", "never freed", WEFT_CELL_COUNT, 0},
 };
 
-weft_table_t *weft_size_table_new(const weft_model_t *model)
+weft_table_t *weft_size_table_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
 	double count[WEFT_HISTOGRAM_BUCKETS] = {0}, live[WEFT_HISTOGRAM_BUCKETS] = {0}, all = 0;
 	gint64 bytes[WEFT_HISTOGRAM_BUCKETS] = {0};
 	weft_table_t *table = weft_table_new("sizes", "Allocation sizes", size_columns,
 	                                     G_N_ELEMENTS(size_columns), model->start);
 
-	if (model_sampled(model)) {
+	if (model_sampled(model, options)) {
 		static const guint est[] = {2, 4, 5};
 
 		mark_estimates(table, est, G_N_ELEMENTS(est));
@@ -402,6 +408,9 @@ weft_table_t *weft_size_table_new(const weft_model_t *model)
 	for (guint i = 0; i < model->processes->len; i++) {
 		const weft_process_t *p = g_ptr_array_index(model->processes, i);
 
+		if (!weft_analysis_wants_process(options, p)) {
+			continue;
+		}
 		for (guint j = 0; p->allocs && j < p->allocs->len; j++) {
 			const weft_alloc_t *a = &g_array_index(p->allocs, weft_alloc_t, j);
 			guint b = weft_histogram_bucket(a->size);

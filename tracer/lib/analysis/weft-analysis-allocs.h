@@ -39,15 +39,20 @@ typedef struct {
 } weft_alloc_site_row_t;
 
 /* weft_heap_row_t per process with allocations, by pid. */
-GArray *weft_heap_analysis_new(const weft_model_t *model);
+GArray *weft_heap_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options);
 /* weft_alloc_site_row_t, by bytes allocated (or live bytes when live_only), largest first. */
-GArray *weft_alloc_site_analysis_new(const weft_model_t *model, gboolean live_only);
+GArray *weft_alloc_site_analysis_new(const weft_model_t *model, gboolean live_only,
+                                     const weft_analysis_options_t *options);
 
 /* Sections "heap", "allocs", "leaks" and "sizes". */
-weft_table_t *weft_heap_table_new(const weft_model_t *model);
-weft_table_t *weft_alloc_site_table_new(const weft_model_t *model);
-weft_table_t *weft_leak_table_new(const weft_model_t *model);
-weft_table_t *weft_size_table_new(const weft_model_t *model);
+weft_table_t *weft_heap_table_new(const weft_model_t *model,
+                                  const weft_analysis_options_t *options);
+weft_table_t *weft_alloc_site_table_new(const weft_model_t *model,
+                                        const weft_analysis_options_t *options);
+weft_table_t *weft_leak_table_new(const weft_model_t *model,
+                                  const weft_analysis_options_t *options);
+weft_table_t *weft_size_table_new(const weft_model_t *model,
+                                  const weft_analysis_options_t *options);
 
 G_END_DECLS
 

@@ -175,7 +175,7 @@ static int cmp_row(gconstpointer pa, gconstpointer pb)
 }
 
 GArray *weft_blocking_profile_new(const weft_model_t *model, weft_blocking_family_t family,
-                                  weft_blocking_key_t key)
+                                  weft_blocking_key_t key, const weft_analysis_options_t *options)
 {
 	g_autoptr(GHashTable) accs =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) acc_free);
@@ -184,7 +184,11 @@ GArray *weft_blocking_profile_new(const weft_model_t *model, weft_blocking_famil
 	gpointer v;
 
 	for (guint i = 0; i < model->threads->len; i++) {
-		scan_thread(g_ptr_array_index(model->threads, i), family, key, accs);
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+		if (weft_analysis_wants_thread(options, t)) {
+			scan_thread(t, family, key, accs);
+		}
 	}
 	g_hash_table_iter_init(&it, accs);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
@@ -305,14 +309,15 @@ static void add_object_row(weft_table_t *table, const weft_model_t *model,
 }
 
 weft_table_t *weft_blocking_table_new(const weft_model_t *model, weft_blocking_family_t family,
-                                      weft_blocking_key_t key)
+                                      weft_blocking_key_t key,
+                                      const weft_analysis_options_t *options)
 {
 	g_autoptr(GArray) rows = NULL;
 	g_autofree char *name = NULL, *title = NULL;
 	weft_table_t *table;
 
 	g_return_val_if_fail(family < WEFT_BLOCKING_COUNT, NULL);
-	rows = weft_blocking_profile_new(model, family, key);
+	rows = weft_blocking_profile_new(model, family, key, options);
 	if (key == WEFT_BLOCKING_BY_SITE) {
 		name = g_strdup(family_names[family]);
 		title = g_strdup_printf("%s by call site", family_titles[family]);

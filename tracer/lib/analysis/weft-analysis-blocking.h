@@ -39,13 +39,14 @@ typedef struct {
 
 /* Returns weft_blocking_row_t rows, the longest total first. */
 GArray *weft_blocking_profile_new(const weft_model_t *model, weft_blocking_family_t family,
-                                  weft_blocking_key_t key);
+                                  weft_blocking_key_t key, const weft_analysis_options_t *options);
 
 gboolean weft_blocking_family_has_state(weft_blocking_family_t family, weft_state_t state);
 
 /* "sync", "sync-objects", "syscall", "syscall-objects", "sleep". */
 weft_table_t *weft_blocking_table_new(const weft_model_t *model, weft_blocking_family_t family,
-                                      weft_blocking_key_t key);
+                                      weft_blocking_key_t key,
+                                      const weft_analysis_options_t *options);
 
 /* "mutex", "rwlock", ... the object class of a wait state. */
 const char *weft_blocking_object_class(weft_state_t state);

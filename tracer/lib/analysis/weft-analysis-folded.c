@@ -81,7 +81,8 @@ static gboolean kind_has_state(weft_folded_kind_t kind, weft_state_t state)
 	}
 }
 
-static void fold_states(const weft_model_t *model, weft_folded_kind_t kind, GHashTable *stacks)
+static void fold_states(const weft_model_t *model, weft_folded_kind_t kind,
+                        const weft_analysis_options_t *options, GHashTable *stacks)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 
@@ -90,6 +91,9 @@ static void fold_states(const weft_model_t *model, weft_folded_kind_t kind, GHas
 		const weft_state_track_t *st = &t->states;
 		gsize prefix;
 
+		if (!weft_analysis_wants_thread(options, t)) {
+			continue;
+		}
 		thread_prefix(model, t, s);
 		prefix = s->len;
 		for (guint j = 0; st->start && j < st->start->len; j++) {
@@ -128,7 +132,8 @@ static void add_running(weft_time_t start, weft_time_t end, gpointer data)
 	add_value(ctx->stacks, ctx->stack, end - start);
 }
 
-static void fold_running(const weft_model_t *model, GHashTable *stacks)
+static void fold_running(const weft_model_t *model, const weft_analysis_options_t *options,
+                         GHashTable *stacks)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 
@@ -137,6 +142,9 @@ static void fold_running(const weft_model_t *model, GHashTable *stacks)
 		g_autofree char *label = weft_analysis_dup_thread_label(model, t);
 		running_ctx_t ctx = {stacks, NULL};
 
+		if (!weft_analysis_wants_thread(options, t)) {
+			continue;
+		}
 		thread_prefix(model, t, s);
 		append_frame(s, label);
 		ctx.stack = s->str;
@@ -144,7 +152,8 @@ static void fold_running(const weft_model_t *model, GHashTable *stacks)
 	}
 }
 
-static void fold_allocs(const weft_model_t *model, gboolean leaks_only, GHashTable *stacks)
+static void fold_allocs(const weft_model_t *model, gboolean leaks_only,
+                        const weft_analysis_options_t *options, GHashTable *stacks)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 
@@ -152,6 +161,9 @@ static void fold_allocs(const weft_model_t *model, gboolean leaks_only, GHashTab
 		const weft_process_t *p = g_ptr_array_index(model->processes, i);
 		g_autoptr(GHashTable) by_tid = g_hash_table_new(g_int64_hash, g_int64_equal);
 
+		if (!weft_analysis_wants_process(options, p)) {
+			continue;
+		}
 		for (guint j = 0; j < p->threads->len; j++) {
 			weft_thread_t *t = g_ptr_array_index(p->threads, j);
 
@@ -222,7 +234,8 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind, GString *out)
+void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
+                       const weft_analysis_options_t *options, GString *out)
 {
 	g_autoptr(GHashTable) stacks =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -231,19 +244,23 @@ void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind, GStri
 
 	switch (kind) {
 	case WEFT_FOLDED_RUNNING:
-		fold_running(model, stacks);
+		fold_running(model, options, stacks);
 		break;
 	case WEFT_FOLDED_ALLOC:
 	case WEFT_FOLDED_LEAK:
-		fold_allocs(model, kind == WEFT_FOLDED_LEAK, stacks);
+		fold_allocs(model, kind == WEFT_FOLDED_LEAK, options, stacks);
 		break;
 	case WEFT_FOLDED_REGIONS:
 		for (guint i = 0; i < model->threads->len; i++) {
-			fold_thread_regions(model, g_ptr_array_index(model->threads, i), stacks);
+			const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+			if (weft_analysis_wants_thread(options, t)) {
+				fold_thread_regions(model, t, stacks);
+			}
 		}
 		break;
 	default:
-		fold_states(model, kind, stacks);
+		fold_states(model, kind, options, stacks);
 		break;
 	}
 	keys = g_hash_table_get_keys_as_array(stacks, &n);

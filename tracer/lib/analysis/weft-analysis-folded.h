@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "weft-analysis-options.h"
 #include "weft-model.h"
 
 G_BEGIN_DECLS
@@ -28,8 +29,9 @@ typedef enum {
 const char *weft_folded_kind_name(weft_folded_kind_t kind);
 gboolean weft_folded_kind_from_name(const char *name, weft_folded_kind_t *kind);
 
-/* Appends the folded stacks of kind, sorted by stack, to out. */
-void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind, GString *out);
+/* Appends the folded stacks of kind, sorted by stack, to out. options may be NULL. */
+void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
+                       const weft_analysis_options_t *options, GString *out);
 
 G_END_DECLS
 

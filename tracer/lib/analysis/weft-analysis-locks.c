@@ -104,7 +104,8 @@ static void scan_waits(const weft_thread_t *t, GHashTable *accs)
 	}
 }
 
-static void scan_holds(const weft_model_t *model, GHashTable *accs)
+static void scan_holds(const weft_model_t *model, const weft_analysis_options_t *options,
+                       GHashTable *accs)
 {
 	for (guint i = 0; i < model->holds->len; i++) {
 		const weft_lock_hold_t *h = &g_array_index(model->holds, weft_lock_hold_t, i);
@@ -116,6 +117,9 @@ static void scan_holds(const weft_model_t *model, GHashTable *accs)
 			continue;
 		}
 		t = g_ptr_array_index(model->threads, h->thread);
+		if (!weft_analysis_wants_thread(options, t)) {
+			continue;
+		}
 		acc = lookup(accs, t, h->lock, h->kind);
 		acc->row.acquisitions = MAX(acc->row.acquisitions, 0) + 1;
 		acc->row.hold_total += d;
@@ -145,7 +149,7 @@ static int cmp_lock(gconstpointer pa, gconstpointer pb)
 	return (a->lock > b->lock) - (a->lock < b->lock);
 }
 
-GArray *weft_lock_analysis_new(const weft_model_t *model)
+GArray *weft_lock_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
 	g_autoptr(GHashTable) accs =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) lock_acc_free);
@@ -154,9 +158,13 @@ GArray *weft_lock_analysis_new(const weft_model_t *model)
 	gpointer v;
 
 	for (guint i = 0; i < model->threads->len; i++) {
-		scan_waits(g_ptr_array_index(model->threads, i), accs);
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+		if (weft_analysis_wants_thread(options, t)) {
+			scan_waits(t, accs);
+		}
 	}
-	scan_holds(model, accs);
+	scan_holds(model, options, accs);
 	g_hash_table_iter_init(&it, accs);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		lock_acc_t *acc = v;
@@ -224,9 +232,9 @@ static void add_lock_row(weft_table_t *table, const weft_model_t *model, const w
 	weft_table_set_link(table, row, r->worst_thread, r->worst_start, r->worst_end);
 }
 
-weft_table_t *weft_lock_table_new(const weft_model_t *model)
+weft_table_t *weft_lock_table_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
-	g_autoptr(GArray) rows = weft_lock_analysis_new(model);
+	g_autoptr(GArray) rows = weft_lock_analysis_new(model, options);
 	weft_table_t *table = weft_table_new("locks", "Lock contention", lock_columns,
 	                                     G_N_ELEMENTS(lock_columns), model->start);
 

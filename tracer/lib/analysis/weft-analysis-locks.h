@@ -28,10 +28,11 @@ typedef struct {
 } weft_lock_row_t;
 
 /* weft_lock_row_t rows, the most wait first. */
-GArray *weft_lock_analysis_new(const weft_model_t *model);
+GArray *weft_lock_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options);
 
 /* Section "locks". */
-weft_table_t *weft_lock_table_new(const weft_model_t *model);
+weft_table_t *weft_lock_table_new(const weft_model_t *model,
+                                  const weft_analysis_options_t *options);
 
 G_END_DECLS
 

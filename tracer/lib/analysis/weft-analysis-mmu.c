@@ -105,7 +105,7 @@ weft_mmu_t *weft_mmu_new_for_windows(const weft_model_t *model,
 
 	mmu->points = g_array_new(FALSE, FALSE, sizeof(weft_mmu_point_t));
 	mmu->ncpus = model->has_kernel ? 0 : weft_analysis_ncpus(model, options);
-	weft_steps_init(&steps, model);
+	weft_steps_init(&steps, model, options);
 	curve_init(&c, &steps, mmu->ncpus);
 	span = c.n ? c.t[c.n - 1] - c.t[0] : 0;
 	if (span > 0) {

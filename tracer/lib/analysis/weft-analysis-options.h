@@ -18,12 +18,13 @@ typedef struct {
 	guint instances;
 	/* A condvar re-wait this soon after a wake-up may be futile; 0: 1 ms. */
 	weft_time_t rewait_window;
+	/* Only this process (vpid); 0: every process. */
+	gint64 pid;
 } weft_analysis_options_t;
 
-#define WEFT_ANALYSIS_OPTIONS_INIT \
-	{                          \
-		0, 0, 0            \
-	}
+/* clang-format off */
+#define WEFT_ANALYSIS_OPTIONS_INIT {0, 0, 0, 0}
+/* clang-format on */
 
 G_END_DECLS
 

@@ -26,6 +26,12 @@ char *weft_analysis_dup_process_label(const weft_model_t *model, const weft_proc
 const char *weft_analysis_process_name(const weft_model_t *model, const weft_process_t *process);
 const char *weft_analysis_syscall_name(gint32 kind);
 
+/* Whether options select this process or thread (options may be NULL). */
+gboolean weft_analysis_wants_process(const weft_analysis_options_t *options,
+                                     const weft_process_t *process);
+gboolean weft_analysis_wants_thread(const weft_analysis_options_t *options,
+                                    const weft_thread_t *thread);
+
 gboolean weft_analysis_is_sync_state(weft_state_t state);
 gboolean weft_analysis_is_lock_state(weft_state_t state);
 
@@ -52,7 +58,9 @@ typedef struct {
 	GArray *alive;   /* guint32 */
 } weft_steps_t;
 
-void weft_steps_init(weft_steps_t *steps, const weft_model_t *model);
+/* Over the threads options selects (options may be NULL: all). */
+void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
+                     const weft_analysis_options_t *options);
 void weft_steps_clear(weft_steps_t *steps);
 
 G_END_DECLS

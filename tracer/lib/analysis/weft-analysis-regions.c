@@ -62,12 +62,17 @@ static void add_span(GHashTable *accs, guint k, weft_str_t name, const weft_span
 	keep_slowest(acc->slowest, k, in);
 }
 
-static void scan_regions(const weft_model_t *model, guint k, GHashTable *accs)
+static void scan_regions(const weft_model_t *model, const weft_analysis_options_t *options,
+                         GHashTable *accs)
 {
 	for (guint i = 0; i < model->threads->len; i++) {
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 		const weft_slice_track_t *sl = &t->slices;
+		guint k = n_instances(options);
 
+		if (!weft_analysis_wants_thread(options, t)) {
+			continue;
+		}
 		for (guint j = 0; sl->start && j < sl->start->len; j++) {
 			weft_span_instance_t in = {t, g_array_index(sl->start, weft_time_t, j),
 			                           g_array_index(sl->end, weft_time_t, j),
@@ -78,7 +83,8 @@ static void scan_regions(const weft_model_t *model, guint k, GHashTable *accs)
 	}
 }
 
-static void scan_tasks(const weft_model_t *model, guint k, GHashTable *accs)
+static void scan_tasks(const weft_model_t *model, const weft_analysis_options_t *options,
+                       GHashTable *accs)
 {
 	for (guint i = 0; i < model->tasks->len; i++) {
 		const weft_task_t *task = &g_array_index(model->tasks, weft_task_t, i);
@@ -86,7 +92,12 @@ static void scan_tasks(const weft_model_t *model, guint k, GHashTable *accs)
 		weft_span_instance_t in = {
 		    th < model->threads->len ? g_ptr_array_index(model->threads, th) : NULL,
 		    task->start, task->end, task->flags};
+		guint k = n_instances(options);
 
+		if (options && options->pid &&
+		    (!in.thread || !weft_analysis_wants_thread(options, in.thread))) {
+			continue;
+		}
 		add_span(accs, k, task->name, &in);
 	}
 }
@@ -111,9 +122,9 @@ GArray *weft_span_analysis_new(const weft_model_t *model, weft_span_kind_t kind,
 	gpointer v;
 
 	if (kind == WEFT_SPAN_REGIONS) {
-		scan_regions(model, n_instances(options), accs);
+		scan_regions(model, options, accs);
 	} else {
-		scan_tasks(model, n_instances(options), accs);
+		scan_tasks(model, options, accs);
 	}
 	g_hash_table_iter_init(&it, accs);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {

@@ -65,7 +65,8 @@ static void estimate_runnable(const weft_model_t *model, weft_thread_analysis_t 
 	weft_steps_t steps;
 	g_autofree double *acc = NULL;
 
-	weft_steps_init(&steps, model);
+	/* CPUs are shared machine-wide: every process's threads compete. */
+	weft_steps_init(&steps, model, NULL);
 	acc = oversubscription_integral(&steps, a->ncpus);
 	for (guint i = 0; i < a->threads->len; i++) {
 		weft_thread_stats_t *ts = &g_array_index(a->threads, weft_thread_stats_t, i);
@@ -154,6 +155,9 @@ weft_thread_analysis_t *weft_thread_analysis_new(const weft_model_t *model,
 	for (guint i = 0; i < model->threads->len; i++) {
 		weft_thread_stats_t ts = {0};
 
+		if (!weft_analysis_wants_thread(options, g_ptr_array_index(model->threads, i))) {
+			continue;
+		}
 		ts.thread = i;
 		thread_times(g_ptr_array_index(model->threads, i), &ts);
 		g_array_append_val(a->threads, ts);

@@ -119,6 +119,18 @@ char *weft_analysis_dup_process_label(const weft_model_t *model, const weft_proc
 	                       weft_analysis_process_name(model, process));
 }
 
+gboolean weft_analysis_wants_process(const weft_analysis_options_t *options,
+                                     const weft_process_t *process)
+{
+	return !options || !options->pid || (process && process->pid == options->pid);
+}
+
+gboolean weft_analysis_wants_thread(const weft_analysis_options_t *options,
+                                    const weft_thread_t *thread)
+{
+	return weft_analysis_wants_process(options, thread->process);
+}
+
 gboolean weft_analysis_is_lock_state(weft_state_t state)
 {
 	return state == WEFT_STATE_MUTEX || state == WEFT_STATE_RWLOCK_READ ||
@@ -218,7 +230,8 @@ static void add_running(weft_time_t start, weft_time_t end, gpointer data)
 	g_array_append_vals(events, ev, 2);
 }
 
-void weft_steps_init(weft_steps_t *steps, const weft_model_t *model)
+void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
+                     const weft_analysis_options_t *options)
 {
 	g_autoptr(GArray) events = g_array_new(FALSE, FALSE, sizeof(step_event_t));
 	gint64 run = 0, alive = 0;
@@ -230,7 +243,7 @@ void weft_steps_init(weft_steps_t *steps, const weft_model_t *model)
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 		step_event_t ev[2] = {{t->start, 0, 1}, {t->end, 0, -1}};
 
-		if (t->end <= t->start) {
+		if (t->end <= t->start || !weft_analysis_wants_thread(options, t)) {
 			continue;
 		}
 		g_array_append_vals(events, ev, 2);

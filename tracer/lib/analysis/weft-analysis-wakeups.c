@@ -117,7 +117,11 @@ GArray *weft_wakeup_analysis_new(const weft_model_t *model, const weft_analysis_
 	gpointer v;
 
 	for (guint i = 0; i < model->threads->len; i++) {
-		scan_thread(g_ptr_array_index(model->threads, i), window, accs);
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+		if (weft_analysis_wants_thread(options, t)) {
+			scan_thread(t, window, accs);
+		}
 	}
 	g_hash_table_iter_init(&it, accs);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {

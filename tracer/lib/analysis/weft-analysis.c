@@ -67,23 +67,24 @@ weft_table_t *weft_analysis_section_new(const weft_model_t *model, const char *n
 	g_return_val_if_fail(model && name, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS(blocking); i++) {
 		if (!strcmp(name, blocking[i].name)) {
-			return weft_blocking_table_new(model, blocking[i].family, blocking[i].key);
+			return weft_blocking_table_new(model, blocking[i].family, blocking[i].key,
+			                               options);
 		}
 	}
 	if (!strcmp(name, "threads") || !strcmp(name, "thread-list")) {
 		return threads_section(model, options, !strcmp(name, "threads"));
 	} else if (!strcmp(name, "locks")) {
-		return weft_lock_table_new(model);
+		return weft_lock_table_new(model, options);
 	} else if (!strcmp(name, "wakeups")) {
 		return weft_wakeup_table_new(model, options);
 	} else if (!strcmp(name, "heap")) {
-		return weft_heap_table_new(model);
+		return weft_heap_table_new(model, options);
 	} else if (!strcmp(name, "allocs")) {
-		return weft_alloc_site_table_new(model);
+		return weft_alloc_site_table_new(model, options);
 	} else if (!strcmp(name, "leaks")) {
-		return weft_leak_table_new(model);
+		return weft_leak_table_new(model, options);
 	} else if (!strcmp(name, "sizes")) {
-		return weft_size_table_new(model);
+		return weft_size_table_new(model, options);
 	} else if (!strcmp(name, "regions") || !strcmp(name, "tasks")) {
 		return weft_span_table_new(
 		    model, !strcmp(name, "regions") ? WEFT_SPAN_REGIONS : WEFT_SPAN_TASKS, options);
