@@ -1,0 +1,137 @@
+/* Models built in code for the analysis tests. */
+#include "model-fixture.h"
+
+weft_process_t *fixture_process(weft_model_t *model, int64_t pid, const char *name,
+                                weft_time_t start, weft_time_t end)
+{
+	weft_process_t *p = g_new0(weft_process_t, 1);
+
+	p->index = model->processes->len;
+	p->pid = pid;
+	p->name = weft_model_intern(model, name);
+	p->start = start;
+	p->end = end;
+	p->parent_pid = -1;
+	p->threads = g_ptr_array_new();
+	p->counters = g_ptr_array_new();
+	p->allocs = g_array_new(FALSE, TRUE, sizeof(weft_alloc_t));
+	g_ptr_array_add(model->processes, p);
+	model->start = model->processes->len == 1 ? start : MIN(model->start, start);
+	model->end = MAX(model->end, end);
+	return p;
+}
+
+guint32 fixture_site(weft_model_t *model, const char *function, const char *file, guint line)
+{
+	weft_callsite_t cs = {0};
+
+	cs.ip = 0x401000 + model->callsites->len * 0x10;
+	cs.function = weft_model_intern(model, function);
+	cs.file = weft_model_intern(model, file);
+	cs.line = line;
+	g_array_append_val(model->callsites, cs);
+	return model->callsites->len - 1;
+}
+
+static void init_track_arrays(weft_thread_t *t)
+{
+	t->states.start = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
+	t->states.end = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
+	t->states.state = g_array_new(FALSE, TRUE, sizeof(guint8));
+	t->states.flags = g_array_new(FALSE, TRUE, sizeof(guint8));
+	t->states.object = g_array_new(FALSE, TRUE, sizeof(guint64));
+	t->states.aux = g_array_new(FALSE, TRUE, sizeof(gint32));
+	t->states.callsite = g_array_new(FALSE, TRUE, sizeof(guint32));
+	t->slices.start = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
+	t->slices.end = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
+	t->slices.depth = g_array_new(FALSE, TRUE, sizeof(guint16));
+	t->slices.flags = g_array_new(FALSE, TRUE, sizeof(guint8));
+	t->slices.name = g_array_new(FALSE, TRUE, sizeof(weft_str_t));
+	t->slices.callsite = g_array_new(FALSE, TRUE, sizeof(guint32));
+}
+
+weft_thread_t *fixture_thread(weft_model_t *model, weft_process_t *p, int64_t tid,
+                              const char *routine, weft_time_t start, weft_time_t end)
+{
+	weft_thread_t *t = g_new0(weft_thread_t, 1);
+
+	t->index = model->threads->len;
+	t->tid = tid;
+	t->process = p;
+	t->start = start;
+	t->end = end;
+	t->parent_tid = -1;
+	if (routine) {
+		t->start_routine_site = fixture_site(model, routine, "app.c", 1);
+		t->start_routine = weft_model_borrow_callsite(model, t->start_routine_site)->ip;
+	}
+	init_track_arrays(t);
+	g_ptr_array_add(model->threads, t);
+	g_ptr_array_add(p->threads, t);
+	return t;
+}
+
+void fixture_state(weft_thread_t *t, weft_state_t state, weft_time_t start, weft_time_t end,
+                   guint64 object, gint32 aux, guint32 site)
+{
+	guint8 s = state, flags = 0;
+
+	g_array_append_val(t->states.start, start);
+	g_array_append_val(t->states.end, end);
+	g_array_append_val(t->states.state, s);
+	g_array_append_val(t->states.flags, flags);
+	g_array_append_val(t->states.object, object);
+	g_array_append_val(t->states.aux, aux);
+	g_array_append_val(t->states.callsite, site);
+}
+
+void fixture_slice(weft_thread_t *t, const char *name, weft_model_t *model, guint16 depth,
+                   weft_time_t start, weft_time_t end)
+{
+	weft_str_t n = weft_model_intern(model, name);
+	guint8 flags = 0;
+	guint32 site = 0;
+
+	g_array_append_val(t->slices.start, start);
+	g_array_append_val(t->slices.end, end);
+	g_array_append_val(t->slices.depth, depth);
+	g_array_append_val(t->slices.flags, flags);
+	g_array_append_val(t->slices.name, n);
+	g_array_append_val(t->slices.callsite, site);
+	t->slices.max_depth = MAX(t->slices.max_depth, (guint) depth + 1);
+}
+
+void fixture_hold(weft_model_t *model, weft_thread_t *t, guint64 lock, weft_state_t kind,
+                  weft_time_t wait_start, weft_time_t start, weft_time_t end, guint32 site)
+{
+	weft_lock_hold_t h = {lock, kind, wait_start < start, t->index, wait_start, start,
+	                      end,  site};
+
+	g_array_append_val(model->holds, h);
+}
+
+void fixture_alloc(weft_process_t *p, weft_time_t ts, weft_time_t free_ts, guint64 size,
+                   guint64 weight, int64_t tid, guint32 site)
+{
+	weft_alloc_t a = {ts, free_ts, 0x1000 + p->allocs->len * 0x100, size, weight, tid, site, 0};
+
+	g_array_append_val(p->allocs, a);
+	if (weight != size) {
+		p->alloc_sampled = TRUE;
+	}
+}
+
+void fixture_task(weft_model_t *model, guint64 id, const char *name, weft_time_t start,
+                  weft_time_t end, weft_thread_t *begin, weft_thread_t *end_thread)
+{
+	weft_task_t task = {id,
+	                    weft_model_intern(model, name),
+	                    start,
+	                    end,
+	                    begin ? begin->index : G_MAXUINT,
+	                    end_thread ? end_thread->index : G_MAXUINT,
+	                    0,
+	                    0};
+
+	g_array_append_val(model->tasks, task);
+}

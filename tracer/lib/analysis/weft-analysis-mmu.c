@@ -1,0 +1,191 @@
+/*
+ * Minimum mutator-style utilization. U(t), the integral of utilization,
+ * is piecewise linear between steps, so the lowest mean over windows of
+ * length w is found at a window whose start or end is a step.
+ */
+#include "weft-analysis-mmu.h"
+
+#include "weft-analysis-private.h"
+
+typedef struct {
+	const weft_time_t *t; /* step times, borrowed */
+	double *u;            /* utilization during step i, owned */
+	double *integral;     /* U at t[i], owned */
+	guint n;
+} curve_t;
+
+static void curve_init(curve_t *c, const weft_steps_t *steps, guint cap)
+{
+	c->n = steps->t->len;
+	c->t = (const weft_time_t *) (const void *) steps->t->data;
+	c->u = g_new0(double, c->n + 1);
+	c->integral = g_new0(double, c->n + 1);
+	for (guint i = 0; i < c->n; i++) {
+		guint32 r = g_array_index(steps->running, guint32, i);
+		guint32 a = g_array_index(steps->alive, guint32, i);
+
+		if (cap) {
+			r = MIN(r, cap);
+		}
+		c->u[i] = a ? (double) MIN(r, a) / a : 1.0;
+		if (i > 0) {
+			c->integral[i] =
+			    c->integral[i - 1] + c->u[i - 1] * (double) (c->t[i] - c->t[i - 1]);
+		}
+	}
+}
+
+static void curve_clear(curve_t *c)
+{
+	g_free(c->u);
+	g_free(c->integral);
+}
+
+/* U(x) for x in [t[0], t[n-1]]. */
+static double curve_at(const curve_t *c, weft_time_t x)
+{
+	guint lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (c->t[mid] <= x) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	if (lo == 0) {
+		return 0;
+	}
+	return c->integral[lo - 1] + c->u[lo - 1] * (double) (x - c->t[lo - 1]);
+}
+
+static void consider(const curve_t *c, weft_time_t x, weft_time_t w, weft_mmu_point_t *p)
+{
+	weft_time_t first = c->t[0], last = c->t[c->n - 1] - w;
+	double mean;
+
+	x = CLAMP(x, first, last);
+	mean = (curve_at(c, x + w) - curve_at(c, x)) / (double) w;
+	if (mean < p->mmu - 1e-12) {
+		p->mmu = mean;
+		p->worst_at = x;
+	}
+}
+
+static weft_mmu_point_t mmu_for(const curve_t *c, weft_time_t w)
+{
+	weft_mmu_point_t p = {w, 2.0, c->t[0]};
+
+	for (guint i = 0; i < c->n; i++) {
+		consider(c, c->t[i], w, &p);
+		consider(c, c->t[i] - w, w, &p);
+	}
+	p.mmu = CLAMP(p.mmu, 0.0, 1.0);
+	return p;
+}
+
+static int cmp_time(gconstpointer a, gconstpointer b)
+{
+	weft_time_t x = *(const weft_time_t *) a, y = *(const weft_time_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+weft_mmu_t *weft_mmu_new_for_windows(const weft_model_t *model,
+                                     const weft_analysis_options_t *options,
+                                     const weft_time_t *windows, guint n_windows)
+{
+	weft_mmu_t *mmu = g_new0(weft_mmu_t, 1);
+	g_autofree weft_time_t *sorted = g_memdup2(windows, sizeof(*windows) * n_windows);
+	weft_steps_t steps;
+	curve_t c;
+	weft_time_t span;
+
+	mmu->points = g_array_new(FALSE, FALSE, sizeof(weft_mmu_point_t));
+	mmu->ncpus = model->has_kernel ? 0 : weft_analysis_ncpus(model, options);
+	weft_steps_init(&steps, model, options);
+	curve_init(&c, &steps, mmu->ncpus);
+	span = c.n ? c.t[c.n - 1] - c.t[0] : 0;
+	if (span > 0) {
+		mmu->mean_utilization = c.integral[c.n - 1] / (double) span;
+		qsort(sorted, n_windows, sizeof(*sorted), cmp_time);
+		for (guint i = 0; i < n_windows; i++) {
+			weft_mmu_point_t p;
+
+			if (sorted[i] <= 0 || sorted[i] > span) {
+				continue;
+			}
+			p = mmu_for(&c, sorted[i]);
+			g_array_append_val(mmu->points, p);
+		}
+	}
+	curve_clear(&c);
+	weft_steps_clear(&steps);
+	return mmu;
+}
+
+weft_mmu_t *weft_mmu_new(const weft_model_t *model, const weft_analysis_options_t *options)
+{
+	g_autoptr(GArray) windows = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
+	weft_time_t span = model->end - model->start;
+	static const int mant[] = {1, 2, 5};
+
+	for (weft_time_t p = 1000; p > 0 && p <= span; p *= 10) {
+		for (guint m = 0; m < G_N_ELEMENTS(mant); m++) {
+			weft_time_t w = p * mant[m];
+
+			if (w < span) {
+				g_array_append_val(windows, w);
+			}
+		}
+	}
+	g_array_append_val(windows, span);
+	return weft_mmu_new_for_windows(
+	    model, options, (const weft_time_t *) (const void *) windows->data, windows->len);
+}
+
+void weft_mmu_free(weft_mmu_t *mmu)
+{
+	if (!mmu) {
+		return;
+	}
+	g_array_free(mmu->points, TRUE);
+	g_free(mmu);
+}
+
+static const weft_column_t mmu_columns[] = {
+    {"window", "window", WEFT_CELL_DURATION, 0},
+    {"mmu", "min utilization", WEFT_CELL_RATIO, 0},
+    {"worst_at", "worst window at", WEFT_CELL_TIME, 0},
+};
+
+weft_table_t *weft_mmu_table_new(const weft_model_t *model, const weft_analysis_options_t *options)
+{
+	g_autoptr(weft_mmu_t) mmu = weft_mmu_new(model, options);
+	weft_table_t *table =
+	    weft_table_new("mmu", "Minimum utilization (fraction of threads running)", mmu_columns,
+	                   G_N_ELEMENTS(mmu_columns), model->start);
+	g_autofree char *note = NULL;
+
+	if (mmu->ncpus) {
+		note = g_strdup_printf("mean utilization %.1f%%; at most %u threads count as "
+		                       "running at once (CPUs)",
+		                       mmu->mean_utilization * 100, mmu->ncpus);
+	} else {
+		note = g_strdup_printf("mean utilization %.1f%% (kernel scheduling states)",
+		                       mmu->mean_utilization * 100);
+	}
+	weft_table_set_note(table, note);
+	for (guint i = 0; i < mmu->points->len; i++) {
+		const weft_mmu_point_t *p = &g_array_index(mmu->points, weft_mmu_point_t, i);
+		guint row = weft_table_add_row(table);
+
+		weft_table_set_int(table, row, 0, p->window);
+		weft_table_set_double(table, row, 1, p->mmu);
+		weft_table_set_int(table, row, 2, p->worst_at);
+		weft_table_set_link(table, row, NULL, p->worst_at, p->worst_at + p->window);
+	}
+	return table;
+}

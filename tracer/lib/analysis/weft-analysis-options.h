@@ -1,0 +1,31 @@
+/* weft-analysis-options.h - settings shared by the analyses. */
+#ifndef WEFT_ANALYSIS_OPTIONS_H
+#define WEFT_ANALYSIS_OPTIONS_H
+
+#include <glib.h>
+
+#include "weft-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	/*
+	 * CPUs the traced threads shared, for the runnable estimate of
+	 * user-space traces. 0: the CPUs seen in the trace, or this machine's.
+	 */
+	guint ncpus;
+	/* Slowest instances listed per region or task name; 0: 3. */
+	guint instances;
+	/* A condvar re-wait this soon after a wake-up may be futile; 0: 1 ms. */
+	weft_time_t rewait_window;
+	/* Only this process (vpid); 0: every process. */
+	gint64 pid;
+} weft_analysis_options_t;
+
+/* clang-format off */
+#define WEFT_ANALYSIS_OPTIONS_INIT {0, 0, 0, 0}
+/* clang-format on */
+
+G_END_DECLS
+
+#endif /* WEFT_ANALYSIS_OPTIONS_H */

@@ -1,0 +1,274 @@
+/* Labels and the machine-wide running/alive step functions. */
+#include "weft-analysis-private.h"
+
+#include "weft-schema.h"
+
+#include <string.h>
+
+static const char *const syscall_names[] = {
+    [WEFT_SYSCALL_READ] = "read",
+    [WEFT_SYSCALL_WRITE] = "write",
+    [WEFT_SYSCALL_PREAD] = "pread",
+    [WEFT_SYSCALL_PWRITE] = "pwrite",
+    [WEFT_SYSCALL_READV] = "readv",
+    [WEFT_SYSCALL_WRITEV] = "writev",
+    [WEFT_SYSCALL_RECV] = "recv",
+    [WEFT_SYSCALL_RECVFROM] = "recvfrom",
+    [WEFT_SYSCALL_RECVMSG] = "recvmsg",
+    [WEFT_SYSCALL_SEND] = "send",
+    [WEFT_SYSCALL_SENDTO] = "sendto",
+    [WEFT_SYSCALL_SENDMSG] = "sendmsg",
+    [WEFT_SYSCALL_ACCEPT] = "accept",
+    [WEFT_SYSCALL_ACCEPT4] = "accept4",
+    [WEFT_SYSCALL_CONNECT] = "connect",
+    [WEFT_SYSCALL_POLL] = "poll",
+    [WEFT_SYSCALL_PPOLL] = "ppoll",
+    [WEFT_SYSCALL_SELECT] = "select",
+    [WEFT_SYSCALL_PSELECT] = "pselect",
+    [WEFT_SYSCALL_EPOLL_WAIT] = "epoll_wait",
+    [WEFT_SYSCALL_EPOLL_PWAIT] = "epoll_pwait",
+    [WEFT_SYSCALL_NANOSLEEP] = "nanosleep",
+    [WEFT_SYSCALL_CLOCK_NANOSLEEP] = "clock_nanosleep",
+    [WEFT_SYSCALL_USLEEP] = "usleep",
+    [WEFT_SYSCALL_SLEEP] = "sleep",
+    [WEFT_SYSCALL_FSYNC] = "fsync",
+    [WEFT_SYSCALL_FDATASYNC] = "fdatasync",
+    [WEFT_SYSCALL_WAIT] = "wait",
+    [WEFT_SYSCALL_WAITPID] = "waitpid",
+};
+
+const char *weft_analysis_syscall_name(gint32 kind)
+{
+	if (kind < 0 || (gsize) kind >= G_N_ELEMENTS(syscall_names) || !syscall_names[kind]) {
+		return "syscall";
+	}
+	return syscall_names[kind];
+}
+
+char *weft_analysis_dup_site_label(const weft_model_t *model, guint32 callsite)
+{
+	const weft_callsite_t *cs = weft_model_borrow_callsite(model, callsite);
+	const char *fn = weft_model_borrow_string(model, cs->function);
+	const char *file = weft_model_borrow_string(model, cs->file);
+	const char *bin = weft_model_borrow_string(model, cs->binary);
+
+	if (*fn && *file) {
+		g_autofree char *base = g_path_get_basename(file);
+
+		return g_strdup_printf("%s (%s:%u)", fn, base, cs->line);
+	} else if (*fn) {
+		return g_strdup(fn);
+	} else if (*bin) {
+		g_autofree char *base = g_path_get_basename(bin);
+
+		return g_strdup_printf("%s+0x%" G_GINT64_MODIFIER "x", base, cs->offset);
+	} else if (cs->ip) {
+		return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", cs->ip);
+	}
+	return g_strdup("(unknown)");
+}
+
+char *weft_analysis_dup_site_function(const weft_model_t *model, guint32 callsite)
+{
+	const weft_callsite_t *cs = weft_model_borrow_callsite(model, callsite);
+	const char *fn = weft_model_borrow_string(model, cs->function);
+
+	return *fn ? g_strdup(fn) : weft_analysis_dup_site_label(model, callsite);
+}
+
+char *weft_analysis_dup_thread_label(const weft_model_t *model, const weft_thread_t *thread)
+{
+	const char *name = weft_model_borrow_string(model, thread->name);
+
+	return *name ? g_strdup_printf("%" G_GINT64_FORMAT " %s", thread->tid, name)
+	             : g_strdup_printf("%" G_GINT64_FORMAT, thread->tid);
+}
+
+char *weft_analysis_dup_routine_label(const weft_model_t *model, const weft_thread_t *thread)
+{
+	if (thread->start_routine_site) {
+		const weft_callsite_t *cs =
+		    weft_model_borrow_callsite(model, thread->start_routine_site);
+
+		if (cs->function) {
+			return g_strdup(weft_model_borrow_string(model, cs->function));
+		}
+	}
+	if (thread->start_routine) {
+		return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", thread->start_routine);
+	}
+	if (thread->process && thread->tid == thread->process->pid) {
+		return g_strdup("main");
+	}
+	return g_strdup("(unknown)");
+}
+
+const char *weft_analysis_process_name(const weft_model_t *model, const weft_process_t *process)
+{
+	const char *name = process ? weft_model_borrow_string(model, process->name) : "";
+
+	return *name ? name : "process";
+}
+
+char *weft_analysis_dup_process_label(const weft_model_t *model, const weft_process_t *process)
+{
+	if (!process) {
+		return g_strdup("?");
+	}
+	return g_strdup_printf("%" G_GINT64_FORMAT " %s", process->pid,
+	                       weft_analysis_process_name(model, process));
+}
+
+gboolean weft_analysis_wants_process(const weft_analysis_options_t *options,
+                                     const weft_process_t *process)
+{
+	return !options || !options->pid || (process && process->pid == options->pid);
+}
+
+gboolean weft_analysis_wants_thread(const weft_analysis_options_t *options,
+                                    const weft_thread_t *thread)
+{
+	return weft_analysis_wants_process(options, thread->process);
+}
+
+gboolean weft_analysis_is_lock_state(weft_state_t state)
+{
+	return state == WEFT_STATE_MUTEX || state == WEFT_STATE_RWLOCK_READ ||
+	       state == WEFT_STATE_RWLOCK_WRITE || state == WEFT_STATE_SPIN ||
+	       state == WEFT_STATE_LOCK_CUSTOM;
+}
+
+gboolean weft_analysis_is_sync_state(weft_state_t state)
+{
+	return weft_analysis_is_lock_state(state) || state == WEFT_STATE_CONDVAR ||
+	       state == WEFT_STATE_SEMAPHORE || state == WEFT_STATE_BARRIER ||
+	       state == WEFT_STATE_JOIN || state == WEFT_STATE_BLOCK_CUSTOM;
+}
+
+typedef struct {
+	weft_span_func_t func;
+	gpointer data;
+	weft_time_t start, end; /* pending stretch, start == end when none */
+} running_merge_t;
+
+static void merge_push(running_merge_t *m, weft_time_t start, weft_time_t end)
+{
+	if (end <= start) {
+		return;
+	}
+	if (m->end > m->start && start <= m->end) {
+		m->end = MAX(m->end, end);
+		return;
+	}
+	if (m->end > m->start) {
+		m->func(m->start, m->end, m->data);
+	}
+	m->start = start;
+	m->end = end;
+}
+
+void weft_analysis_foreach_running(const weft_thread_t *thread, weft_span_func_t func,
+                                   gpointer data)
+{
+	const weft_state_track_t *st = &thread->states;
+	running_merge_t m = {func, data, 0, 0};
+	weft_time_t cursor = thread->start;
+	guint n = st->start ? st->start->len : 0;
+
+	for (guint i = 0; i < n; i++) {
+		weft_time_t s = MAX(g_array_index(st->start, weft_time_t, i), thread->start);
+		weft_time_t e = MIN(g_array_index(st->end, weft_time_t, i), thread->end);
+		guint8 state = g_array_index(st->state, guint8, i);
+
+		merge_push(&m, cursor, MIN(s, thread->end));
+		if (state == WEFT_STATE_RUNNING) {
+			merge_push(&m, s, e);
+		}
+		cursor = MAX(cursor, e);
+	}
+	merge_push(&m, cursor, thread->end);
+	if (m.end > m.start) {
+		func(m.start, m.end, data);
+	}
+}
+
+guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options_t *options)
+{
+	if (options && options->ncpus) {
+		return options->ncpus;
+	}
+	if (model->cpus && model->cpus->len) {
+		guint max_cpu = 0;
+
+		for (guint i = 0; i < model->cpus->len; i++) {
+			const weft_cpu_lane_t *lane = g_ptr_array_index(model->cpus, i);
+
+			max_cpu = MAX(max_cpu, lane->cpu + 1);
+		}
+		return max_cpu;
+	}
+	return g_get_num_processors();
+}
+
+typedef struct {
+	weft_time_t t;
+	gint32 drun, dalive;
+} step_event_t;
+
+static int cmp_event(gconstpointer a, gconstpointer b)
+{
+	const step_event_t *x = a, *y = b;
+
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+static void add_running(weft_time_t start, weft_time_t end, gpointer data)
+{
+	GArray *events = data;
+	step_event_t ev[2] = {{start, 1, 0}, {end, -1, 0}};
+
+	g_array_append_vals(events, ev, 2);
+}
+
+void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
+                     const weft_analysis_options_t *options)
+{
+	g_autoptr(GArray) events = g_array_new(FALSE, FALSE, sizeof(step_event_t));
+	gint64 run = 0, alive = 0;
+
+	steps->t = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
+	steps->running = g_array_new(FALSE, FALSE, sizeof(guint32));
+	steps->alive = g_array_new(FALSE, FALSE, sizeof(guint32));
+	for (guint i = 0; i < model->threads->len; i++) {
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+		step_event_t ev[2] = {{t->start, 0, 1}, {t->end, 0, -1}};
+
+		if (t->end <= t->start || !weft_analysis_wants_thread(options, t)) {
+			continue;
+		}
+		g_array_append_vals(events, ev, 2);
+		weft_analysis_foreach_running(t, add_running, events);
+	}
+	g_array_sort(events, cmp_event);
+	for (guint i = 0; i < events->len;) {
+		weft_time_t t = g_array_index(events, step_event_t, i).t;
+		guint32 r, a;
+
+		for (; i < events->len && g_array_index(events, step_event_t, i).t == t; i++) {
+			run += g_array_index(events, step_event_t, i).drun;
+			alive += g_array_index(events, step_event_t, i).dalive;
+		}
+		r = (guint32) MAX(run, 0);
+		a = (guint32) MAX(alive, 0);
+		g_array_append_val(steps->t, t);
+		g_array_append_val(steps->running, r);
+		g_array_append_val(steps->alive, a);
+	}
+}
+
+void weft_steps_clear(weft_steps_t *steps)
+{
+	g_clear_pointer(&steps->t, g_array_unref);
+	g_clear_pointer(&steps->running, g_array_unref);
+	g_clear_pointer(&steps->alive, g_array_unref);
+}
