@@ -33,9 +33,17 @@
 #include "weft-cli.h"
 
 #define WEFT_RECORD_CHANNEL "weft"
-/* 4 MiB x 4 per CPU: bursts of millions of events are drained, not dropped. */
-#define WEFT_RECORD_SUBBUF_SIZE (4u << 20)
-#define WEFT_RECORD_NUM_SUBBUF 4u
+/*
+ * Channel size. lttng-ust allocates (and zeroes) every per-CPU buffer up
+ * front, so the size per CPU shrinks on machines with many CPUs: a budget
+ * of 256 MiB, split per CPU, kept between 16 and 64 MiB. On 2 to 4 CPUs a
+ * CPU's buffer holds a burst of a million events even when a busy machine
+ * starves the consumer daemon (docs/record.md).
+ */
+#define WEFT_RECORD_SUBBUF_SIZE (4ull << 20)
+#define WEFT_RECORD_BUDGET (256ull << 20)
+#define WEFT_RECORD_PER_CPU_MIN (16ull << 20)
+#define WEFT_RECORD_PER_CPU_MAX (64ull << 20)
 #define WEFT_LTTNG_WRAPPER_DIR "/usr/lib/x86_64-linux-gnu"
 
 /* Exit codes of weft's own failures; otherwise the program's status. */
@@ -62,6 +70,7 @@ struct weft_record {
 	char program[PATH_MAX];     /* the resolved executable */
 	char trace_dir[PATH_MAX];   /* absolute */
 	char created_top[PATH_MAX]; /* topmost folder we created ("": none) */
+	bool output_ready;          /* trace_dir was checked: new, or existing and empty */
 	char session[LTTNG_NAME_MAX];
 	bool session_created;
 	pid_t child;
@@ -529,13 +538,22 @@ static int absolute_path(const char *path, char *out, size_t len)
 {
 	char cwd[PATH_MAX];
 
+	size_t n;
+
 	if (path[0] == '/') {
-		return snprintf(out, len, "%s", path) < (int) len ? 0 : -1;
+		n = (size_t) snprintf(out, len, "%s", path);
+	} else if (!getcwd(cwd, sizeof(cwd))) {
+		return -1;
+	} else {
+		n = (size_t) snprintf(out, len, "%s/%s", cwd, path);
 	}
-	if (!getcwd(cwd, sizeof(cwd))) {
+	if (n >= len) {
 		return -1;
 	}
-	return snprintf(out, len, "%s/%s", cwd, path) < (int) len ? 0 : -1;
+	while (n > 1 && out[n - 1] == '/') {
+		out[--n] = '\0';
+	}
+	return 0;
 }
 
 static int prepare_given_dir(struct weft_record *rec)
@@ -617,6 +635,7 @@ static int prepare_output(struct weft_record *rec, const char *base)
 	} else if (make_default_dir(rec, base)) {
 		return -1;
 	}
+	rec->output_ready = true;
 	if (check_writable(rec->trace_dir)) {
 		fail("cannot write the trace", rec->trace_dir, strerror(errno));
 		return -1;
@@ -634,16 +653,19 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
-/* Undoes prepare_output: empties trace_dir and removes folders we made. */
+/*
+ * Undoes prepare_output: empties trace_dir, which was new or empty, and
+ * removes the folders we made. Never touches a folder that was refused.
+ */
 static void remove_output(struct weft_record *rec)
 {
 	char path[PATH_MAX];
 	size_t top;
 
-	if (!rec->trace_dir[0]) {
-		return;
+	if (rec->output_ready) {
+		nftw(rec->trace_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	}
-	nftw(rec->trace_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	/* rmdir removes only empty folders, and only those we made. */
 	if (!rec->created_top[0]) {
 		return;
 	}
@@ -719,6 +741,24 @@ static int add_contexts(struct lttng_handle *h)
 	return 0;
 }
 
+/* Sub-buffers per CPU: a power of two, see WEFT_RECORD_BUDGET. */
+static uint64_t weft_record_num_subbuf(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t per_cpu = WEFT_RECORD_BUDGET / (uint64_t) (cpus > 0 ? cpus : 1);
+	uint64_t n = 1;
+
+	if (per_cpu < WEFT_RECORD_PER_CPU_MIN) {
+		per_cpu = WEFT_RECORD_PER_CPU_MIN;
+	} else if (per_cpu > WEFT_RECORD_PER_CPU_MAX) {
+		per_cpu = WEFT_RECORD_PER_CPU_MAX;
+	}
+	while (n * 2 * WEFT_RECORD_SUBBUF_SIZE <= per_cpu) {
+		n *= 2;
+	}
+	return n;
+}
+
 static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom)
 {
 	struct lttng_channel *chan = lttng_channel_create(dom);
@@ -730,7 +770,7 @@ static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom)
 	snprintf(chan->name, sizeof(chan->name), "%s", WEFT_RECORD_CHANNEL);
 	chan->attr.overwrite = 0;
 	chan->attr.subbuf_size = WEFT_RECORD_SUBBUF_SIZE;
-	chan->attr.num_subbuf = WEFT_RECORD_NUM_SUBBUF;
+	chan->attr.num_subbuf = weft_record_num_subbuf();
 	ret = lttng_enable_channel(h, chan);
 	lttng_channel_destroy(chan);
 	return ret;

@@ -75,11 +75,19 @@ void weft_trace_block_end(void);
 void weft_trace_alloc(const void *ptr, size_t size);
 void weft_trace_free(const void *ptr);
 
-#define WEFT__EMIT(ev, call)             \
-	do {                             \
-		if (WEFT__ENABLED(ev)) { \
-			call;            \
-		}                        \
+/*
+ * After the out-of-line call: keeps it from becoming a tail call (a jump),
+ * which would make the recorded call site the caller's caller. Emits no
+ * instruction.
+ */
+#define WEFT__NO_TAIL_CALL() __asm__ __volatile__("")
+
+#define WEFT__EMIT(ev, call)                  \
+	do {                                  \
+		if (WEFT__ENABLED(ev)) {      \
+			call;                 \
+			WEFT__NO_TAIL_CALL(); \
+		}                             \
 	} while (0)
 
 /* Cleanup handler of WEFT_TRACE_REGION: ends the region its scope began. */
@@ -87,6 +95,7 @@ static inline __attribute__((always_inline)) void weft__region_scope_end(const c
 {
 	if (*name && WEFT__ENABLED(region_end)) {
 		weft_trace_region_end(*name);
+		WEFT__NO_TAIL_CALL();
 	}
 }
 
