@@ -1,0 +1,183 @@
+/*
+ * bench-macros: the cost of a TRACE_REGION_BEGIN + TRACE_REGION_END pair.
+ *
+ *   bench-macros enabled   a session records weft:region_* and weft_bench:*
+ *                          (bench-macros.sh sets it up): ns per pair through
+ *                          the macros and through raw lttng_ust_tracepoint()
+ *                          calls with the same payload, and their ratio;
+ *   bench-macros disabled  no session records them: ns per macro, against an
+ *                          empty loop and against disabled raw tracepoints.
+ *
+ * Rounds alternate the two variants and the medians are compared, so a
+ * burst of noise from other processes hits both. Not a test: it prints.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <weft/trace.h>
+
+#include "bench-provider.h"
+
+#define ROUNDS 15
+
+static const char *volatile region_name = "bench";
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+__attribute__((noinline)) static uint64_t run_macros(long pairs)
+{
+	const char *name = region_name;
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < pairs; i++) {
+		TRACE_REGION_BEGIN(name);
+		TRACE_REGION_END(name);
+	}
+	return now_ns() - t0;
+}
+
+__attribute__((noinline)) static uint64_t run_raw(long pairs)
+{
+	const char *name = region_name;
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < pairs; i++) {
+		lttng_ust_tracepoint(weft_bench, region_begin, __builtin_return_address(0), name);
+		lttng_ust_tracepoint(weft_bench, region_end, __builtin_return_address(0), name);
+	}
+	return now_ns() - t0;
+}
+
+__attribute__((noinline)) static uint64_t run_empty(long pairs)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < pairs; i++) {
+		__asm__ __volatile__("" ::: "memory");
+	}
+	return now_ns() - t0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts t; the median round, in ns per unit. */
+static double median_ns(uint64_t *t, long per)
+{
+	qsort(t, ROUNDS, sizeof(t[0]), cmp_u64);
+	return (double) t[ROUNDS / 2] / (double) per;
+}
+
+/* The fastest round (after median_ns sorted t): the least disturbed one. */
+static double min_ns(const uint64_t *t, long per)
+{
+	return (double) t[0] / (double) per;
+}
+
+static int weft_enabled(void)
+{
+	return __atomic_load_n(&lttng_ust_tracepoint_weft___region_begin.state, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&lttng_ust_tracepoint_weft___region_end.state, __ATOMIC_RELAXED);
+}
+
+static int raw_enabled(void)
+{
+	return lttng_ust_tracepoint_enabled(weft_bench, region_begin) &&
+	       lttng_ust_tracepoint_enabled(weft_bench, region_end);
+}
+
+static int bench_enabled(long pairs)
+{
+	uint64_t weft[ROUNDS], raw[ROUNDS];
+
+	if (!weft_enabled() || !raw_enabled()) {
+		fprintf(stderr, "bench-macros: no session records weft:region_* and weft_bench:* "
+		                "(run bench-macros.sh)\n");
+		return 1;
+	}
+	run_macros(pairs / 10); /* warm up: buffers, caches, page faults */
+	run_raw(pairs / 10);
+	for (int r = 0; r < ROUNDS; r++) {
+		if (r % 2) {
+			raw[r] = run_raw(pairs);
+			weft[r] = run_macros(pairs);
+		} else {
+			weft[r] = run_macros(pairs);
+			raw[r] = run_raw(pairs);
+		}
+	}
+	double w = median_ns(weft, pairs), l = median_ns(raw, pairs);
+	double wmin = min_ns(weft, pairs), lmin = min_ns(raw, pairs);
+	printf("enabled: %ld pairs x %d rounds              median      fastest\n", pairs, ROUNDS);
+	printf("  TRACE_REGION_BEGIN+END pair      %8.1f ns  %8.1f ns\n", w, wmin);
+	printf("  raw lttng_ust_tracepoint pair    %8.1f ns  %8.1f ns   (baseline)\n", l, lmin);
+	printf("  ratio macros / raw               %8.3fx   %8.3fx   (target <= 1.1x)\n", w / l,
+	       wmin / lmin);
+	return 0;
+}
+
+static int bench_disabled(long pairs)
+{
+	uint64_t macros[ROUNDS], raw[ROUNDS], empty[ROUNDS];
+
+	if (weft_enabled() || raw_enabled()) {
+		fprintf(stderr, "bench-macros: a session records weft events right now; the "
+		                "disabled cost cannot be measured\n");
+		return 1;
+	}
+	for (int r = 0; r < ROUNDS; r++) {
+		empty[r] = run_empty(pairs);
+		macros[r] = run_macros(pairs);
+		raw[r] = run_raw(pairs);
+	}
+	double m = median_ns(macros, 2 * pairs), l = median_ns(raw, 2 * pairs);
+	double e = median_ns(empty, 2 * pairs);
+	printf("disabled (no session): %ld pairs x %d rounds, medians, loop included\n", pairs,
+	       ROUNDS);
+	printf("  per TRACE_REGION_* macro         %8.3f ns   (target <= 1 ns)\n", m);
+	printf("  per raw disabled tracepoint      %8.3f ns   (baseline)\n", l);
+	printf("  empty loop, per half iteration   %8.3f ns\n", e);
+	printf("  ratio macros / raw               %8.3fx\n", m / l);
+	return 0;
+}
+
+static void pin_to_one_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu > 0 ? cpu : 0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	long pairs = argc > 2 ? atol(argv[2]) : 0;
+
+	pin_to_one_cpu();
+	if (!strcmp(mode, "enabled")) {
+		return bench_enabled(pairs > 0 ? pairs : 100000);
+	}
+	if (!strcmp(mode, "disabled")) {
+		return bench_disabled(pairs > 0 ? pairs : 50000000);
+	}
+	fprintf(stderr, "usage: bench-macros enabled|disabled [PAIRS]\n");
+	return 2;
+}
