@@ -1,8 +1,9 @@
 /*
  * Marks "ready", tells the test on stdout, and waits for a signal. With
- * argument "handle" it catches SIGINT/SIGTERM, marks "interrupted" (the
- * session must still be recording) and exits 7; otherwise the signal's
- * default action kills it.
+ * argument "handle" it catches SIGINT/SIGTERM, waits 300 ms for duplicates,
+ * records how many signals it got (counter "signals") and the mark
+ * "interrupted" (the session must still be recording) and exits 7;
+ * otherwise the signal's default action kills it.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -15,7 +16,8 @@ static volatile sig_atomic_t caught;
 
 static void on_signal(int sig)
 {
-	caught = sig;
+	(void) sig;
+	caught++;
 }
 
 int main(int argc, char **argv)
@@ -30,6 +32,8 @@ int main(int argc, char **argv)
 	while (!caught) {
 		pause();
 	}
+	usleep(300000);
+	TRACE_COUNTER("signals", caught);
 	TRACE_MARK("interrupted");
 	return 7;
 }

@@ -4,6 +4,7 @@ including those it emits after the signal.
 usage: test_signals.py WEFT SLEEPER"""
 
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -26,6 +27,25 @@ def run(out, sig, *args):
             p.kill()
             p.wait()
     return p.returncode, err
+
+
+def run_in_terminal(out):
+    """weft record in a pseudo-terminal; Ctrl-C typed there reaches the
+    whole foreground process group, so weft must not forward it again."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(weft, [weft, "record", "-o", out, prog, "handle"])
+    text = b""
+    try:
+        while b"ready" not in text:
+            text += os.read(fd, 1024)
+        os.write(fd, b"\x03")
+        while True:
+            text += os.read(fd, 1024)
+    except OSError:
+        pass  # EIO: the terminal's last process exited
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), text.decode(errors="replace")
 
 
 def marks(out, err):
@@ -53,6 +73,16 @@ def test(tmp):
         m = marks(out, err)
         check(m == ["ready", "interrupted"], "%s handled: marks %s"
               % (signal.Signals(sig).name, m))
+
+    # Ctrl-C in a terminal: delivered once, not twice.
+    out = os.path.join(tmp, "terminal")
+    rc, text = run_in_terminal(out)
+    check(rc == 7, "Ctrl-C in a terminal: weft exited %d, expected 7: %s" % (rc, text))
+    s = parse_summary(text.replace("\r\n", "\n"))
+    check("pid" in s, "Ctrl-C in a terminal: no summary: %r" % text)
+    counts = [e["fields"]["value"] for e in read_events(out, s["pid"])
+              if e["name"] == "weft:counter"]
+    check(counts == [1], "Ctrl-C in a terminal reached the program %s times" % counts)
     print("signals forwarded, traces kept")
 
 
