@@ -1,0 +1,238 @@
+/*
+ * Threads and processes: creation through a trampoline that emits
+ * thread_start in the child, exit on return, pthread_exit or cancellation,
+ * join, detach, names; fork with LTTng-UST's fork hooks so the child keeps
+ * tracing as its own process; exec.
+ *
+ * Threads that LTTng-UST starts for itself (and any thread created while
+ * the creator runs weft or LTTng code) run with the nesting counter raised
+ * for their whole life: nothing they do is recorded.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <lttng/ust-fork.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "weft-preload-private.h"
+
+WEFT_TLS int weft_thread_known;
+static WEFT_TLS const void *weft_exit_ip;
+
+static atomic_uint_fast64_t weft_next_create_id = 1;
+
+struct weft_start {
+	void *(*start_routine)(void *);
+	void *arg;
+	uint64_t create_id;
+	int tracer; /* the thread belongs to the tracer: never record it */
+};
+
+static const void *weft_fn_addr(void *(*fn)(void *) )
+{
+	return (const void *) (uintptr_t) fn;
+}
+
+static int weft_routine_is_tracer(void *(*fn)(void *) )
+{
+	Dl_info info;
+	const char *base;
+
+	if (!dladdr(weft_fn_addr(fn), &info) || !info.dli_fname) {
+		return 0;
+	}
+	base = strrchr(info.dli_fname, '/');
+	base = base ? base + 1 : info.dli_fname;
+	return strncmp(base, "liblttng-ust", 12) == 0;
+}
+
+static void weft_thread_exit_cleanup(void *data)
+{
+	const struct weft_start *s = data;
+	const void *ip = weft_exit_ip ? weft_exit_ip : weft_fn_addr(s->start_routine);
+
+	if (weft_rt.active) {
+		WEFT_EMIT(thread_exit, ip);
+	}
+	weft_heap_thread_exit();
+	weft_thread_known = 0;
+}
+
+static void *weft_thread_trampoline(void *data)
+{
+	struct weft_start s = *(struct weft_start *) data;
+	void *ret;
+
+	weft_real.free(data);
+	if (s.tracer) {
+		weft_nest = 1;
+		return s.start_routine(s.arg);
+	}
+	weft_thread_known = WEFT_THREAD_TRAMPOLINE;
+	if (weft_rt_on()) {
+		WEFT_EMIT(thread_start, weft_fn_addr(s.start_routine), s.create_id,
+		          weft_fn_addr(s.start_routine), (uint64_t) pthread_self());
+	}
+	pthread_cleanup_push(weft_thread_exit_cleanup, &s);
+	ret = s.start_routine(s.arg);
+	pthread_cleanup_pop(1);
+	return ret;
+}
+
+WEFT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+                               void *(*start_routine)(void *), void *arg)
+{
+	const void *ip = WEFT_CALLER();
+	struct weft_start *s;
+	int ret;
+
+	weft_real_ensure();
+	s = weft_real.malloc(sizeof(*s));
+	if (!s) {
+		return weft_real.pthread_create(thread, attr, start_routine, arg);
+	}
+	s->start_routine = start_routine;
+	s->arg = arg;
+	s->create_id = atomic_fetch_add(&weft_next_create_id, 1);
+	s->tracer =
+	    weft_nest > 0 || weft_routine_is_tracer(start_routine) || weft_rt_ip_is_tracer(ip);
+	if (!s->tracer && weft_rt_on()) {
+		WEFT_EMIT(thread_create, ip, s->create_id, weft_fn_addr(start_routine));
+	}
+	ret = weft_real.pthread_create(thread, attr, weft_thread_trampoline, s);
+	if (ret != 0) {
+		weft_real.free(s);
+	}
+	return ret;
+}
+
+WEFT_EXPORT void pthread_exit(void *retval)
+{
+	weft_real_ensure();
+	if (weft_rt_on()) {
+		if (weft_thread_known == WEFT_THREAD_TRAMPOLINE) {
+			/* the trampoline's cleanup handler emits thread_exit */
+			weft_exit_ip = WEFT_CALLER();
+		} else {
+			WEFT_EMIT(thread_exit, WEFT_CALLER());
+		}
+	}
+	weft_real.pthread_exit(retval);
+	__builtin_unreachable();
+}
+
+WEFT_EXPORT int pthread_join(pthread_t thread, void **retval)
+{
+	const void *ip = WEFT_CALLER();
+	int ret;
+
+	weft_real_ensure();
+	if (!weft_rt_on() || weft_rt_ip_is_tracer(ip)) {
+		return weft_real.pthread_join(thread, retval);
+	}
+	WEFT_EMIT(thread_join_begin, ip, (uint64_t) thread);
+	ret = weft_real.pthread_join(thread, retval);
+	WEFT_EMIT(thread_join_end, ip, (uint64_t) thread, ret);
+	return ret;
+}
+
+WEFT_EXPORT int pthread_detach(pthread_t thread)
+{
+	const void *ip = WEFT_CALLER();
+	int ret;
+
+	weft_real_ensure();
+	if (!weft_rt_on() || weft_rt_ip_is_tracer(ip)) {
+		return weft_real.pthread_detach(thread);
+	}
+	/* Before the call: once detached, the thread may exit and its id be reused. */
+	WEFT_EMIT(thread_detach, ip, (uint64_t) thread);
+	ret = weft_real.pthread_detach(thread);
+	return ret;
+}
+
+WEFT_EXPORT int pthread_setname_np(pthread_t thread, const char *name)
+{
+	const void *ip = WEFT_CALLER();
+	int ret;
+
+	weft_real_ensure();
+	ret = weft_real.pthread_setname_np(thread, name);
+	if (ret == 0 && weft_rt_on() && !weft_rt_ip_is_tracer(ip)) {
+		WEFT_EMIT(thread_name, ip, (uint64_t) thread, name);
+	}
+	return ret;
+}
+
+/* ---- Processes ---- */
+
+static void weft_after_fork_child(void)
+{
+	weft_waiters_reset();
+	atomic_store(&weft_config_seen, 0);
+	weft_alloc_after_fork_child();
+}
+
+WEFT_EXPORT pid_t fork(void)
+{
+	const void *ip = WEFT_CALLER();
+	sigset_t sigset;
+	pid_t pid;
+	int err;
+
+	weft_real_ensure();
+	if (!weft_rt.active) {
+		return weft_real.fork();
+	}
+	weft_nest++;
+	lttng_ust_before_fork(&sigset);
+	pid = weft_real.fork();
+	err = errno;
+	if (pid == 0) {
+		weft_after_fork_child();
+		lttng_ust_after_fork_child(&sigset);
+	} else {
+		lttng_ust_after_fork_parent(&sigset);
+	}
+	weft_nest--;
+	if (pid > 0 && weft_rt_on()) {
+		WEFT_EMIT(process_fork, ip, pid);
+	}
+	errno = err;
+	return pid;
+}
+
+static void weft_exec_event(const void *ip, const char *path)
+{
+	if (weft_rt_on() && !weft_rt_ip_is_tracer(ip)) {
+		WEFT_EMIT(process_exec, ip, path ? path : "");
+	}
+}
+
+WEFT_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	weft_real_ensure();
+	weft_exec_event(WEFT_CALLER(), path);
+	return weft_real.execve(path, argv, envp);
+}
+
+WEFT_EXPORT int execv(const char *path, char *const argv[])
+{
+	weft_real_ensure();
+	weft_exec_event(WEFT_CALLER(), path);
+	return weft_real.execv(path, argv);
+}
+
+WEFT_EXPORT int execvp(const char *file, char *const argv[])
+{
+	weft_real_ensure();
+	weft_exec_event(WEFT_CALLER(), file);
+	return weft_real.execvp(file, argv);
+}
+
+WEFT_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	weft_real_ensure();
+	weft_exec_event(WEFT_CALLER(), file);
+	return weft_real.execvpe(file, argv, envp);
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Preload runtime benchmark: the malloc + lock + increment + unlock + free
+# loop (preload-bench.c) on 4 threads and 1 thread, each configuration
+# run under the same active session recording weft:*, lttng_ust_libc:* and
+# lttng_ust_pthread:* (contexts vpid, vtid, ip):
+#   untraced            no preload
+#   weft                libweft-preload.so, default modes
+#   lttng               liblttng-ust-libc-wrapper.so + liblttng-ust-pthread-wrapper.so
+#   weft-all-full       libweft-preload.so, WEFT_LOCKS=all WEFT_ALLOC=full
+# Prints the median ns/iteration of REPS runs and the ratios the targets
+# are stated in (added time = configuration - untraced).
+#
+# usage: tests/bench/preload-bench.sh BUILD_DIR [REPS] [ITER4] [ITER1]
+set -eu
+
+build=${1:?usage: preload-bench.sh BUILD_DIR [REPS] [ITER4] [ITER1]}
+reps=${2:-5}
+iter4=${3:-1000000}
+iter1=${4:-2000000}
+bench=$build/tests/bench/preload-bench
+preload=$build/instrument/preload/libweft-preload.so
+lib=/usr/lib/x86_64-linux-gnu
+lttng_wrappers=$lib/liblttng-ust-libc-wrapper.so:$lib/liblttng-ust-pthread-wrapper.so
+session=weft-preload-bench-$$
+out=$(mktemp -d /tmp/weft-preload-bench.XXXXXX)
+
+for f in "$bench" "$preload"; do
+	[ -e "$f" ] || { echo "preload-bench: missing $f (build first)" >&2; exit 1; }
+done
+lttng list >/dev/null 2>&1 || { echo "preload-bench: no lttng-sessiond reachable" >&2; exit 1; }
+
+cleanup() { lttng destroy "$session" >/dev/null 2>&1 || true; rm -rf "$out"; }
+trap cleanup EXIT INT TERM
+
+# Only the benchmark's own processes are recorded (others may run tracing
+# programs on this machine): the session tracks no process, and each run is
+# started stopped, added to the vpid tracker, then continued.
+lttng create "$session" --output="$out/trace" >/dev/null
+lttng enable-channel -u -s "$session" --subbuf-size=8M --num-subbuf=4 benchchan >/dev/null
+for ev in 'weft:*' 'lttng_ust_libc:*' 'lttng_ust_pthread:*'; do
+	lttng enable-event -u -s "$session" -c benchchan "$ev" >/dev/null
+done
+lttng add-context -u -s "$session" -c benchchan -t vpid -t vtid -t ip >/dev/null
+lttng untrack -u -s "$session" --vpid --all >/dev/null
+lttng start "$session" >/dev/null
+
+# one THREADS ITER CONFIG -> ns/iteration of one run
+one() {
+	case $3 in
+	untraced) set -- "$1" "$2" env ;;
+	weft) set -- "$1" "$2" env LD_PRELOAD="$preload" ;;
+	lttng) set -- "$1" "$2" env LD_PRELOAD="$lttng_wrappers" ;;
+	weft-all-full) set -- "$1" "$2" env WEFT_LOCKS=all WEFT_ALLOC=full LD_PRELOAD="$preload" ;;
+	esac
+	t=$1 i=$2
+	shift 2
+	sh -c 'kill -STOP $$; exec "$@"' sh "$@" "$bench" "$t" "$i" >"$out/one" &
+	pid=$!
+	until [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ]; do sleep 0.01; done
+	lttng track -u -s "$session" --vpid="$pid" >/dev/null
+	kill -CONT "$pid"
+	wait "$pid"
+	lttng untrack -u -s "$session" --vpid="$pid" >/dev/null
+	sed 's/.*ns_per_iter=//' "$out/one"
+}
+
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+for threads in 4 1; do
+	if [ "$threads" = 4 ]; then iter=$iter4; else iter=$iter1; fi
+	# round-robin over the configurations so that drift affects them alike
+	: >"$out/untraced"; : >"$out/weft"; : >"$out/lttng"; : >"$out/weft-all-full"
+	for r in $(seq "$reps"); do
+		for c in untraced weft lttng weft-all-full; do
+			one "$threads" "$iter" "$c" >>"$out/$c"
+		done
+	done
+	u=$(median <"$out/untraced")
+	w=$(median <"$out/weft")
+	l=$(median <"$out/lttng")
+	a=$(median <"$out/weft-all-full")
+	awk -v t="$threads" -v u="$u" -v w="$w" -v l="$l" -v a="$a" 'BEGIN {
+		printf "threads=%d  ns/iteration (median of runs)\n", t
+		printf "  untraced           %8.1f\n", u
+		printf "  weft default       %8.1f   added %7.1f\n", w, w - u
+		printf "  lttng-ust wrappers %8.1f   added %7.1f\n", l, l - u
+		printf "  weft all+full      %8.1f   added %7.1f\n", a, a - u
+		printf "  weft added / lttng-ust added        = %.2f  (target <= 0.50)\n", (w - u) / (l - u)
+		printf "  weft all+full / lttng-ust wrappers  = %.2f  (target <= 1.00)\n", a / l
+	}'
+done
+
+lttng stop "$session" >/dev/null
+echo "session: $(lttng list "$session" | grep -E 'Discarded events|Lost packets' | tr -s ' ' | tr '\n' ' ')"
