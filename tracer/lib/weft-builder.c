@@ -15,6 +15,8 @@
 #define MAX_FIXUPS 32
 #define MAX_PENDING_WAKES 64
 #define MAX_OPEN_SLICES 4096
+/* Each end without begin re-nests the whole track: bound the cost. */
+#define MAX_UNSTARTED_DEPTH 256
 
 typedef struct {
 	weft_state_t state;
@@ -1003,7 +1005,7 @@ static void region_unstarted(weft_builder_t *b, bthread_t *bt, weft_time_t ts, c
 	guint16 depth = 0;
 	weft_str_t n = weft_model_intern(b->model, name);
 
-	if (s->max_depth >= MAX_OPEN_SLICES) {
+	if (s->max_depth >= MAX_UNSTARTED_DEPTH) {
 		return;
 	}
 	for (guint i = 0; i < s->depth->len; i++) {
@@ -1041,6 +1043,14 @@ static void region_end(weft_builder_t *b, bthread_t *bt, weft_time_t ts, const c
 		}
 	}
 	if (found < 0) {
+		/* It began before everything still open, which therefore ends with it. */
+		while (bt->open_slices && bt->open_slices->len) {
+			guint idx = g_array_index(bt->open_slices, guint, bt->open_slices->len - 1);
+
+			g_array_index(s->end, weft_time_t, idx) = ts;
+			g_array_index(s->flags, guint8, idx) |= WEFT_FLAG_INFERRED;
+			g_array_set_size(bt->open_slices, bt->open_slices->len - 1);
+		}
 		region_unstarted(b, bt, ts, name, callsite);
 		return;
 	}
