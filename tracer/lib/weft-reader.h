@@ -41,7 +41,7 @@ typedef struct {
  * with error set, worded `Failed to …: path="…", reason="…"`.
  */
 weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_options_t *options,
-                               GError **error);
+			       GError **error);
 
 G_END_DECLS
 
