@@ -552,11 +552,14 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	}
 	label = paths_label(inputs);
 	graph = bt_graph_create(0);
-	last = build_graph(graph, c, inputs, symbols && !(options && options->no_symbols), error);
+	last = build_graph(graph, c, inputs,
+	                   symbols && options && options->debug_info_filter && !options->no_symbols,
+	                   error);
 	if (!last) {
 		goto end;
 	}
 	sd.state = weft_sink_state_new();
+	weft_sink_state_set_symbolize(sd.state, !(options && options->no_symbols));
 	if (bt_graph_add_simple_sink_component(graph, "weft", sink_init, sink_consume,
 	                                       sink_finalize, &sd,
 	                                       &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
