@@ -15,7 +15,9 @@ packages=(
 	lttng-tools liblttng-ust-dev liblttng-ctl-dev
 	babeltrace2 libbabeltrace2-dev python3-bt2
 	# converter and viewer
-	libglib2.0-dev libjson-c-dev zlib1g-dev libgtk-4-dev
+	libglib2.0-dev libjson-c-dev zlib1g-dev libgtk-4-dev libdw-dev
+	# the fuzz target (libFuzzer)
+	clang
 	# tests: a display server for the viewer, memory checkers, GNU time
 	xvfb xauth valgrind time binutils file
 )

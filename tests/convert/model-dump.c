@@ -2,7 +2,7 @@
  * model-dump - print the timeline model of traces in a stable text form,
  * for golden files and for looking at what the reader made of a trace.
  *
- *   model-dump [--pid PID] [--no-symbols] [--no-callsites] TRACE...
+ *   model-dump [--pid PID] [--no-symbols] [--debug-info-filter] [--no-callsites] TRACE...
  *
  * Times are nanoseconds relative to the model's start (or, with --pid, to
  * that process's start). Threads are named by tid; with --pid, by their
@@ -282,6 +282,8 @@ int main(int argc, char **argv)
 			d.pid = g_ascii_strtoll(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--no-symbols")) {
 			opts.no_symbols = TRUE;
+		} else if (!strcmp(argv[i], "--debug-info-filter")) {
+			opts.debug_info_filter = TRUE;
 		} else if (!strcmp(argv[i], "--no-callsites")) {
 			d.callsites = FALSE;
 		} else {

@@ -193,6 +193,26 @@ static void check_common(const ctx_t *c)
 	}
 }
 
+/* Some state of t of kind state has a call site in function fn of a file ending in file. */
+static gboolean state_named(const ctx_t *c, const weft_thread_t *t, weft_state_t state,
+                            const char *fn, const char *file)
+{
+	const weft_state_track_t *s = &t->states;
+
+	for (guint i = 0; i < s->start->len; i++) {
+		const weft_callsite_t *cs =
+		    weft_model_borrow_callsite(c->m, g_array_index(s->callsite, guint32, i));
+
+		if (g_array_index(s->state, guint8, i) == state &&
+		    !strcmp(weft_model_borrow_string(c->m, cs->function), fn) &&
+		    g_str_has_suffix(weft_model_borrow_string(c->m, cs->file), file) && cs->line > 0 &&
+		    cs->binary) {
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* reader-prog-mutex: 2 workers x 5 holds of 20 ms on one lock. */
 static void check_mutex(const ctx_t *c)
 {
@@ -221,6 +241,10 @@ static void check_mutex(const ctx_t *c)
 	waits = count_states(a, wait, 10 * MS, (40 + SLACK_MS) * MS) +
 	        count_states(b, wait, 10 * MS, (40 + SLACK_MS) * MS);
 	CHECK(waits >= 4, "%u long %s waits, expected >= 4", waits, weft_state_name(wait));
+	/* call sites named from the statedump: the wait is in worker() */
+	CHECK(state_named(c, a, wait, "worker", "reader-prog-mutex.c"),
+	      "no %s wait of worker-a symbolized as worker() in reader-prog-mutex.c:N",
+	      weft_state_name(wait));
 	CHECK(count_holds(c, a, 20 * MS, (20 + SLACK_MS) * MS, TRUE) +
 	              count_holds(c, b, 20 * MS, (20 + SLACK_MS) * MS, TRUE) >=
 	          4,

@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 case $variant in
 macros)
-	events='weft:*'
+	events='weft:*,lttng_ust_statedump:*'
 	preload=
 	;;
 ust)

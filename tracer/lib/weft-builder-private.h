@@ -74,8 +74,10 @@ typedef enum {
 	WEFT_EV_PTHREAD_LOCK_ACQ,
 	WEFT_EV_PTHREAD_TRYLOCK,
 	WEFT_EV_PTHREAD_UNLOCK,
-	/* lttng-ust statedump / dl: understood (symbols), no timeline meaning */
-	WEFT_EV_UST_STATEDUMP,
+	/* lttng-ust statedump / dl: the binaries mapped, for the call sites */
+	WEFT_EV_UST_STATEDUMP, /* any other lttng_ust_statedump:* / lttng_ust_dl:* */
+	WEFT_EV_UST_BIN_INFO,  /* lttng_ust_statedump:bin_info */
+	WEFT_EV_UST_DLOPEN,    /* lttng_ust_dl:dlopen */
 	/* kernel scheduler */
 	WEFT_EV_SCHED_SWITCH,
 	WEFT_EV_SCHED_WAKEUP,
@@ -128,6 +130,9 @@ typedef struct weft_builder weft_builder_t;
 weft_builder_t *weft_builder_new(void);
 /* Frees the builder and a model not yet taken by weft_builder_finish(). */
 void weft_builder_free(weft_builder_t *b);
+
+/* Whether finish names the call sites from the mapped binaries (default TRUE). */
+void weft_builder_set_symbolize(weft_builder_t *b, gboolean symbolize);
 
 /* Any sequence is accepted; times that go backwards are clamped. */
 void weft_builder_add_event(weft_builder_t *b, const weft_event_t *ev);

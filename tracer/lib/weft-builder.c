@@ -9,12 +9,15 @@
 
 #include "weft-builder-private.h"
 #include "weft-schema.h"
+#include "weft-symbols-private.h"
 
 /* Bounds on per-object bookkeeping, so hostile input cannot grow it unboundedly. */
 #define MAX_STACK 64
 #define MAX_FIXUPS 32
 #define MAX_PENDING_WAKES 64
 #define MAX_OPEN_SLICES 4096
+/* Each end without begin re-nests the whole track: bound the cost. */
+#define MAX_UNSTARTED_DEPTH 256
 
 typedef struct {
 	weft_state_t state;
@@ -96,6 +99,7 @@ struct bprocess {
 	GHashTable *names;           /* pthread -> weft_str_t (name given before thread_start) */
 	GHashTable *counters;        /* weft_str_t -> weft_counter_t*, weak (process owns) */
 	GHashTable *callsites;       /* ip -> callsite index */
+	GHashTable *routines;        /* start_routine address -> callsite index */
 	weft_counter_t *heap_events; /* from weft:heap, NULL until seen */
 	alloc_source_t weft_allocs, libc_allocs;
 	gboolean named_by_main;
@@ -137,15 +141,17 @@ struct weft_builder {
 	weft_model_t *model; /* owned until finish */
 	gboolean have_ts;
 	weft_time_t last_ts;
-	GHashTable *processes; /* pid -> bprocess_t*, owned values */
-	GHashTable *threads;   /* pid<<32|tid -> bthread_t*, latest per tid, weak */
-	GPtrArray *bthreads;   /* bthread_t*, owned, same index as model->threads */
-	GHashTable *tasks;     /* task id -> task index + 1 */
-	GHashTable *flows;     /* flow id -> pending_flow_t*, owned values */
-	GHashTable *ktasks;    /* kernel tid -> ktask_t*, owned values */
-	GHashTable *kparents;  /* child tid -> parent tid (sched_process_fork) */
-	GHashTable *kppids;    /* child pid -> parent pid */
-	GPtrArray *cpus;       /* bcpu_t*, owned, by cpu number */
+	GHashTable *processes;      /* pid -> bprocess_t*, owned values */
+	GHashTable *threads;        /* pid<<32|tid -> bthread_t*, latest per tid, weak */
+	GPtrArray *bthreads;        /* bthread_t*, owned, same index as model->threads */
+	GHashTable *tasks;          /* task id -> task index + 1 */
+	GHashTable *flows;          /* flow id -> pending_flow_t*, owned values */
+	GHashTable *ktasks;         /* kernel tid -> ktask_t*, owned values */
+	GHashTable *kparents;       /* child tid -> parent tid (sched_process_fork) */
+	GHashTable *kppids;         /* child pid -> parent pid */
+	GPtrArray *cpus;            /* bcpu_t*, owned, by cpu number */
+	weft_symbolizer_t *symbols; /* owned */
+	gboolean symbolize;
 };
 
 /* ---- small helpers ---- */
@@ -215,6 +221,7 @@ static void bprocess_free(bprocess_t *bp)
 	g_hash_table_destroy(bp->names);
 	g_hash_table_destroy(bp->counters);
 	g_hash_table_destroy(bp->callsites);
+	g_hash_table_destroy(bp->routines);
 	alloc_source_clear(&bp->weft_allocs);
 	alloc_source_clear(&bp->libc_allocs);
 	g_free(bp);
@@ -262,7 +269,14 @@ weft_builder_t *weft_builder_new(void)
 	b->kparents = g_hash_table_new(g_direct_hash, g_direct_equal);
 	b->kppids = g_hash_table_new(g_direct_hash, g_direct_equal);
 	b->cpus = g_ptr_array_new_with_free_func((GDestroyNotify) bcpu_free);
+	b->symbols = weft_symbolizer_new();
+	b->symbolize = TRUE;
 	return b;
+}
+
+void weft_builder_set_symbolize(weft_builder_t *b, gboolean symbolize)
+{
+	b->symbolize = symbolize;
 }
 
 void weft_builder_free(weft_builder_t *b)
@@ -279,6 +293,7 @@ void weft_builder_free(weft_builder_t *b)
 	g_hash_table_destroy(b->kparents);
 	g_hash_table_destroy(b->kppids);
 	g_ptr_array_free(b->cpus, TRUE);
+	weft_symbolizer_free(b->symbols);
 	weft_model_free(b->model);
 	g_free(b);
 }
@@ -310,6 +325,7 @@ static bprocess_t *get_process(weft_builder_t *b, int64_t pid, weft_time_t ts)
 	bp->names = g_hash_table_new(g_direct_hash, g_direct_equal);
 	bp->counters = g_hash_table_new(g_direct_hash, g_direct_equal);
 	bp->callsites = g_hash_table_new(g_direct_hash, g_direct_equal);
+	bp->routines = g_hash_table_new(g_direct_hash, g_direct_equal);
 	alloc_source_init(&bp->weft_allocs);
 	alloc_source_init(&bp->libc_allocs);
 	g_ptr_array_add(b->model->processes, bp->p);
@@ -1003,7 +1019,7 @@ static void region_unstarted(weft_builder_t *b, bthread_t *bt, weft_time_t ts, c
 	guint16 depth = 0;
 	weft_str_t n = weft_model_intern(b->model, name);
 
-	if (s->max_depth >= MAX_OPEN_SLICES) {
+	if (s->max_depth >= MAX_UNSTARTED_DEPTH) {
 		return;
 	}
 	for (guint i = 0; i < s->depth->len; i++) {
@@ -1041,6 +1057,14 @@ static void region_end(weft_builder_t *b, bthread_t *bt, weft_time_t ts, const c
 		}
 	}
 	if (found < 0) {
+		/* It began before everything still open, which therefore ends with it. */
+		while (bt->open_slices && bt->open_slices->len) {
+			guint idx = g_array_index(bt->open_slices, guint, bt->open_slices->len - 1);
+
+			g_array_index(s->end, weft_time_t, idx) = ts;
+			g_array_index(s->flags, guint8, idx) |= WEFT_FLAG_INFERRED;
+			g_array_set_size(bt->open_slices, bt->open_slices->len - 1);
+		}
 		region_unstarted(b, bt, ts, name, callsite);
 		return;
 	}
@@ -1295,7 +1319,6 @@ static bthread_t *on_thread_start(weft_builder_t *b, bthread_t *bt, const weft_e
 		bthread_t *parent = thread_at(b, c->parent);
 
 		bt->t->parent_tid = parent->t->tid;
-		bt->t->start_routine_site = c->callsite;
 		add_flow(b, WEFT_FLOW_THREAD_CREATE, c->parent, c->ts, bt->t->index, ts, create_id);
 		g_hash_table_remove(bt->p->creates, KEY(create_id));
 	}
@@ -1799,11 +1822,17 @@ void weft_builder_add_event(weft_builder_t *b, const weft_event_t *ev)
 	}
 	pid = ev->vpid >= 0 ? ev->vpid : 0;
 	tid = ev->vtid >= 0 ? ev->vtid : pid;
-	if (ev->id == WEFT_EV_UST_STATEDUMP) {
+	if (ev->id == WEFT_EV_UST_STATEDUMP || ev->id == WEFT_EV_UST_BIN_INFO ||
+	    ev->id == WEFT_EV_UST_DLOPEN) {
 		/* emitted by lttng-ust's own thread on the process's behalf */
 		bprocess_t *bp = get_process(b, pid, ts);
 
 		bp->p->end = MAX(bp->p->end, ts);
+		if (ev->id != WEFT_EV_UST_STATEDUMP) {
+			weft_symbolizer_add_mapping(b->symbols, pid, (uint64_t) ev->i[0],
+			                            (uint64_t) ev->i[1], ev->s[0],
+			                            ev->id == WEFT_EV_UST_DLOPEN || ev->i[2]);
+		}
 		return;
 	}
 	bt = get_thread(b, pid, tid, ts);
@@ -2324,6 +2353,61 @@ static void sort_model(weft_model_t *m)
 	g_free(map);
 }
 
+static void fill_callsite(weft_builder_t *b, int64_t pid, weft_callsite_t *cs,
+                          gboolean return_address)
+{
+	weft_symbol_t sym;
+
+	if (cs->function ||
+	    !weft_symbolizer_lookup(b->symbols, pid, cs->ip, return_address, &sym)) {
+		return; /* already named by the debug-info filter, or no binary holds it */
+	}
+	cs->function = weft_model_intern(b->model, sym.function);
+	cs->file = weft_model_intern(b->model, sym.file);
+	cs->line = sym.line;
+	cs->binary = weft_model_intern(b->model, sym.binary);
+	cs->offset = sym.offset;
+}
+
+/* Names every distinct call site once, and each thread's start routine. */
+static void symbolize(weft_builder_t *b)
+{
+	GHashTableIter it;
+	gpointer key, value;
+
+	g_hash_table_iter_init(&it, b->processes);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		bprocess_t *bp = value;
+		GHashTableIter ci;
+		gpointer index;
+
+		g_hash_table_iter_init(&ci, bp->callsites);
+		while (g_hash_table_iter_next(&ci, NULL, &index)) {
+			fill_callsite(b, bp->p->pid,
+			              &g_array_index(b->model->callsites, weft_callsite_t,
+			                             GPOINTER_TO_UINT(index)),
+			              TRUE);
+		}
+	}
+	for (guint i = 0; i < b->bthreads->len; i++) {
+		bthread_t *bt = thread_at(b, i);
+		gpointer found;
+		weft_callsite_t cs = {.ip = bt->t->start_routine};
+
+		if (!cs.ip) {
+			continue;
+		}
+		found = g_hash_table_lookup(bt->p->routines, KEY(cs.ip));
+		if (!found) {
+			fill_callsite(b, bt->p->p->pid, &cs, FALSE);
+			g_array_append_val(b->model->callsites, cs);
+			found = GUINT_TO_POINTER(b->model->callsites->len - 1);
+			g_hash_table_insert(bt->p->routines, KEY(cs.ip), found);
+		}
+		bt->t->start_routine_site = GPOINTER_TO_UINT(found);
+	}
+}
+
 weft_model_t *weft_builder_finish(weft_builder_t *b)
 {
 	weft_model_t *model;
@@ -2339,6 +2423,9 @@ weft_model_t *weft_builder_finish(weft_builder_t *b)
 		finish_states(b, thread_at(b, i));
 	}
 	finish_cpus(b);
+	if (b->symbolize) {
+		symbolize(b);
+	}
 	g_hash_table_iter_init(&it, b->processes);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		finish_allocs(b, v);

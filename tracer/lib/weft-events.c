@@ -87,6 +87,9 @@ static const weft_event_spec_t specs[WEFT_EV_COUNT] = {
     [WEFT_EV_PTHREAD_UNLOCK] =
         {"lttng_ust_pthread:pthread_mutex_unlock", 2, 0, {"mutex", "status"}, {I, I}, {NULL}},
     [WEFT_EV_UST_STATEDUMP] = {"lttng_ust_statedump:*", 0, 0, {NULL}, {I}, {NULL}},
+    [WEFT_EV_UST_BIN_INFO] =
+        {"lttng_ust_statedump:bin_info", 3, 1, {"baddr", "memsz", "is_pic"}, {I, I, I}, {"path"}},
+    [WEFT_EV_UST_DLOPEN] = {"lttng_ust_dl:dlopen", 2, 1, {"baddr", "memsz"}, {I, I}, {"path"}},
     [WEFT_EV_SCHED_SWITCH] = {"sched_switch",
                               3,
                               2,
@@ -122,15 +125,15 @@ weft_event_id_t weft_event_id_from_name(const char *name)
 	if (!name) {
 		return WEFT_EV_UNKNOWN;
 	}
-	/* lttng_ust_dl:* events (dlopen, build_id, ...) feed the symbols only. */
+	for (int id = WEFT_EV_UNKNOWN + 1; id < WEFT_EV_COUNT; id++) {
+		if (specs[id].name && !strcmp(specs[id].name, name)) {
+			return (weft_event_id_t) id;
+		}
+	}
+	/* the other statedump and dl events (build_id, dlclose, ...): symbols only */
 	if (g_str_has_prefix(name, "lttng_ust_statedump:") ||
 	    g_str_has_prefix(name, "lttng_ust_dl:")) {
 		return WEFT_EV_UST_STATEDUMP;
-	}
-	for (int id = WEFT_EV_UNKNOWN + 1; id < WEFT_EV_COUNT; id++) {
-		if (!strcmp(specs[id].name, name)) {
-			return (weft_event_id_t) id;
-		}
 	}
 	return WEFT_EV_UNKNOWN;
 }

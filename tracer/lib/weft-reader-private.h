@@ -17,6 +17,9 @@ typedef struct weft_sink_state weft_sink_state_t;
 weft_sink_state_t *weft_sink_state_new(void);
 void weft_sink_state_free(weft_sink_state_t *state);
 
+/* Whether the model's call sites get named when it is finished (default TRUE). */
+void weft_sink_state_set_symbolize(weft_sink_state_t *state, gboolean symbolize);
+
 /* Borrows msg for the call. Never fails: what is not understood is counted. */
 void weft_sink_state_consume(weft_sink_state_t *state, const bt_message *msg);
 

@@ -67,34 +67,37 @@ static const classes_t *get_classes(void)
 	return g_once(&once, load_classes, NULL);
 }
 
-/* The babeltrace2 error of this thread as one line (taken and released). */
+/*
+ * The babeltrace2 error of this thread as one line (taken and released):
+ * the root cause first (cause 0), then the plugin causes that explain it;
+ * libbabeltrace2's own causes only repeat component addresses.
+ */
 static char *take_bt_error(void)
 {
 	const bt_error *err = bt_current_thread_take_error();
 	GString *s = g_string_new(NULL);
 	guint64 n;
+	guint used = 0;
 
 	if (!err) {
 		return g_string_free(s, FALSE);
 	}
 	n = bt_error_get_cause_count(err);
-	/* Cause 0 is the most recent; the deepest one says what was wrong. */
-	for (guint64 i = n; i > 0; i--) {
-		const char *m =
-		    bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i - 1));
+	for (guint64 i = 0; i < n && used < 2; i++) {
+		const bt_error_cause *cause = bt_error_borrow_cause_by_index(err, i);
+		const char *m = bt_error_cause_get_message(cause);
+		const char *module = bt_error_cause_get_module_name(cause);
 
-		if (!m || !*m || strstr(s->str, m)) {
+		if (!m || !*m || (module && !strcmp(module, "libbabeltrace2") && s->len)) {
 			continue;
 		}
-		if (s->len) {
-			g_string_append(s, ": ");
-		}
-		g_string_append(s, m);
-		if (s->len > 400) {
-			break;
-		}
+		g_string_append_printf(s, "%s%s", s->len ? ": " : "", m);
+		used++;
 	}
 	bt_error_release(err);
+	if (strstr(s->str, "Failed to index CTF stream file")) {
+		g_string_append(s, " (the stream file is truncated or corrupt)");
+	}
 	for (gsize i = 0; i < s->len; i++) {
 		if (s->str[i] == '\n' || s->str[i] == '"') {
 			s->str[i] = s->str[i] == '"' ? '\'' : ' ';
@@ -549,11 +552,14 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	}
 	label = paths_label(inputs);
 	graph = bt_graph_create(0);
-	last = build_graph(graph, c, inputs, symbols && !(options && options->no_symbols), error);
+	last = build_graph(graph, c, inputs,
+	                   symbols && options && options->debug_info_filter && !options->no_symbols,
+	                   error);
 	if (!last) {
 		goto end;
 	}
 	sd.state = weft_sink_state_new();
+	weft_sink_state_set_symbolize(sd.state, !(options && options->no_symbols));
 	if (bt_graph_add_simple_sink_component(graph, "weft", sink_init, sink_consume,
 	                                       sink_finalize, &sd,
 	                                       &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||

@@ -32,7 +32,13 @@ typedef struct {
 	weft_reader_progress_func_t progress; /* may be NULL */
 	gpointer progress_data;               /* borrowed */
 	GCancellable *cancellable;            /* borrowed, may be NULL */
-	gboolean no_symbols;                  /* skip the debug-info filter */
+	gboolean no_symbols;                  /* leave call sites unnamed */
+	/*
+	 * Name call sites with babeltrace2's filter.lttng-utils.debug-info
+	 * (per event, in the graph) instead of weft's own symbolizer (elfutils,
+	 * once per distinct address). Slower; see docs/model.md.
+	 */
+	gboolean debug_info_filter;
 } weft_reader_options_t;
 
 /*
@@ -41,7 +47,7 @@ typedef struct {
  * with error set, worded `Failed to …: path="…", reason="…"`.
  */
 weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_options_t *options,
-                               GError **error);
+			       GError **error);
 
 G_END_DECLS
 

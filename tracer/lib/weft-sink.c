@@ -452,6 +452,11 @@ void weft_sink_state_free(weft_sink_state_t *s)
 	g_free(s);
 }
 
+void weft_sink_state_set_symbolize(weft_sink_state_t *s, gboolean symbolize)
+{
+	weft_builder_set_symbolize(s->builder, symbolize);
+}
+
 guint64 weft_sink_state_get_n_events(const weft_sink_state_t *s)
 {
 	return s->n_events;
