@@ -84,7 +84,7 @@ def test_basic(tmp):
     expect(len(marks) == 1 and marks[0]["name"] == "tick" and marks[0]["ts"] == decimal.Decimal("3.5"),
            "mark instant")
     # counters
-    heap = [(e["ts"], e["args"]["in use"]) for e in ev if e["ph"] == "C" and e["name"] == "heap"]
+    heap = [(e["ts"], e["args"]["bytes"]) for e in ev if e["ph"] == "C" and e["name"] == "heap"]
     expect(heap == [(1, 100), (5, 300), (7, 200)], f"heap counter: {heap}")
     expect(len([e for e in ev if e["ph"] == "C" and e["name"] == "queue"]) == 2, "user counter")
     # tasks: lanes never overlap, the cross-thread one ends on the worker
@@ -129,7 +129,7 @@ def test_filters(tmp):
     cv = sorted(span(e) for e in xs(doc, 100, "condvar"))
     expect(cv == [(4, 5), (5, decimal.Decimal("5.5"))], f"window clips: {cv}")
     heap = [e for e in doc["traceEvents"] if e["ph"] == "C" and e["name"] == "heap"]
-    expect(heap and heap[0]["ts"] == decimal.Decimal("2.5") and heap[0]["args"]["in use"] == 100,
+    expect(heap and heap[0]["ts"] == decimal.Decimal("2.5") and heap[0]["args"]["bytes"] == 100,
            "counter value carried into the window")
     doc, st = run(tmp, "basic", "excl.json", "--exclude", "mutex", "--exclude", "j*b",
                   "--exclude", "hello*")

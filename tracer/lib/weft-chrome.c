@@ -960,7 +960,7 @@ static void emit_counter_sample(writer_t *w, const weft_process_t *p, const weft
 		put_str(w, c->name);
 	}
 	if (c->is_heap) {
-		PUT(w, ",\"args\":{\"in use\":");
+		PUT(w, ",\"args\":{\"bytes\":");
 	} else {
 		PUT(w, ",\"args\":{\"value\":");
 	}
