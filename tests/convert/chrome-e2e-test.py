@@ -114,7 +114,8 @@ def test_convert(tmp, trace, pid):
     step = next(e for e in xs if e["name"] == "step")
     site = step.get("args", {}).get("site", "")
     # the function always; file:line when babeltrace2's DWARF lookup finds it
-    expect(site.startswith("worker") and step["args"].get("binary") == "chrome-prog",
+    expect(site.startswith("worker") and ("chrome-prog.c:" in site or
+                                          step["args"].get("binary") == "chrome-prog"),
            f"symbolized call site: {step.get('args')}")
     b = [e for e in ev if e["ph"] == "b" and e["name"] == "handoff"]
     e_ = [e for e in ev if e["ph"] == "e" and e["name"] == "handoff"]

@@ -508,7 +508,7 @@ static const char *borrow_site(writer_t *w, guint32 index)
 		e = escape(w, site->str);
 		g_string_append(frag, e);
 		g_free(e);
-		if (cs->function && cs->binary) {
+		if (cs->function && !cs->file && cs->binary) {
 			char *base =
 			    g_path_get_basename(weft_model_borrow_string(w->model, cs->binary));
 
