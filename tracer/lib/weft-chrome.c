@@ -508,7 +508,7 @@ static const char *borrow_site(writer_t *w, guint32 index)
 		e = escape(w, site->str);
 		g_string_append(frag, e);
 		g_free(e);
-		if (cs->function && cs->binary) {
+		if (cs->function && !cs->file && cs->binary) {
 			char *base =
 			    g_path_get_basename(weft_model_borrow_string(w->model, cs->binary));
 
@@ -960,7 +960,7 @@ static void emit_counter_sample(writer_t *w, const weft_process_t *p, const weft
 		put_str(w, c->name);
 	}
 	if (c->is_heap) {
-		PUT(w, ",\"args\":{\"in use\":");
+		PUT(w, ",\"args\":{\"bytes\":");
 	} else {
 		PUT(w, ",\"args\":{\"value\":");
 	}
