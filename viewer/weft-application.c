@@ -10,6 +10,7 @@
 #include "weft-window.h"
 
 #define SCREENSHOT_FRAMES 3
+#define SCREENSHOT_MAX_FRAMES 120
 
 struct _WeftApplication {
 	GtkApplication parent_instance;
@@ -66,11 +67,20 @@ static gboolean on_tick(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 
 	/* A few frames: the first lays out (the ruler sets the time
 	 * window's width), the next draw with it. */
+	if (!gtk_widget_get_mapped(widget) || gtk_widget_get_width(widget) <= 1) {
+		return G_SOURCE_CONTINUE;
+	}
 	if (++self->frames < SCREENSHOT_FRAMES) {
 		gtk_widget_queue_draw(widget);
 		return G_SOURCE_CONTINUE;
 	}
 	if (!weft_screenshot_save(widget, self->screenshot, &error)) {
+		/* Right after a relayout the window may have no drawing yet:
+		 * try again on the next frames before giving up. */
+		if (self->frames < SCREENSHOT_MAX_FRAMES) {
+			gtk_widget_queue_draw(widget);
+			return G_SOURCE_CONTINUE;
+		}
 		fail(self, error->message);
 		return G_SOURCE_REMOVE;
 	}

@@ -44,13 +44,16 @@ void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step)
 	int decimals = 0;
 	weft_time_t scale;
 
-	/* The unit is the largest one the step is at least 1 of. */
-	while (u + 1 < G_N_ELEMENTS(units) && step < units[u].ns) {
+	/* The largest unit at most ten steps long ("2.5 ms", not "2500 µs"),
+	 * and as many decimals as the step needs in it. */
+	step = MAX(step, 1);
+	while (u + 1 < G_N_ELEMENTS(units) && step * 10 < units[u].ns) {
 		u++;
 	}
 	scale = units[u].ns;
-	for (weft_time_t s = step; s % scale != 0 && decimals < 9; decimals++) {
+	while (decimals < 9 && step % scale != 0) {
 		scale /= 10;
+		decimals++;
 	}
 	snprintf(buf, len, "%.*f %s", decimals, (double) t / (double) units[u].ns, units[u].unit);
 }

@@ -7,7 +7,8 @@
 
 typedef struct {
 	WeftSession *session; /* owned */
-	GskRenderNode *cache; /* owned, NULL when stale */
+	GskRenderNode *cache; /* owned, NULL when stale or empty */
+	gboolean cached;      /* cache holds the current drawing */
 	int cache_width;
 	int cache_height;
 	PangoLayout *layout; /* owned, created on first use */
@@ -109,6 +110,7 @@ static void rebuild_cache(WeftLane *self, int width, int height)
 	gtk_snapshot_pop(snapshot);
 	g_clear_pointer(&priv->cache, gsk_render_node_unref);
 	priv->cache = gtk_snapshot_free_to_node(snapshot);
+	priv->cached = TRUE;
 	priv->cache_width = width;
 	priv->cache_height = height;
 }
@@ -154,10 +156,12 @@ static void weft_lane_snapshot(GtkWidget *widget, GtkSnapshot *snapshot)
 	if (!priv->session || width <= 0 || height <= 0) {
 		return;
 	}
-	if (!priv->cache || priv->cache_width != width || priv->cache_height != height) {
+	if (!priv->cached || priv->cache_width != width || priv->cache_height != height) {
 		rebuild_cache(self, width, height);
 	}
-	gtk_snapshot_append_node(snapshot, priv->cache);
+	if (priv->cache) {
+		gtk_snapshot_append_node(snapshot, priv->cache);
+	}
 	draw_overlays(self, snapshot);
 }
 
@@ -263,6 +267,7 @@ void weft_lane_invalidate(WeftLane *self)
 	g_return_if_fail(WEFT_IS_LANE(self));
 	priv = weft_lane_get_instance_private(self);
 	g_clear_pointer(&priv->cache, gsk_render_node_unref);
+	priv->cached = FALSE;
 	gtk_widget_queue_draw(GTK_WIDGET(self));
 }
 

@@ -55,6 +55,22 @@ static weft_time_t merge_ns(WeftTimeWindow *tw)
 	return (weft_time_t) (MERGE_PX * weft_time_window_ns_per_px(tw)) + 1;
 }
 
+/* Time outside every traced wait is running (the user-space view): the
+ * thread's lifetime is drawn as running and the waits over it. */
+static void render_alive(WeftThreadLane *self, GtkSnapshot *snapshot, const weft_thread_t *t)
+{
+	double x0 = MAX(weft_lane_x(WEFT_LANE(self), t->start), -1.0);
+	double x1 = MIN(weft_lane_x(WEFT_LANE(self), t->end), 1e6);
+
+	if (x1 <= x0 || x1 < 0) {
+		return;
+	}
+	gtk_snapshot_append_color(snapshot, weft_palette_state(WEFT_STATE_RUNNING),
+	                          &GRAPHENE_RECT_INIT((float) x0, WEFT_THREAD_LANE_STATE_Y,
+	                                              (float) MAX(x1 - x0, 1.0),
+	                                              WEFT_THREAD_LANE_STATE_H));
+}
+
 static void render_states(WeftThreadLane *self, GtkSnapshot *snapshot, const weft_thread_t *t)
 {
 	WeftTimeWindow *tw =
@@ -64,6 +80,7 @@ static void render_states(WeftThreadLane *self, GtkSnapshot *snapshot, const wef
 	weft_lod_iter_t it;
 	weft_lod_box_t box;
 
+	render_alive(self, snapshot, t);
 	if (!st->start || st->start->len == 0) {
 		return;
 	}
@@ -79,9 +96,14 @@ static void render_states(WeftThreadLane *self, GtkSnapshot *snapshot, const wef
 		/* A folded bucket shows the state at its middle: sampling by
 		 * time keeps each state's share of the lane honest. */
 		if (box.count > 1) {
-			i = weft_model_lower_bound(st->start,
-			                           box.start + (box.end - box.start) / 2 + 1);
+			weft_time_t mid = box.start + (box.end - box.start) / 2;
+
+			i = weft_model_lower_bound(st->start, mid + 1);
 			i = CLAMP(i, box.first + 1, box.first + box.count) - 1;
+			/* In a gap between waits: the running base shows. */
+			if (g_array_index(st->end, weft_time_t, i) <= mid) {
+				continue;
+			}
 		}
 		state = g_array_index(st->state, guint8, i);
 		if (state == WEFT_STATE_DATA_LOST) {
