@@ -425,3 +425,24 @@ void weft_details_pane_state_times(const weft_thread_t *thread, weft_time_t star
 		}
 	}
 }
+
+const char *weft_details_pane_get_field(WeftDetailsPane *self, const char *field)
+{
+	const struct {
+		const char *name;
+		GtkLabel *label;
+	} fields[] = {
+	    {"kind", self->kind},         {"thread", self->thread}, {"start", self->start},
+	    {"duration", self->duration}, {"object", self->object}, {"callsite", self->callsite},
+	    {"args", self->args},
+	};
+
+	g_return_val_if_fail(WEFT_IS_DETAILS_PANE(self), NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+		if (!strcmp(field, fields[i].name)) {
+			return gtk_label_get_text(fields[i].label);
+		}
+	}
+	return NULL;
+}

@@ -21,6 +21,9 @@ GtkWidget *weft_details_pane_new(void);
 void weft_details_pane_set_session(WeftDetailsPane *self, WeftSession *session);
 /* The title label's text ("Nothing selected" when empty), for tests. */
 const char *weft_details_pane_get_title(WeftDetailsPane *self);
+/* A field's text: "kind", "thread", "start", "duration", "object",
+ * "callsite" or "args"; NULL for another name. */
+const char *weft_details_pane_get_field(WeftDetailsPane *self, const char *field);
 /* The range summary's text. */
 const char *weft_details_pane_get_range_text(WeftDetailsPane *self);
 

@@ -178,6 +178,11 @@ static void queue_draw(gpointer instance, gpointer self)
 	gtk_widget_queue_draw(GTK_WIDGET(self));
 }
 
+static void on_notify(GObject *object, GParamSpec *pspec, gpointer self)
+{
+	gtk_widget_queue_draw(GTK_WIDGET(self));
+}
+
 static void weft_flow_layer_dispose(GObject *object)
 {
 	WeftFlowLayer *self = WEFT_FLOW_LAYER(object);
@@ -211,7 +216,7 @@ GtkWidget *weft_flow_layer_new(WeftSession *session, GPtrArray *lanes)
 	g_signal_connect_object(session, "selection-changed", G_CALLBACK(on_selection_changed),
 	                        self, 0);
 	g_signal_connect_object(session, "range-changed", G_CALLBACK(queue_draw), self, 0);
-	g_signal_connect_object(session, "notify::show-all-flows", G_CALLBACK(queue_draw), self, 0);
+	g_signal_connect_object(session, "notify::show-all-flows", G_CALLBACK(on_notify), self, 0);
 	g_signal_connect_object(weft_session_borrow_time_window(session), "changed",
 	                        G_CALLBACK(queue_draw), self, 0);
 	return GTK_WIDGET(self);

@@ -329,7 +329,7 @@ void weft_lane_draw_label(WeftLane *self, GtkSnapshot *snapshot, const char *tex
 	PangoLayout *layout;
 	int text_h;
 
-	if (rect->size.width < 24 || !text || !*text) {
+	if (rect->size.width < 36 || !text || !*text) {
 		return;
 	}
 	layout = weft_lane_borrow_layout(self);

@@ -30,7 +30,7 @@ static const GdkRGBA state_colors[WEFT_STATE_COUNT] = {
 
 /* Slice colors: light tints so black labels read on them in any style. */
 static const GdkRGBA hash_colors[] = {
-    RGB(0x9ECAE9), RGB(0xF5C26B), RGB(0x8FD3B6), RGB(0xE7B4CF),
+    RGB(0x9ECAE9), RGB(0xF5C26B), RGB(0xC5B0D5), RGB(0xE7B4CF),
     RGB(0xC6DBEF), RGB(0xF2D98C), RGB(0xB7C7E8), RGB(0xD9B99B),
 };
 

@@ -19,6 +19,7 @@
 
 #define DRAG_THRESHOLD 4.0
 #define WHEEL_ZOOM 1.15
+#define BOX_ZOOM_PX 40.0
 
 struct _WeftTimelinePage {
 	GtkWidget parent_instance;
@@ -241,6 +242,23 @@ static void zoom_to(WeftTimelinePage *self, weft_time_t start, weft_time_t end)
 	weft_time_window_set_range(time_window(self), start - margin, end + margin);
 }
 
+/* A click on a folded box zooms to it; a box wider than BOX_ZOOM_PX (a
+ * long run of tiny items) zooms to the part of it around the click. */
+static void zoom_into_box(WeftTimelinePage *self, double x, weft_time_t start, weft_time_t end)
+{
+	WeftTimeWindow *tw = time_window(self);
+	double ns_per_px = weft_time_window_ns_per_px(tw);
+
+	if ((double) (end - start) > BOX_ZOOM_PX * ns_per_px) {
+		weft_time_t t = weft_time_window_x_to_time(tw, x);
+		weft_time_t half = (weft_time_t) (BOX_ZOOM_PX / 2 * ns_per_px);
+
+		start = MAX(start, t - half);
+		end = MIN(end, t + half);
+	}
+	zoom_to(self, start, end);
+}
+
 static void pick_at(WeftTimelinePage *self, double x, double y)
 {
 	GtkWidget *w = gtk_widget_pick(self->overlay, x, y, GTK_PICK_DEFAULT);
@@ -260,7 +278,7 @@ static void pick_at(WeftTimelinePage *self, double x, double y)
 		weft_session_select(self->session, &item);
 		break;
 	case WEFT_PICK_MERGED:
-		zoom_to(self, start, end);
+		zoom_into_box(self, p.x, start, end);
 		break;
 	default:
 		weft_session_select(self->session, NULL);
@@ -920,6 +938,18 @@ void weft_timeline_page_find_next(WeftTimelinePage *self, gboolean backwards)
 	item = &g_array_index(self->matches, weft_item_t, self->current_match);
 	weft_timeline_page_reveal(self, item->thread, item->start, item->end);
 	weft_session_select(self->session, item);
+}
+
+void weft_timeline_page_click_at(WeftTimelinePage *self, double x, double y)
+{
+	graphene_point_t p;
+
+	g_return_if_fail(WEFT_IS_TIMELINE_PAGE(self));
+
+	if (self->session && gtk_widget_compute_point(GTK_WIDGET(self), self->overlay,
+	                                              &GRAPHENE_POINT_INIT(x, y), &p)) {
+		pick_at(self, p.x, p.y);
+	}
 }
 
 GtkWidget *weft_timeline_page_get_thread_lane(WeftTimelinePage *self, guint thread)

@@ -44,6 +44,10 @@ void weft_timeline_page_find_next(WeftTimelinePage *self, gboolean backwards);
  * unhandled key presses here while the page is shown. */
 gboolean weft_timeline_page_handle_key(WeftTimelinePage *self, guint keyval, GdkModifierType state);
 
+/* A click at (x, y) in the page's coordinates: selects what is there,
+ * zooms into a folded box, or clears the selection. */
+void weft_timeline_page_click_at(WeftTimelinePage *self, double x, double y);
+
 /* For tests: the lane of a model thread, and the details pane. */
 GtkWidget *weft_timeline_page_get_thread_lane(WeftTimelinePage *self, guint thread);
 GtkWidget *weft_timeline_page_get_details(WeftTimelinePage *self);

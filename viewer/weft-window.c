@@ -228,7 +228,11 @@ static gboolean on_key_pressed(GtkEventControllerKey *key, guint keyval, guint k
 static void on_pages_changed(GtkSelectionModel *pages, guint position, guint removed, guint added,
                              WeftWindow *self)
 {
-	gtk_widget_set_visible(self->sidebar, g_list_model_get_n_items(G_LIST_MODEL(pages)) > 1);
+	/* Pages also go away while the window is disposed. */
+	if (self->sidebar) {
+		gtk_widget_set_visible(self->sidebar,
+		                       g_list_model_get_n_items(G_LIST_MODEL(pages)) > 1);
+	}
 }
 
 static const GActionEntry win_actions[] = {

@@ -286,8 +286,9 @@ static void test_json_import(void)
 	/* Nesting from intervals: outer (depth 0) then inner (depth 1). */
 	g_assert_cmpuint(main_t->slices.start->len, ==, 2);
 	g_assert_cmpuint(main_t->slices.max_depth, ==, 2);
-	g_assert_cmpstr(weft_model_borrow_string(m, g_array_index(main_t->slices.name, weft_str_t, 0)),
-	                ==, "outer");
+	g_assert_cmpstr(
+	    weft_model_borrow_string(m, g_array_index(main_t->slices.name, weft_str_t, 0)), ==,
+	    "outer");
 	g_assert_cmpuint(g_array_index(main_t->slices.depth, guint16, 1), ==, 1);
 	/* A "state" slice named after a state is a state interval. */
 	g_assert_cmpuint(worker->states.start->len, ==, 1);
@@ -321,11 +322,11 @@ static void test_json_import(void)
 static void test_json_errors(void)
 {
 	const char *bad[] = {
-	    "{\"traceEvents\": [",            /* truncated */
-	    "{\"traceEvents\": [}",           /* malformed */
-	    "{\"foo\": 1}",                   /* no traceEvents */
-	    "{\"traceEvents\": 3}",           /* not an array */
-	    "{\"traceEvents\": []}",          /* empty */
+	    "{\"traceEvents\": [",             /* truncated */
+	    "{\"traceEvents\": [}",            /* malformed */
+	    "{\"foo\": 1}",                    /* no traceEvents */
+	    "{\"traceEvents\": 3}",            /* not an array */
+	    "{\"traceEvents\": []}",           /* empty */
 	    "[{\"ph\":\"X\",\"name\":\"a\"}]", /* no timestamps */
 	    "\x01\x02garbage",
 	};

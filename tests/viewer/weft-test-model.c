@@ -11,8 +11,7 @@ static GArray *arr(guint size)
 	return g_array_new(FALSE, TRUE, size);
 }
 
-static weft_thread_t *new_thread(weft_model_t *m, weft_process_t *p, int64_t tid,
-                                 const char *name)
+static weft_thread_t *new_thread(weft_model_t *m, weft_process_t *p, int64_t tid, const char *name)
 {
 	weft_thread_t *t = g_new0(weft_thread_t, 1);
 
@@ -165,9 +164,9 @@ weft_model_t *weft_test_model_new(void)
 	weft_model_t *m = weft_model_new();
 	weft_process_t *p = new_process(m, 100, "demo");
 	const char *names[WEFT_TEST_N_THREADS] = {"main", "worker-1", "worker-2"};
-	weft_callsite_t site = {0x401000, weft_model_intern(m, "take_lock"),
-	                        weft_model_intern(m, "demo.c"), 42,
-	                        weft_model_intern(m, "/usr/bin/demo"), 0x1000};
+	weft_callsite_t site = {
+	    0x401000, weft_model_intern(m, "take_lock"),     weft_model_intern(m, "demo.c"),
+	    42,       weft_model_intern(m, "/usr/bin/demo"), 0x1000};
 	guint32 callsite;
 
 	g_array_append_val(m->callsites, site);
@@ -196,7 +195,8 @@ weft_model_t *weft_test_model_dense(guint n_threads, guint n_states, weft_time_t
 		for (guint k = 0; k < n_states; k++) {
 			weft_time_t s = T0 + (weft_time_t) k * dur;
 
-			add_state(t, s, s + dur, k % 2 ? WEFT_STATE_MUTEX : WEFT_STATE_RUNNING, 0, 0);
+			add_state(t, s, s + dur, k % 2 ? WEFT_STATE_MUTEX : WEFT_STATE_RUNNING, 0,
+			          0);
 			add_slice(t, s, s + dur / 2, 0, name);
 		}
 		t->start = T0;
