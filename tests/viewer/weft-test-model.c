@@ -1,0 +1,209 @@
+/*
+ * Synthetic models for the viewer tests; see weft-test-model.h.
+ */
+#include "weft-test-model.h"
+
+#define US WEFT_TEST_US
+#define T0 WEFT_TEST_T0
+
+static GArray *arr(guint size)
+{
+	return g_array_new(FALSE, TRUE, size);
+}
+
+static weft_thread_t *new_thread(weft_model_t *m, weft_process_t *p, int64_t tid, const char *name)
+{
+	weft_thread_t *t = g_new0(weft_thread_t, 1);
+
+	t->index = m->threads->len;
+	t->tid = tid;
+	t->process = p;
+	t->name = weft_model_intern(m, name);
+	t->parent_tid = -1;
+	t->states.start = arr(sizeof(weft_time_t));
+	t->states.end = arr(sizeof(weft_time_t));
+	t->states.state = arr(sizeof(guint8));
+	t->states.flags = arr(sizeof(guint8));
+	t->states.object = arr(sizeof(guint64));
+	t->states.aux = arr(sizeof(gint32));
+	t->states.callsite = arr(sizeof(guint32));
+	t->slices.start = arr(sizeof(weft_time_t));
+	t->slices.end = arr(sizeof(weft_time_t));
+	t->slices.depth = arr(sizeof(guint16));
+	t->slices.flags = arr(sizeof(guint8));
+	t->slices.name = arr(sizeof(weft_str_t));
+	t->slices.callsite = arr(sizeof(guint32));
+	t->instants.ts = arr(sizeof(weft_time_t));
+	t->instants.kind = arr(sizeof(guint8));
+	t->instants.name = arr(sizeof(weft_str_t));
+	t->instants.message = arr(sizeof(weft_str_t));
+	t->instants.callsite = arr(sizeof(guint32));
+	g_ptr_array_add(m->threads, t);
+	g_ptr_array_add(p->threads, t);
+	return t;
+}
+
+static weft_process_t *new_process(weft_model_t *m, int64_t pid, const char *name)
+{
+	weft_process_t *p = g_new0(weft_process_t, 1);
+
+	p->index = m->processes->len;
+	p->pid = pid;
+	p->name = weft_model_intern(m, name);
+	p->parent_pid = -1;
+	p->threads = g_ptr_array_new();
+	p->counters = g_ptr_array_new();
+	p->allocs = arr(sizeof(weft_alloc_t));
+	g_ptr_array_add(m->processes, p);
+	return p;
+}
+
+static void add_state(weft_thread_t *t, weft_time_t start, weft_time_t end, weft_state_t state,
+                      guint64 object, guint32 callsite)
+{
+	guint8 s = (guint8) state, flags = 0;
+	gint32 aux = 0;
+
+	g_array_append_val(t->states.start, start);
+	g_array_append_val(t->states.end, end);
+	g_array_append_val(t->states.state, s);
+	g_array_append_val(t->states.flags, flags);
+	g_array_append_val(t->states.object, object);
+	g_array_append_val(t->states.aux, aux);
+	g_array_append_val(t->states.callsite, callsite);
+}
+
+static void add_slice(weft_thread_t *t, weft_time_t start, weft_time_t end, guint16 depth,
+                      weft_str_t name)
+{
+	guint8 flags = 0;
+	guint32 callsite = 0;
+
+	g_array_append_val(t->slices.start, start);
+	g_array_append_val(t->slices.end, end);
+	g_array_append_val(t->slices.depth, depth);
+	g_array_append_val(t->slices.flags, flags);
+	g_array_append_val(t->slices.name, name);
+	g_array_append_val(t->slices.callsite, callsite);
+	t->slices.max_depth = MAX(t->slices.max_depth, (guint) depth + 1);
+}
+
+static void fill_thread(weft_model_t *m, weft_thread_t *t, guint32 callsite)
+{
+	weft_str_t request = weft_model_intern(m, "request");
+	weft_str_t parse = weft_model_intern(m, "parse");
+
+	t->start = T0;
+	t->end = T0 + 10000 * US;
+	for (weft_time_t p = T0; p < t->end; p += 1000 * US) {
+		add_state(t, p, p + 300 * US, WEFT_STATE_RUNNING, 0, 0);
+		add_state(t, p + 300 * US, p + 400 * US, WEFT_STATE_MUTEX, 0x1000, callsite);
+		add_state(t, p + 400 * US, p + 700 * US, WEFT_STATE_RUNNING, 0, 0);
+		add_state(t, p + 700 * US, p + 1000 * US, WEFT_STATE_CONDVAR, 0x2000, callsite);
+	}
+	for (weft_time_t p = T0; p < t->end; p += 2000 * US) {
+		add_slice(t, p, p + 1000 * US, 0, request);
+		add_slice(t, p, p + 400 * US, 1, parse);
+	}
+}
+
+static void add_extras(weft_model_t *m, weft_process_t *p)
+{
+	weft_thread_t *main_thread = g_ptr_array_index(m->threads, 0);
+	weft_time_t mark_ts = T0 + 5000 * US;
+	guint8 kind = WEFT_INSTANT_MARK;
+	weft_str_t mark = weft_model_intern(m, "checkpoint"), none = 0;
+	guint32 cs = 0;
+	weft_flow_t flow = {WEFT_FLOW_LOCK_HANDOFF, 0, 1, T0 + 1100 * US, T0 + 1200 * US, 0x1000};
+	weft_task_t task = {7, weft_model_intern(m, "job"), T0 + 500 * US, T0 + 6000 * US, 0, 1, 0,
+	                    0};
+	weft_lost_t lost = {T0 + 8000 * US, T0 + 8500 * US, 12, 0, -1};
+	weft_counter_t *heap = g_new0(weft_counter_t, 1);
+	weft_cpu_lane_t *cpu;
+
+	g_array_append_val(main_thread->instants.ts, mark_ts);
+	g_array_append_val(main_thread->instants.kind, kind);
+	g_array_append_val(main_thread->instants.name, mark);
+	g_array_append_val(main_thread->instants.message, none);
+	g_array_append_val(main_thread->instants.callsite, cs);
+	g_array_append_val(m->flows, flow);
+	g_array_append_val(m->tasks, task);
+	g_array_append_val(m->lost, lost);
+	heap->name = weft_model_intern(m, "heap in use");
+	heap->is_heap = TRUE;
+	heap->ts = arr(sizeof(weft_time_t));
+	heap->value = arr(sizeof(gint64));
+	for (int i = 0; i < 100; i++) {
+		weft_time_t ts = T0 + i * 100 * US;
+		gint64 v = 1000 + (i % 10) * 500;
+
+		g_array_append_val(heap->ts, ts);
+		g_array_append_val(heap->value, v);
+	}
+	g_ptr_array_add(p->counters, heap);
+	for (guint c = 0; c < 2; c++) {
+		cpu = g_new0(weft_cpu_lane_t, 1);
+		cpu->cpu = c;
+		cpu->start = arr(sizeof(weft_time_t));
+		cpu->end = arr(sizeof(weft_time_t));
+		cpu->thread = arr(sizeof(guint));
+		for (weft_time_t t = T0; t < T0 + 10000 * US; t += 500 * US) {
+			weft_time_t e = t + 400 * US;
+			guint th = (guint) ((t / (500 * US) + c) % WEFT_TEST_N_THREADS);
+
+			g_array_append_val(cpu->start, t);
+			g_array_append_val(cpu->end, e);
+			g_array_append_val(cpu->thread, th);
+		}
+		g_ptr_array_add(m->cpus, cpu);
+	}
+}
+
+weft_model_t *weft_test_model_new(void)
+{
+	weft_model_t *m = weft_model_new();
+	weft_process_t *p = new_process(m, 100, "demo");
+	const char *names[WEFT_TEST_N_THREADS] = {"main", "worker-1", "worker-2"};
+	weft_callsite_t site = {
+	    0x401000, weft_model_intern(m, "take_lock"),     weft_model_intern(m, "demo.c"),
+	    42,       weft_model_intern(m, "/usr/bin/demo"), 0x1000};
+	guint32 callsite;
+
+	g_array_append_val(m->callsites, site);
+	callsite = m->callsites->len - 1;
+	for (int i = 0; i < WEFT_TEST_N_THREADS; i++) {
+		fill_thread(m, new_thread(m, p, 100 + i, names[i]), callsite);
+	}
+	add_extras(m, p);
+	p->start = m->start = T0;
+	p->end = m->end = T0 + 10000 * US;
+	m->n_events = 1000;
+	return m;
+}
+
+weft_model_t *weft_test_model_dense(guint n_threads, guint n_states, weft_time_t dur)
+{
+	weft_model_t *m = weft_model_new();
+	weft_process_t *p = new_process(m, 200, "dense");
+	weft_str_t name = weft_model_intern(m, "step");
+
+	for (guint i = 0; i < n_threads; i++) {
+		g_autofree char *tname = g_strdup_printf("dense-%u", i);
+		weft_thread_t *t = new_thread(m, p, 200 + i, tname);
+
+		g_array_set_size(t->states.start, 0);
+		for (guint k = 0; k < n_states; k++) {
+			weft_time_t s = T0 + (weft_time_t) k * dur;
+
+			add_state(t, s, s + dur, k % 2 ? WEFT_STATE_MUTEX : WEFT_STATE_RUNNING, 0,
+			          0);
+			add_slice(t, s, s + dur / 2, 0, name);
+		}
+		t->start = T0;
+		t->end = T0 + (weft_time_t) n_states * dur;
+	}
+	p->start = m->start = T0;
+	p->end = m->end = T0 + (weft_time_t) n_states * dur;
+	m->n_events = (guint64) n_threads * n_states * 4;
+	return m;
+}

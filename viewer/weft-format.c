@@ -1,0 +1,88 @@
+/*
+ * Human-readable times: the ruler, the details pane and the range summary
+ * all use these so units agree everywhere.
+ */
+#include "weft-format.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	weft_time_t ns;
+	const char *unit;
+} units[] = {
+    {1000000000, "s"},
+    {1000000, "ms"},
+    {1000, "µs"},
+    {1, "ns"},
+};
+
+void weft_format_duration(char *buf, gsize len, weft_time_t ns)
+{
+	weft_time_t mag = ns < 0 ? -ns : ns;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (mag >= units[i].ns || units[i].ns == 1) {
+			double v = (double) ns / (double) units[i].ns;
+			int decimals = units[i].ns == 1 ? 0 : (mag >= 100 * units[i].ns ? 1 : 3);
+
+			if (mag >= 100 * units[i].ns && units[i].ns > 1) {
+				decimals = 1;
+			} else if (mag >= 10 * units[i].ns && units[i].ns > 1) {
+				decimals = 2;
+			}
+			snprintf(buf, len, "%.*f %s", decimals, v, units[i].unit);
+			return;
+		}
+	}
+}
+
+void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step)
+{
+	gsize u = 0;
+	int decimals = 0;
+	weft_time_t scale;
+
+	/* The largest unit at most ten steps long ("2.5 ms", not "2500 µs"),
+	 * and as many decimals as the step needs in it. */
+	step = MAX(step, 1);
+	while (u + 1 < G_N_ELEMENTS(units) && step * 10 < units[u].ns) {
+		u++;
+	}
+	scale = units[u].ns;
+	while (decimals < 9 && step % scale != 0) {
+		scale /= 10;
+		decimals++;
+	}
+	snprintf(buf, len, "%.*f %s", decimals, (double) t / (double) units[u].ns, units[u].unit);
+}
+
+gboolean weft_parse_time(const char *text, weft_time_t *out)
+{
+	char *end = NULL;
+	double v;
+
+	if (!text || !*text) {
+		return FALSE;
+	}
+	v = g_ascii_strtod(text, &end);
+	if (end == text) {
+		return FALSE;
+	}
+	while (*end == ' ') {
+		end++;
+	}
+	if (!*end || !strcmp(end, "ns")) {
+		*out = (weft_time_t) v;
+	} else if (!strcmp(end, "us") || !strcmp(end, "µs")) {
+		*out = (weft_time_t) (v * 1e3);
+	} else if (!strcmp(end, "ms")) {
+		*out = (weft_time_t) (v * 1e6);
+	} else if (!strcmp(end, "s")) {
+		*out = (weft_time_t) (v * 1e9);
+	} else {
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,23 @@
+/*
+ * weft-format.h - times and durations as people read them.
+ */
+#ifndef WEFT_FORMAT_H
+#define WEFT_FORMAT_H
+
+#include <glib.h>
+
+#include "weft-model.h"
+
+G_BEGIN_DECLS
+
+/* "1.25 ms", "830 ns", "2.000 s": three significant digits or so. */
+void weft_format_duration(char *buf, gsize len, weft_time_t ns);
+/* A tick label for time t (ns from the trace start) when ticks are step
+ * ns apart: enough decimals to tell neighbours apart. */
+void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step);
+/* Parses "1500", "1.5us", "2ms", "0.3s" into ns. FALSE on junk. */
+gboolean weft_parse_time(const char *text, weft_time_t *out);
+
+G_END_DECLS
+
+#endif /* WEFT_FORMAT_H */

@@ -1,0 +1,50 @@
+/*
+ * weft-window.h - a weft-view window: header bar (open, fit, zoom to
+ * selection, search, flow arrows, menu), a GtkStack of pages with a
+ * sidebar (shown once there is more than one page), the "Timeline" page
+ * first, a progress bar while a trace loads, error dialogs.
+ *
+ * Analysis pages plug in with weft_window_add_page() and read the model
+ * through weft_window_get_session(); "session-changed" tells them a new
+ * trace is loaded. weft_window_reveal() shows a thread's slice on the
+ * timeline, e.g. from a row of an analysis table.
+ */
+#ifndef WEFT_WINDOW_H
+#define WEFT_WINDOW_H
+
+#include <gtk/gtk.h>
+
+#include "weft-session.h"
+#include "weft-timeline-page.h"
+
+G_BEGIN_DECLS
+
+#define WEFT_TYPE_WINDOW (weft_window_get_type())
+G_DECLARE_FINAL_TYPE(WeftWindow, weft_window, WEFT, WINDOW, GtkApplicationWindow)
+
+WeftWindow *weft_window_new(GtkApplication *app);
+
+/* Loads path (CTF trace folder or Chrome JSON file) in the background.
+ * Emits "session-changed" when done, or shows an error dialog and emits
+ * "load-failed" (with the GError). */
+void weft_window_open(WeftWindow *self, const char *path);
+
+/* Adds page to the stack after the existing pages. name is the stack
+ * child name (unique, e.g. "locks"), title what the sidebar shows. */
+void weft_window_add_page(WeftWindow *self, const char *name, const char *title, GtkWidget *page);
+
+/* Shows the Timeline page zoomed to [start, end] (ns, the model's clock)
+ * with thread_index's item there selected and its lane scrolled into
+ * view. Does nothing when no trace is loaded or the thread is unknown. */
+void weft_window_reveal(WeftWindow *self, guint thread_index, weft_time_t start, weft_time_t end);
+
+/* The loaded trace (borrowed; NULL before one loads). */
+WeftSession *weft_window_get_session(WeftWindow *self);
+const weft_model_t *weft_window_borrow_model(WeftWindow *self);
+WeftTimelinePage *weft_window_get_timeline(WeftWindow *self);
+/* Replaces the shown trace by model (taken), as a finished load does. */
+void weft_window_set_model(WeftWindow *self, weft_model_t *model, const char *path);
+
+G_END_DECLS
+
+#endif /* WEFT_WINDOW_H */
