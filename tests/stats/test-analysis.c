@@ -392,13 +392,14 @@ static void test_mmu(void)
 	g_autoptr(weft_mmu_t) mmu = weft_mmu_new_for_windows(m, &two, windows, 3);
 	const weft_mmu_point_t *p = (const weft_mmu_point_t *) (const void *) mmu->points->data;
 
-	/* u = 1/2 on [0,100), 2/3 on [100,200) (3 run, 2 CPUs), 1 on [200,300). */
+	/* u = 1/2 on [0,100) (B sleeps), then 1: 3 threads run on 2 CPUs, then 2 on 2. */
 	g_assert_cmpuint(mmu->points->len, ==, 3);
 	g_assert_cmpint(p[0].window, ==, 100);
 	g_assert_cmpfloat_with_epsilon(p[0].mmu, 0.5, 1e-9);
 	g_assert_cmpint(p[0].worst_at, ==, 0);
-	g_assert_cmpfloat_with_epsilon(p[1].mmu, (50 + 200.0 / 3) / 200, 1e-9);
-	g_assert_cmpfloat_with_epsilon(p[2].mmu, (50 + 200.0 / 3 + 100) / 300, 1e-9);
+	g_assert_cmpfloat_with_epsilon(p[1].mmu, 0.75, 1e-9);
+	g_assert_cmpint(p[1].worst_at, ==, 0);
+	g_assert_cmpfloat_with_epsilon(p[2].mmu, 250.0 / 300, 1e-9);
 	g_assert_cmpfloat_with_epsilon(mmu->mean_utilization, p[2].mmu, 1e-9);
 }
 

@@ -393,6 +393,10 @@ void weft_table_format_text(const weft_table_t *table, GString *out, guint width
 	if (table->note) {
 		append_wrapped(out, table->note, width);
 	}
+	if (table->n_rows == 0) {
+		g_string_append(out, "  (no data)\n");
+		return;
+	}
 	for (guint c = 0; c < table->n_columns; c++) {
 		char *h = column_header(&table->columns[c]);
 
@@ -430,9 +434,7 @@ void weft_table_format_text(const weft_table_t *table, GString *out, guint width
 		}
 		g_string_append_c(out, '\n');
 	}
-	if (table->n_rows == 0) {
-		g_string_append(out, "  (no data)\n");
-	} else if (n_rows < table->n_rows) {
+	if (n_rows < table->n_rows) {
 		g_string_append_printf(out, "  ... %u more rows (--top N)\n",
 		                       table->n_rows - n_rows);
 	}
