@@ -1282,6 +1282,10 @@ static bthread_t *on_thread_start(weft_builder_t *b, bthread_t *bt, const weft_e
 	bt->started = TRUE;
 	bt->t->start = MIN(bt->t->start, ts);
 	bt->t->start_routine = (uint64_t) ev->i[1];
+	/* The runtime passes the start routine as this event's ip: its symbol. */
+	if (ev->ip) {
+		bt->t->start_routine_site = callsite_of(b, bt, ev);
+	}
 	bt->pthread = pthread;
 	if (pthread) {
 		g_hash_table_insert(bt->p->pthreads, KEY(pthread), bt);
@@ -1295,7 +1299,9 @@ static bthread_t *on_thread_start(weft_builder_t *b, bthread_t *bt, const weft_e
 		bthread_t *parent = thread_at(b, c->parent);
 
 		bt->t->parent_tid = parent->t->tid;
-		bt->t->start_routine_site = c->callsite;
+		if (!bt->t->start_routine_site) {
+			bt->t->start_routine_site = c->callsite;
+		}
 		add_flow(b, WEFT_FLOW_THREAD_CREATE, c->parent, c->ts, bt->t->index, ts, create_id);
 		g_hash_table_remove(bt->p->creates, KEY(create_id));
 	}
