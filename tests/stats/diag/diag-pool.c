@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #define POOL 16
-#define TASKS 10
+#define TASKS 30
 
 static volatile double sink;
 
