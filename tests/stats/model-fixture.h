@@ -24,4 +24,22 @@ void fixture_alloc(weft_process_t *p, weft_time_t ts, weft_time_t free_ts, guint
 void fixture_task(weft_model_t *model, guint64 id, const char *name, weft_time_t start,
                   weft_time_t end, weft_thread_t *begin, weft_thread_t *end_thread);
 
+/*
+ * The "app" model of the analysis tests (times in ns from 0):
+ *   main   tid 100 [0, 1000]  joins [100, 900]
+ *   worker tid 101 [10, 1000] mutex L1 [100,300] [400,450] at update_counter,
+ *                             read fd 3 [500,600], sleep [700,800]
+ *   worker tid 102 [10, 1000] mutex L1 [200,260] at flush_batch, condvar C1
+ *                             [300,310] [311,320] [900,950] at wait_item
+ *   logger tid 103 [0, 500]   only runs; holds L1 [50,260] and [400,450]
+ * plus allocations (two leaked 1000-byte blocks from leaky_alloc), regions
+ * and tasks; test-analysis.c lists the expected numbers.
+ */
+typedef struct {
+	weft_model_t *model; /* owned by the caller */
+	weft_thread_t *main, *w1, *w2, *logger;
+} app_t;
+
+app_t app_new(void);
+
 #endif /* WEFT_TEST_MODEL_FIXTURE_H */

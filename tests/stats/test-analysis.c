@@ -14,75 +14,6 @@
 
 #include "model-fixture.h"
 #include "weft-analysis.h"
-#include "weft-schema.h"
-
-#define L1 0x5000
-#define C1 0x6000
-#define JOINED 0x7000
-
-typedef struct {
-	weft_model_t *model;
-	weft_thread_t *main, *w1, *w2, *logger;
-} app_t;
-
-static void app_states(app_t *app, weft_model_t *m)
-{
-	guint32 join = fixture_site(m, "wait_all", "app.c", 90);
-	guint32 lock_a = fixture_site(m, "update_counter", "app.c", 20);
-	guint32 lock_b = fixture_site(m, "flush_batch", "app.c", 30);
-	guint32 cw = fixture_site(m, "wait_item", "app.c", 40);
-	guint32 rd = fixture_site(m, "read_input", "app.c", 50);
-	guint32 sl = fixture_site(m, "throttle", "app.c", 60);
-	guint32 log = fixture_site(m, "log_write", "app.c", 70);
-
-	fixture_state(app->main, WEFT_STATE_JOIN, 100, 900, JOINED, 0, join);
-	fixture_state(app->w1, WEFT_STATE_MUTEX, 100, 300, L1, 0, lock_a);
-	fixture_state(app->w1, WEFT_STATE_MUTEX, 400, 450, L1, 0, lock_a);
-	fixture_state(app->w1, WEFT_STATE_SYSCALL, 500, 600, 3, WEFT_SYSCALL_READ, rd);
-	fixture_state(app->w1, WEFT_STATE_SLEEP, 700, 800, 0, WEFT_SYSCALL_NANOSLEEP, sl);
-	fixture_state(app->w2, WEFT_STATE_MUTEX, 200, 260, L1, 0, lock_b);
-	fixture_state(app->w2, WEFT_STATE_CONDVAR, 300, 310, C1, 0, cw);
-	fixture_state(app->w2, WEFT_STATE_CONDVAR, 311, 320, C1, 0, cw);
-	fixture_state(app->w2, WEFT_STATE_CONDVAR, 900, 950, C1, 0, cw);
-	fixture_hold(m, app->logger, L1, WEFT_STATE_MUTEX, 50, 50, 260, log);
-	fixture_hold(m, app->w2, L1, WEFT_STATE_MUTEX, 200, 260, 300, lock_b);
-	fixture_hold(m, app->w1, L1, WEFT_STATE_MUTEX, 100, 300, 400, lock_a);
-	fixture_hold(m, app->logger, L1, WEFT_STATE_MUTEX, 400, 400, 450, log);
-	fixture_hold(m, app->w1, L1, WEFT_STATE_MUTEX, 400, 450, 480, lock_a);
-}
-
-static void app_rest(app_t *app, weft_model_t *m, weft_process_t *p)
-{
-	guint32 ok = fixture_site(m, "make_buf", "app.c", 100);
-	guint32 leak = fixture_site(m, "leaky_alloc", "app.c", 110);
-
-	fixture_alloc(p, 100, 200, 100, 100, 101, ok);
-	fixture_alloc(p, 150, G_MAXINT64, 1000, 1000, 101, leak);
-	fixture_alloc(p, 300, G_MAXINT64, 1000, 1000, 102, leak);
-	fixture_alloc(p, 310, 400, 50, 50, 100, ok);
-	fixture_slice(app->w1, "request", m, 0, 100, 400);
-	fixture_slice(app->w1, "parse", m, 1, 120, 180);
-	fixture_slice(app->w1, "request", m, 0, 500, 900);
-	fixture_slice(app->w2, "request", m, 0, 200, 250);
-	fixture_task(m, 1, "job", 100, 700, app->w1, app->w2);
-	fixture_task(m, 2, "job", 200, 300, app->w2, app->w2);
-}
-
-static app_t app_new(void)
-{
-	app_t app;
-	weft_model_t *m = weft_model_new();
-	weft_process_t *p = fixture_process(m, 100, "app", 0, 1000);
-
-	app.model = m;
-	app.main = fixture_thread(m, p, 100, NULL, 0, 1000);
-	app.w1 = fixture_thread(m, p, 101, "worker", 10, 1000);
-	app.w2 = fixture_thread(m, p, 102, "worker", 10, 1000);
-	app.logger = fixture_thread(m, p, 103, "logger", 0, 500);
-	app_states(&app, m);
-	app_rest(&app, m, p);
-	return app;
-}
 
 /* Cell helpers: the value of column key in row. */
 static gint64 cell_int(const weft_table_t *t, guint row, const char *key)
@@ -392,13 +323,14 @@ static void test_mmu(void)
 	g_autoptr(weft_mmu_t) mmu = weft_mmu_new_for_windows(m, &two, windows, 3);
 	const weft_mmu_point_t *p = (const weft_mmu_point_t *) (const void *) mmu->points->data;
 
-	/* u = 1/2 on [0,100), 2/3 on [100,200) (3 run, 2 CPUs), 1 on [200,300). */
+	/* u = 1/2 on [0,100) (B sleeps), then 1: 3 threads run on 2 CPUs, then 2 on 2. */
 	g_assert_cmpuint(mmu->points->len, ==, 3);
 	g_assert_cmpint(p[0].window, ==, 100);
 	g_assert_cmpfloat_with_epsilon(p[0].mmu, 0.5, 1e-9);
 	g_assert_cmpint(p[0].worst_at, ==, 0);
-	g_assert_cmpfloat_with_epsilon(p[1].mmu, (50 + 200.0 / 3) / 200, 1e-9);
-	g_assert_cmpfloat_with_epsilon(p[2].mmu, (50 + 200.0 / 3 + 100) / 300, 1e-9);
+	g_assert_cmpfloat_with_epsilon(p[1].mmu, 0.75, 1e-9);
+	g_assert_cmpint(p[1].worst_at, ==, 0);
+	g_assert_cmpfloat_with_epsilon(p[2].mmu, 250.0 / 300, 1e-9);
 	g_assert_cmpfloat_with_epsilon(mmu->mean_utilization, p[2].mmu, 1e-9);
 }
 

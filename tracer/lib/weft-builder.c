@@ -1306,6 +1306,10 @@ static bthread_t *on_thread_start(weft_builder_t *b, bthread_t *bt, const weft_e
 	bt->started = TRUE;
 	bt->t->start = MIN(bt->t->start, ts);
 	bt->t->start_routine = (uint64_t) ev->i[1];
+	/* The runtime passes the start routine as this event's ip: its symbol. */
+	if (ev->ip) {
+		bt->t->start_routine_site = callsite_of(b, bt, ev);
+	}
 	bt->pthread = pthread;
 	if (pthread) {
 		g_hash_table_insert(bt->p->pthreads, KEY(pthread), bt);

@@ -24,10 +24,10 @@ static void curve_init(curve_t *c, const weft_steps_t *steps, guint cap)
 		guint32 r = g_array_index(steps->running, guint32, i);
 		guint32 a = g_array_index(steps->alive, guint32, i);
 
-		if (cap) {
-			r = MIN(r, cap);
-		}
-		c->u[i] = a ? (double) MIN(r, a) / a : 1.0;
+		/* Of the CPUs the live threads could use, the share running threads used. */
+		r = MIN(MIN(r, cap), a);
+		a = MIN(a, cap);
+		c->u[i] = a ? (double) r / a : 1.0;
 		if (i > 0) {
 			c->integral[i] =
 			    c->integral[i - 1] + c->u[i - 1] * (double) (c->t[i] - c->t[i - 1]);
@@ -104,7 +104,7 @@ weft_mmu_t *weft_mmu_new_for_windows(const weft_model_t *model,
 	weft_time_t span;
 
 	mmu->points = g_array_new(FALSE, FALSE, sizeof(weft_mmu_point_t));
-	mmu->ncpus = model->has_kernel ? 0 : weft_analysis_ncpus(model, options);
+	mmu->ncpus = weft_analysis_ncpus(model, options);
 	weft_steps_init(&steps, model, options);
 	curve_init(&c, &steps, mmu->ncpus);
 	span = c.n ? c.t[c.n - 1] - c.t[0] : 0;
@@ -164,19 +164,13 @@ static const weft_column_t mmu_columns[] = {
 weft_table_t *weft_mmu_table_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
 	g_autoptr(weft_mmu_t) mmu = weft_mmu_new(model, options);
-	weft_table_t *table =
-	    weft_table_new("mmu", "Minimum utilization (fraction of threads running)", mmu_columns,
-	                   G_N_ELEMENTS(mmu_columns), model->start);
+	weft_table_t *table = weft_table_new("mmu", "Minimum utilization", mmu_columns,
+	                                     G_N_ELEMENTS(mmu_columns), model->start);
 	g_autofree char *note = NULL;
 
-	if (mmu->ncpus) {
-		note = g_strdup_printf("mean utilization %.1f%%; at most %u threads count as "
-		                       "running at once (CPUs)",
-		                       mmu->mean_utilization * 100, mmu->ncpus);
-	} else {
-		note = g_strdup_printf("mean utilization %.1f%% (kernel scheduling states)",
-		                       mmu->mean_utilization * 100);
-	}
+	note = g_strdup_printf("utilization: of the CPUs (%u) the live threads could use, the "
+	                       "share running threads used; mean %.1f%%",
+	                       mmu->ncpus, mmu->mean_utilization * 100);
 	weft_table_set_note(table, note);
 	for (guint i = 0; i < mmu->points->len; i++) {
 		const weft_mmu_point_t *p = &g_array_index(mmu->points, weft_mmu_point_t, i);

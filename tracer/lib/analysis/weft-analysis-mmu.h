@@ -1,9 +1,10 @@
 /*
  * weft-analysis-mmu.h - minimum utilization over window sizes, like go
- * tool trace's MMU page. Utilization at a time is the fraction of live
- * threads that run; for a window size w, the MMU is the lowest mean
- * utilization of any window of length w in the trace. Without kernel
- * scheduling events at most ncpus threads count as running at once.
+ * tool trace's MMU page. Utilization at a time is the share of usable
+ * CPUs that running threads use: running / min(live threads, CPUs), with
+ * running capped at the CPUs (without kernel scheduling events more
+ * threads may look running than there are CPUs). For a window size w,
+ * the MMU is the lowest mean utilization of any window of length w.
  */
 #ifndef WEFT_ANALYSIS_MMU_H
 #define WEFT_ANALYSIS_MMU_H
@@ -22,7 +23,7 @@ typedef struct {
 typedef struct {
 	GArray *points;          /* weft_mmu_point_t by window size, owned */
 	double mean_utilization; /* over the whole trace */
-	guint ncpus;             /* the cap used, 0 when kernel states were used */
+	guint ncpus;             /* CPUs the threads shared */
 } weft_mmu_t;
 
 /* Windows: 1, 2, 5 x 10^k ns up to the trace's duration, which is the last. */

@@ -159,8 +159,9 @@ weft_table_t *weft_wakeup_table_new(const weft_model_t *model,
 	weft_time_t window =
 	    options && options->rewait_window ? options->rewait_window : DEFAULT_REWAIT_WINDOW;
 	g_autofree char *span = weft_format_duration(window);
-	g_autofree char *note =
-	    g_strdup_printf("futile: the thread waited again on the same object within %s", span);
+	g_autofree char *note = g_strdup_printf("futile: woken, then waiting again on the same "
+	                                        "object within %s with no other wait between",
+	                                        span);
 
 	weft_table_set_note(table, note);
 	for (guint i = 0; i < rows->len; i++) {

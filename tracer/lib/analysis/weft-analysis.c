@@ -129,7 +129,8 @@ void weft_analysis_report_text(const weft_model_t *model, const char *const *wan
 		    weft_analysis_section_new(model, g_ptr_array_index(names, i), options);
 
 		g_string_append_c(out, '\n');
-		weft_table_format_text(table, out, width, top);
+		/* The utilization curve is short and only useful whole. */
+		weft_table_format_text(table, out, width, !strcmp(table->name, "mmu") ? 0 : top);
 	}
 }
 

@@ -355,7 +355,32 @@ static void append_wrapped(GString *out, const char *text, guint width)
 	g_string_append_c(out, '\n');
 }
 
-/* Shrinks string columns, widest first (EXPAND ones before others), to fit. */
+/* The widest string column that may still shrink (EXPAND ones first), or -1. */
+static int widest_shrinkable(const weft_table_t *table, const guint *widths)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		int best = -1;
+
+		for (guint c = 0; c < table->n_columns; c++) {
+			const weft_column_t *col = &table->columns[c];
+
+			if (!column_in_text(col) || col->type != WEFT_CELL_STRING ||
+			    widths[c] <= MIN_EXPAND_WIDTH ||
+			    (pass == 0 && !(col->flags & WEFT_COLUMN_EXPAND))) {
+				continue;
+			}
+			if (best < 0 || widths[c] > widths[best]) {
+				best = (int) c;
+			}
+		}
+		if (best >= 0) {
+			return best;
+		}
+	}
+	return -1;
+}
+
+/* Shrinks the widest string columns one column at a time until the table fits. */
 static void fit_widths(const weft_table_t *table, guint *widths, guint width)
 {
 	guint total = 0;
@@ -365,20 +390,14 @@ static void fit_widths(const weft_table_t *table, guint *widths, guint width)
 			total += widths[c] + (total ? 2 : 0);
 		}
 	}
-	for (int pass = 0; pass < 2 && total > width; pass++) {
-		for (guint c = 0; c < table->n_columns && total > width; c++) {
-			const weft_column_t *col = &table->columns[c];
-			guint excess = total - width, room;
+	while (total > width) {
+		int c = widest_shrinkable(table, widths);
 
-			if (!column_in_text(col) || col->type != WEFT_CELL_STRING ||
-			    (pass == 0 && !(col->flags & WEFT_COLUMN_EXPAND))) {
-				continue;
-			}
-			room = widths[c] > MIN_EXPAND_WIDTH ? widths[c] - MIN_EXPAND_WIDTH : 0;
-			room = MIN(room, excess);
-			widths[c] -= room;
-			total -= room;
+		if (c < 0) {
+			break;
 		}
+		widths[c]--;
+		total--;
 	}
 }
 
@@ -392,6 +411,10 @@ void weft_table_format_text(const weft_table_t *table, GString *out, guint width
 	g_string_append_printf(out, "%s (%s)\n", table->title, table->name);
 	if (table->note) {
 		append_wrapped(out, table->note, width);
+	}
+	if (table->n_rows == 0) {
+		g_string_append(out, "  (no data)\n");
+		return;
 	}
 	for (guint c = 0; c < table->n_columns; c++) {
 		char *h = column_header(&table->columns[c]);
@@ -430,9 +453,7 @@ void weft_table_format_text(const weft_table_t *table, GString *out, guint width
 		}
 		g_string_append_c(out, '\n');
 	}
-	if (table->n_rows == 0) {
-		g_string_append(out, "  (no data)\n");
-	} else if (n_rows < table->n_rows) {
+	if (n_rows < table->n_rows) {
 		g_string_append_printf(out, "  ... %u more rows (--top N)\n",
 		                       table->n_rows - n_rows);
 	}

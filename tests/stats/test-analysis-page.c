@@ -1,0 +1,159 @@
+/*
+ * The analysis pages under a display (xvfb-run): sorting by a column's
+ * values, activation revealing the row's instance, and a screenshot of
+ * the "sync" page saved as PNG.
+ */
+#include <gtk/gtk.h>
+
+#include "model-fixture.h"
+#include "weft-analysis-page.h"
+
+typedef struct {
+	guint calls;
+	guint thread;
+	gint64 start, end;
+} reveal_t;
+
+static void on_reveal(WeftAnalysisPage *page, guint thread, gint64 start, gint64 end, reveal_t *r)
+{
+	r->calls++;
+	r->thread = thread;
+	r->start = start;
+	r->end = end;
+}
+
+static void test_sort_and_reveal(void)
+{
+	app_t app = app_new();
+	GtkWidget *page = g_object_ref_sink(weft_analysis_page_new("sync"));
+	WeftAnalysisPage *p = WEFT_ANALYSIS_PAGE(page);
+	reveal_t r = {0};
+
+	weft_analysis_page_set_model(p, app.model, NULL);
+	g_assert_cmpuint(weft_analysis_page_borrow_table(p)->n_rows, ==, 4);
+	/* Unsorted: the table's order, longest total first. */
+	g_assert_cmpuint(weft_analysis_page_get_row_at(p, 0), ==, 0);
+	/* By count, descending: wait_item (3 waits) is table row 2. */
+	g_assert_true(weft_analysis_page_sort_by(p, "count", GTK_SORT_DESCENDING));
+	g_assert_cmpuint(weft_analysis_page_get_row_at(p, 0), ==, 2);
+	/* By mean, ascending: by value (23 ns), not by text. */
+	g_assert_true(weft_analysis_page_sort_by(p, "mean", GTK_SORT_ASCENDING));
+	g_assert_cmpuint(weft_analysis_page_get_row_at(p, 0), ==, 2);
+	g_assert_cmpuint(weft_analysis_page_get_row_at(p, 3), ==, 0);
+	/* By call site text: flush_batch first. */
+	g_assert_true(weft_analysis_page_sort_by(p, "site", GTK_SORT_ASCENDING));
+	g_assert_cmpuint(weft_analysis_page_get_row_at(p, 0), ==, 3);
+	g_assert_false(weft_analysis_page_sort_by(p, "nope", GTK_SORT_ASCENDING));
+
+	/* Activating wait_item's row reveals its longest wait: tid 102, [900, 950]. */
+	g_signal_connect(p, "reveal", G_CALLBACK(on_reveal), &r);
+	weft_analysis_page_sort_by(p, "count", GTK_SORT_DESCENDING);
+	weft_analysis_page_activate(p, 0);
+	g_assert_cmpuint(r.calls, ==, 1);
+	g_assert_cmpuint(r.thread, ==, app.w2->index);
+	g_assert_cmpint(r.start, ==, 900);
+	g_assert_cmpint(r.end, ==, 950);
+
+	/* A new model replaces the table; none empties it. */
+	weft_analysis_page_set_model(p, NULL, NULL);
+	g_assert_null(weft_analysis_page_borrow_table(p));
+	weft_analysis_page_activate(p, 0);
+	g_assert_cmpuint(r.calls, ==, 1);
+	g_object_unref(page);
+	weft_model_free(app.model);
+}
+
+static void wait_frames(GtkWidget *widget)
+{
+	gint64 until = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
+
+	while (g_get_monotonic_time() < until &&
+	       (!gtk_widget_get_mapped(widget) || gtk_widget_get_width(widget) == 0)) {
+		g_main_context_iteration(NULL, FALSE);
+	}
+	/* A few more frames for the list rows to be created and laid out. */
+	until = g_get_monotonic_time() + G_USEC_PER_SEC / 2;
+	while (g_get_monotonic_time() < until) {
+		g_main_context_iteration(NULL, FALSE);
+	}
+}
+
+static GdkTexture *render(GtkWidget *widget)
+{
+	g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new(widget);
+	GtkSnapshot *snapshot = gtk_snapshot_new();
+	int w = gtk_widget_get_width(widget), h = gtk_widget_get_height(widget);
+	g_autoptr(GskRenderNode) node = NULL;
+	GskRenderer *renderer = gtk_native_get_renderer(gtk_widget_get_native(widget));
+
+	gdk_paintable_snapshot(paintable, snapshot, w, h);
+	node = gtk_snapshot_free_to_node(snapshot);
+	g_assert_nonnull(node);
+	return gsk_renderer_render_texture(renderer, node, &GRAPHENE_RECT_INIT(0, 0, w, h));
+}
+
+/* Opaque pixels clearly darker than the background: text and lines. */
+static guint ink(GdkTexture *texture)
+{
+	int w = gdk_texture_get_width(texture), h = gdk_texture_get_height(texture);
+	g_autofree guchar *px = g_malloc((gsize) w * h * 4);
+	guint n = 0;
+
+	gdk_texture_download(texture, px, (gsize) w * 4);
+	for (int i = 0; i < w * h; i++) {
+		const guchar *p = px + (gsize) i * 4;
+
+		n += p[3] > 128 && (p[0] + p[1] + p[2]) < 3 * 128;
+	}
+	return n;
+}
+
+static GdkTexture *screenshot(const weft_model_t *model, const char *png)
+{
+	GtkWidget *window = gtk_window_new();
+	GtkWidget *page = weft_analysis_page_new("sync");
+	GdkTexture *texture;
+
+	weft_analysis_page_set_model(WEFT_ANALYSIS_PAGE(page), model, NULL);
+	gtk_window_set_default_size(GTK_WINDOW(window), 900, 300);
+	gtk_window_set_child(GTK_WINDOW(window), page);
+	gtk_window_present(GTK_WINDOW(window));
+	wait_frames(page);
+	texture = render(page);
+	if (png) {
+		g_assert_true(gdk_texture_save_to_png(texture, png));
+	}
+	gtk_window_destroy(GTK_WINDOW(window));
+	return texture;
+}
+
+static void test_screenshot(void)
+{
+	app_t app = app_new();
+	const char *dir = g_getenv("WEFT_BUILD_ROOT");
+	g_autofree char *png =
+	    g_build_filename(dir ? dir : ".", "tests", "stats", "analysis-page-sync.png", NULL);
+	g_autoptr(GdkTexture) full = screenshot(app.model, png);
+	g_autoptr(GdkTexture) empty = screenshot(NULL, NULL);
+
+	g_assert_true(g_file_test(png, G_FILE_TEST_IS_REGULAR));
+	g_assert_cmpint(gdk_texture_get_width(full), >=, 600);
+	/* Four rows of text and numbers draw far more than an empty page. */
+	g_test_message("ink: %u with rows, %u empty; saved %s", ink(full), ink(empty), png);
+	g_assert_cmpuint(ink(full), >, 2 * ink(empty) + 500);
+	weft_model_free(app.model);
+}
+
+int main(int argc, char **argv)
+{
+	/* No accessibility bus: without D-Bus it only warns (fatally in tests). */
+	g_setenv("GTK_A11Y", "none", TRUE);
+	g_test_init(&argc, &argv, NULL);
+	if (!gtk_init_check()) {
+		g_printerr("test-analysis-page: no display (run it under xvfb-run -a)\n");
+		return 1;
+	}
+	g_test_add_func("/stats/page/sort-reveal", test_sort_and_reveal);
+	g_test_add_func("/stats/page/screenshot", test_screenshot);
+	return g_test_run();
+}

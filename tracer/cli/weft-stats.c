@@ -1,0 +1,210 @@
+/*
+ * weft stats - the analyses of a trace as text tables, JSON, or folded
+ * stacks for flame graphs. docs/stats.md describes every section and the
+ * JSON schema.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "weft-analysis.h"
+#include "weft-cli.h"
+#include "weft-reader.h"
+
+enum {
+	EXIT_USAGE = 2,
+	EXIT_TRACE = 1,
+};
+
+typedef struct {
+	gboolean json;
+	gint top;
+	gint cpus;
+	gint width;
+	gint64 pid;
+	gchar **sections; /* owned */
+	gchar *folded;    /* owned */
+	gchar *output;    /* owned */
+	gboolean no_symbols;
+	gboolean list;
+	gchar **traces; /* owned */
+} stats_args_t;
+
+static void args_clear(stats_args_t *a)
+{
+	g_strfreev(a->sections);
+	g_free(a->folded);
+	g_free(a->output);
+	g_strfreev(a->traces);
+}
+
+static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **error)
+{
+	GOptionEntry entries[] = {
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &a->json, "Write JSON (schema: docs/stats.md)", NULL},
+	    {"top", 0, 0, G_OPTION_ARG_INT, &a->top,
+	     "Rows per section (default: 10 in text, all in JSON)", "N"},
+	    {"section", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sections,
+	     "Only this section (repeatable; --list-sections)", "NAME"},
+	    {"folded", 0, 0, G_OPTION_ARG_STRING, &a->folded,
+	     "Write folded stacks: sync, syscall, sleep, blocked, running, alloc, leak, regions",
+	     "KIND"},
+	    {"cpus", 0, 0, G_OPTION_ARG_INT, &a->cpus,
+	     "CPUs for the runnable estimate (default: from the trace)", "N"},
+	    {"pid", 0, 0, G_OPTION_ARG_INT64, &a->pid, "Only the process with this (v)pid", "PID"},
+	    {"width", 0, 0, G_OPTION_ARG_INT, &a->width, "Text width (default 100)", "COLUMNS"},
+	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Write to FILE", "FILE"},
+	    {"no-symbols", 0, 0, G_OPTION_ARG_NONE, &a->no_symbols, "Do not symbolize call sites",
+	     NULL},
+	    {"list-sections", 0, 0, G_OPTION_ARG_NONE, &a->list, "List the sections", NULL},
+	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->traces, NULL, "TRACE..."},
+	    {NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("TRACE... - analyse traces");
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_summary(
+	    ctx, "Threads, blocking profiles, lock contention, allocations, regions and tasks,\n"
+	         "and minimum utilization of one or more traces (merged into one timeline).");
+	if (!g_option_context_parse(ctx, &argc, &argv, error)) {
+		return FALSE;
+	}
+	if (a->top < 0 || a->cpus < 0 || a->width < 0) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "--top, --cpus and --width take a positive number");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Splits "a,b" arguments and checks every name. */
+static gboolean check_sections(stats_args_t *a, GError **error)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; a->sections && a->sections[i]; i++) {
+		g_auto(GStrv) parts = g_strsplit(a->sections[i], ",", -1);
+
+		for (guint j = 0; parts[j]; j++) {
+			if (!weft_analysis_has_section(parts[j])) {
+				g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				            "unknown section '%s' (see --list-sections)", parts[j]);
+				return FALSE;
+			}
+			g_ptr_array_add(names, g_strdup(parts[j]));
+		}
+	}
+	g_ptr_array_add(names, NULL);
+	g_strfreev(a->sections);
+	a->sections = (gchar **) g_ptr_array_free(g_steal_pointer(&names), FALSE);
+	return TRUE;
+}
+
+static void list_sections(void)
+{
+	guint n;
+	const weft_section_info_t *s = weft_analysis_sections(&n);
+
+	for (guint i = 0; i < n; i++) {
+		printf("%-17s %s\n", s[i].name, s[i].title);
+	}
+}
+
+static int write_output(const stats_args_t *a, const GString *text)
+{
+	FILE *out = stdout;
+
+	if (a->output) {
+		out = fopen(a->output, "w");
+		if (!out) {
+			fprintf(stderr,
+			        "weft stats: cannot write output: path=\"%s\", reason=\"%s\"\n",
+			        a->output, g_strerror(errno));
+			return EXIT_TRACE;
+		}
+	}
+	fwrite(text->str, 1, text->len, out);
+	if ((out != stdout && fclose(out) != 0) || (out == stdout && fflush(out) != 0)) {
+		fprintf(stderr, "weft stats: cannot write output: path=\"%s\", reason=\"%s\"\n",
+		        a->output ? a->output : "-", g_strerror(errno));
+		return EXIT_TRACE;
+	}
+	return 0;
+}
+
+static void render(const weft_model_t *model, const stats_args_t *a,
+                   const weft_analysis_options_t *options, weft_folded_kind_t kind, GString *out)
+{
+	const char *const *sections = (const char *const *) a->sections;
+
+	if (a->folded) {
+		weft_folded_write(model, kind, options, out);
+	} else if (a->json) {
+		json_object *root =
+		    weft_analysis_report_json(model, sections, options, (guint) a->top);
+
+		g_string_append(
+		    out, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+		                                                  JSON_C_TO_STRING_NOSLASHESCAPE));
+		g_string_append_c(out, '\n');
+		json_object_put(root);
+	} else {
+		weft_analysis_report_text(model, sections, options, a->top ? (guint) a->top : 10,
+		                          (guint) a->width, out);
+	}
+}
+
+static int run(stats_args_t *a)
+{
+	weft_analysis_options_t options = WEFT_ANALYSIS_OPTIONS_INIT;
+	weft_reader_options_t ropts = {0};
+	weft_folded_kind_t kind = WEFT_FOLDED_SYNC;
+	g_autoptr(weft_model_t) model = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	if (a->folded && !weft_folded_kind_from_name(a->folded, &kind)) {
+		fprintf(stderr,
+		        "weft stats: unknown folded kind '%s' (sync, syscall, sleep, "
+		        "blocked, running, alloc, leak, regions)\n",
+		        a->folded);
+		return EXIT_USAGE;
+	}
+	ropts.no_symbols = a->no_symbols;
+	model = weft_reader_load((const char *const *) a->traces, &ropts, &error);
+	if (!model) {
+		fprintf(stderr, "weft stats: cannot read trace: %s\n", error->message);
+		return EXIT_TRACE;
+	}
+	options.ncpus = (guint) a->cpus;
+	options.pid = a->pid;
+	render(model, a, &options, kind, out);
+	return write_output(a, out);
+}
+
+int weft_cmd_stats(int argc, char **argv)
+{
+	stats_args_t a = {0};
+	g_autoptr(GError) error = NULL;
+	int ret;
+
+	if (!parse_args(argc, argv, &a, &error) || !check_sections(&a, &error)) {
+		fprintf(stderr, "weft stats: %s\n", error->message);
+		args_clear(&a);
+		return EXIT_USAGE;
+	}
+	if (a.list) {
+		list_sections();
+		args_clear(&a);
+		return 0;
+	}
+	if (!a.traces || !a.traces[0]) {
+		fprintf(stderr,
+		        "weft stats: no trace given (usage: weft stats [OPTION...] TRACE...)\n");
+		args_clear(&a);
+		return EXIT_USAGE;
+	}
+	ret = run(&a);
+	args_clear(&a);
+	return ret;
+}

@@ -1,0 +1,342 @@
+/*
+ * An analysis section as a sortable GtkColumnView; layout in
+ * weft-analysis-page.ui. Rows are WeftAnalysisRow objects holding the
+ * table row index; columns are built from the table's columns.
+ */
+#include "weft-analysis-page.h"
+
+/* A table row in the list model. */
+#define WEFT_TYPE_ANALYSIS_ROW (weft_analysis_row_get_type())
+G_DECLARE_FINAL_TYPE(WeftAnalysisRow, weft_analysis_row, WEFT, ANALYSIS_ROW, GObject)
+
+struct _WeftAnalysisRow {
+	GObject parent_instance;
+	guint index;
+};
+
+G_DEFINE_FINAL_TYPE(WeftAnalysisRow, weft_analysis_row, G_TYPE_OBJECT)
+
+static void weft_analysis_row_class_init(WeftAnalysisRowClass *klass)
+{
+}
+
+static void weft_analysis_row_init(WeftAnalysisRow *self)
+{
+}
+
+static WeftAnalysisRow *weft_analysis_row_new(guint index)
+{
+	WeftAnalysisRow *row = g_object_new(WEFT_TYPE_ANALYSIS_ROW, NULL);
+
+	row->index = index;
+	return row;
+}
+
+struct _WeftAnalysisPage {
+	GtkBox parent_instance;
+	GtkWidget *title_label;
+	GtkWidget *note_label;
+	GtkWidget *empty_label;
+	GtkColumnView *column_view;
+	GListStore *rows;         /* WeftAnalysisRow, owned */
+	GtkSortListModel *sorted; /* owned */
+	weft_table_t *table;      /* owned, NULL before a model */
+	char *section;            /* owned */
+};
+
+G_DEFINE_FINAL_TYPE(WeftAnalysisPage, weft_analysis_page, GTK_TYPE_BOX)
+
+enum { SIGNAL_REVEAL, N_SIGNALS };
+
+static guint signals[N_SIGNALS];
+
+/* What a column's factory and sorter need: the page (weak) and the column. */
+typedef struct {
+	WeftAnalysisPage *page;
+	guint col;
+} column_ctx_t;
+
+static gboolean is_numeric(weft_cell_type_t type)
+{
+	return type != WEFT_CELL_STRING && type != WEFT_CELL_HISTOGRAM;
+}
+
+static int compare_cells(weft_cell_type_t type, const weft_cell_t *a, const weft_cell_t *b)
+{
+	if (!a->set || !b->set) {
+		return (int) b->set - (int) a->set; /* unknown values sort last */
+	}
+	switch (type) {
+	case WEFT_CELL_STRING:
+		return g_utf8_collate(a->v.s, b->v.s);
+	case WEFT_CELL_RATIO:
+	case WEFT_CELL_RATE:
+		return (a->v.d > b->v.d) - (a->v.d < b->v.d);
+	case WEFT_CELL_ADDRESS:
+		return ((guint64) a->v.i > (guint64) b->v.i) -
+		       ((guint64) a->v.i < (guint64) b->v.i);
+	case WEFT_CELL_HISTOGRAM:
+		return 0;
+	default:
+		return (a->v.i > b->v.i) - (a->v.i < b->v.i);
+	}
+}
+
+static int compare_rows(gconstpointer pa, gconstpointer pb, gpointer data)
+{
+	const column_ctx_t *ctx = data;
+	const weft_table_t *table = ctx->page->table;
+	const WeftAnalysisRow *a = pa, *b = pb;
+	int c;
+
+	if (!table || ctx->col >= table->n_columns) {
+		return GTK_ORDERING_EQUAL;
+	}
+	c = compare_cells(table->columns[ctx->col].type,
+	                  weft_table_borrow_cell(table, a->index, ctx->col),
+	                  weft_table_borrow_cell(table, b->index, ctx->col));
+	if (c == 0) {
+		c = (a->index > b->index) - (a->index < b->index);
+	}
+	return c < 0 ? GTK_ORDERING_SMALLER : c > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+static void on_setup(GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+	const column_ctx_t *ctx = data;
+	GtkWidget *label = gtk_label_new(NULL);
+	weft_cell_type_t type = ctx->page->table->columns[ctx->col].type;
+
+	gtk_label_set_xalign(GTK_LABEL(label), is_numeric(type) ? 1.0f : 0.0f);
+	if (type == WEFT_CELL_STRING) {
+		gtk_label_set_ellipsize(GTK_LABEL(label), PANGO_ELLIPSIZE_END);
+	}
+	if (type == WEFT_CELL_HISTOGRAM) {
+		gtk_widget_add_css_class(label, "monospace");
+	}
+	gtk_list_item_set_child(item, label);
+}
+
+static void on_bind(GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+	const column_ctx_t *ctx = data;
+	WeftAnalysisRow *row = gtk_list_item_get_item(item);
+	g_autofree char *text = NULL;
+
+	if (!ctx->page->table || row->index >= ctx->page->table->n_rows) {
+		return;
+	}
+	text = weft_table_dup_cell_text(ctx->page->table, row->index, ctx->col);
+	gtk_label_set_text(GTK_LABEL(gtk_list_item_get_child(item)), text);
+	if (ctx->page->table->columns[ctx->col].type == WEFT_CELL_STRING) {
+		gtk_widget_set_tooltip_text(gtk_list_item_get_child(item), text);
+	}
+}
+
+static GtkColumnViewColumn *build_column(WeftAnalysisPage *self, guint col)
+{
+	const weft_column_t *c = &self->table->columns[col];
+	column_ctx_t *ctx = g_new0(column_ctx_t, 1);
+	GtkListItemFactory *factory = gtk_signal_list_item_factory_new();
+	g_autofree char *title =
+	    g_strdup_printf("%s%s", (c->flags & WEFT_COLUMN_ESTIMATE) ? "~" : "", c->title);
+	GtkColumnViewColumn *column;
+	GtkSorter *sorter;
+
+	ctx->page = self;
+	ctx->col = col;
+	g_signal_connect(factory, "setup", G_CALLBACK(on_setup), ctx);
+	g_signal_connect(factory, "bind", G_CALLBACK(on_bind), ctx);
+	column = gtk_column_view_column_new(title, factory);
+	sorter = GTK_SORTER(gtk_custom_sorter_new(compare_rows, ctx, NULL));
+	gtk_column_view_column_set_sorter(column, sorter);
+	g_object_unref(sorter);
+	gtk_column_view_column_set_resizable(column, TRUE);
+	gtk_column_view_column_set_expand(column, (c->flags & WEFT_COLUMN_EXPAND) != 0);
+	g_object_set_data_full(G_OBJECT(column), "weft-column", ctx, g_free);
+	g_object_set_data(G_OBJECT(column), "weft-key", (gpointer) c->key);
+	return column;
+}
+
+static void remove_columns(WeftAnalysisPage *self)
+{
+	GListModel *columns = gtk_column_view_get_columns(self->column_view);
+
+	gtk_column_view_sort_by_column(self->column_view, NULL, GTK_SORT_ASCENDING);
+	while (g_list_model_get_n_items(columns) > 0) {
+		g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item(columns, 0);
+
+		gtk_column_view_remove_column(self->column_view, c);
+	}
+}
+
+static void show_table(WeftAnalysisPage *self)
+{
+	g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_object_unref);
+	gboolean empty = !self->table || self->table->n_rows == 0;
+
+	gtk_label_set_text(GTK_LABEL(self->title_label),
+	                   self->table ? self->table->title : self->section);
+	gtk_label_set_text(GTK_LABEL(self->note_label),
+	                   self->table && self->table->note ? self->table->note : "");
+	gtk_widget_set_visible(self->note_label, self->table && self->table->note);
+	gtk_widget_set_visible(self->empty_label, empty);
+	for (guint r = 0; self->table && r < self->table->n_rows; r++) {
+		g_ptr_array_add(items, weft_analysis_row_new(r));
+	}
+	g_list_store_splice(self->rows, 0, g_list_model_get_n_items(G_LIST_MODEL(self->rows)),
+	                    items->pdata, items->len);
+	for (guint c = 0; self->table && c < self->table->n_columns; c++) {
+		g_autoptr(GtkColumnViewColumn) column = build_column(self, c);
+
+		gtk_column_view_append_column(self->column_view, column);
+	}
+}
+
+static void on_activate(GtkColumnView *view, guint position, WeftAnalysisPage *self)
+{
+	weft_analysis_page_activate(self, position);
+}
+
+static void weft_analysis_page_dispose(GObject *object)
+{
+	WeftAnalysisPage *self = WEFT_ANALYSIS_PAGE(object);
+
+	if (self->column_view) {
+		remove_columns(self);
+	}
+	gtk_widget_dispose_template(GTK_WIDGET(self), WEFT_TYPE_ANALYSIS_PAGE);
+	self->column_view = NULL;
+	G_OBJECT_CLASS(weft_analysis_page_parent_class)->dispose(object);
+}
+
+static void weft_analysis_page_finalize(GObject *object)
+{
+	WeftAnalysisPage *self = WEFT_ANALYSIS_PAGE(object);
+
+	g_clear_object(&self->sorted);
+	g_clear_object(&self->rows);
+	g_clear_pointer(&self->table, weft_table_free);
+	g_free(self->section);
+	G_OBJECT_CLASS(weft_analysis_page_parent_class)->finalize(object);
+}
+
+static void weft_analysis_page_class_init(WeftAnalysisPageClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+
+	object_class->dispose = weft_analysis_page_dispose;
+	object_class->finalize = weft_analysis_page_finalize;
+	gtk_widget_class_set_template_from_resource(
+	    widget_class, "/org/weft/View/analysis/weft-analysis-page.ui");
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, title_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, note_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, empty_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, column_view);
+	gtk_widget_class_bind_template_callback(widget_class, on_activate);
+
+	/* (thread index or G_MAXUINT, start ns, end ns): show this on the timeline. */
+	signals[SIGNAL_REVEAL] =
+	    g_signal_new("reveal", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+	                 G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_INT64, G_TYPE_INT64);
+}
+
+static void weft_analysis_page_init(WeftAnalysisPage *self)
+{
+	GtkSingleSelection *selection;
+
+	gtk_widget_init_template(GTK_WIDGET(self));
+	self->rows = g_list_store_new(WEFT_TYPE_ANALYSIS_ROW);
+	self->sorted =
+	    gtk_sort_list_model_new(G_LIST_MODEL(g_object_ref(self->rows)),
+	                            g_object_ref(gtk_column_view_get_sorter(self->column_view)));
+	selection = gtk_single_selection_new(G_LIST_MODEL(g_object_ref(self->sorted)));
+	gtk_column_view_set_model(self->column_view, GTK_SELECTION_MODEL(selection));
+	g_object_unref(selection);
+}
+
+GtkWidget *weft_analysis_page_new(const char *section)
+{
+	WeftAnalysisPage *self;
+
+	g_return_val_if_fail(weft_analysis_has_section(section), NULL);
+	self = g_object_new(WEFT_TYPE_ANALYSIS_PAGE, NULL);
+	self->section = g_strdup(section);
+	show_table(self);
+	return GTK_WIDGET(self);
+}
+
+const char *weft_analysis_page_get_section(WeftAnalysisPage *self)
+{
+	g_return_val_if_fail(WEFT_IS_ANALYSIS_PAGE(self), NULL);
+	return self->section;
+}
+
+void weft_analysis_page_set_model(WeftAnalysisPage *self, const weft_model_t *model,
+                                  const weft_analysis_options_t *options)
+{
+	g_return_if_fail(WEFT_IS_ANALYSIS_PAGE(self));
+
+	remove_columns(self);
+	g_clear_pointer(&self->table, weft_table_free);
+	if (model) {
+		self->table = weft_analysis_section_new(model, self->section, options);
+	}
+	show_table(self);
+}
+
+const weft_table_t *weft_analysis_page_borrow_table(WeftAnalysisPage *self)
+{
+	g_return_val_if_fail(WEFT_IS_ANALYSIS_PAGE(self), NULL);
+	return self->table;
+}
+
+GtkColumnView *weft_analysis_page_get_column_view(WeftAnalysisPage *self)
+{
+	g_return_val_if_fail(WEFT_IS_ANALYSIS_PAGE(self), NULL);
+	return self->column_view;
+}
+
+guint weft_analysis_page_get_row_at(WeftAnalysisPage *self, guint position)
+{
+	g_autoptr(WeftAnalysisRow) row = NULL;
+
+	g_return_val_if_fail(WEFT_IS_ANALYSIS_PAGE(self), G_MAXUINT);
+	row = g_list_model_get_item(G_LIST_MODEL(self->sorted), position);
+	return row ? row->index : G_MAXUINT;
+}
+
+gboolean weft_analysis_page_sort_by(WeftAnalysisPage *self, const char *key, GtkSortType order)
+{
+	GListModel *columns;
+
+	g_return_val_if_fail(WEFT_IS_ANALYSIS_PAGE(self), FALSE);
+	columns = gtk_column_view_get_columns(self->column_view);
+	for (guint i = 0; i < g_list_model_get_n_items(columns); i++) {
+		g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item(columns, i);
+
+		if (!g_strcmp0(g_object_get_data(G_OBJECT(c), "weft-key"), key)) {
+			gtk_column_view_sort_by_column(self->column_view, c, order);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+void weft_analysis_page_activate(WeftAnalysisPage *self, guint position)
+{
+	const weft_row_link_t *link;
+	guint row;
+
+	g_return_if_fail(WEFT_IS_ANALYSIS_PAGE(self));
+	row = weft_analysis_page_get_row_at(self, position);
+	if (!self->table || row >= self->table->n_rows) {
+		return;
+	}
+	link = weft_table_borrow_link(self->table, row);
+	if (link->set) {
+		g_signal_emit(self, signals[SIGNAL_REVEAL], 0, link->thread, (gint64) link->start,
+		              (gint64) link->end);
+	}
+}

@@ -1,0 +1,39 @@
+/*
+ * weft-analysis-page.h - one analysis section (weft-analysis.h) as a
+ * sortable table: a GtkColumnView over the section's weft_table_t.
+ * Activating a row emits "reveal" with the row's link (thread index or
+ * G_MAXUINT, start, end) so the window can show it on the timeline.
+ */
+#ifndef WEFT_ANALYSIS_PAGE_H
+#define WEFT_ANALYSIS_PAGE_H
+
+#include <gtk/gtk.h>
+
+#include "weft-analysis.h"
+
+G_BEGIN_DECLS
+
+#define WEFT_TYPE_ANALYSIS_PAGE (weft_analysis_page_get_type())
+G_DECLARE_FINAL_TYPE(WeftAnalysisPage, weft_analysis_page, WEFT, ANALYSIS_PAGE, GtkBox)
+
+/* A page for section (a name from weft_analysis_sections()). */
+GtkWidget *weft_analysis_page_new(const char *section);
+const char *weft_analysis_page_get_section(WeftAnalysisPage *self);
+
+/* Recomputes the table from model (borrowed for the call; NULL: empty). */
+void weft_analysis_page_set_model(WeftAnalysisPage *self, const weft_model_t *model,
+                                  const weft_analysis_options_t *options);
+/* The shown table (borrowed; NULL before a model is set). */
+const weft_table_t *weft_analysis_page_borrow_table(WeftAnalysisPage *self);
+
+GtkColumnView *weft_analysis_page_get_column_view(WeftAnalysisPage *self);
+/* The table row shown at position (after sorting), or G_MAXUINT. */
+guint weft_analysis_page_get_row_at(WeftAnalysisPage *self, guint position);
+/* Sorts by the column with key; returns FALSE when there is none. */
+gboolean weft_analysis_page_sort_by(WeftAnalysisPage *self, const char *key, GtkSortType order);
+/* What activating the row at position does: emits "reveal" if it has a link. */
+void weft_analysis_page_activate(WeftAnalysisPage *self, guint position);
+
+G_END_DECLS
+
+#endif /* WEFT_ANALYSIS_PAGE_H */
