@@ -271,7 +271,11 @@ static int convert(const convert_args_t *a, weft_chrome_options_t *opt)
 {
 	progress_t progress = {isatty(STDERR_FILENO) && !a->quiet, FALSE, g_get_monotonic_time(),
 	                       "reading"};
-	weft_reader_options_t ropt = {on_read_progress, &progress, NULL, a->no_symbols};
+	weft_reader_options_t ropt = {
+	    .progress = on_read_progress,
+	    .progress_data = &progress,
+	    .no_symbols = a->no_symbols,
+	};
 	weft_chrome_stats_t st;
 	weft_model_t *model;
 	GError *error = NULL;
