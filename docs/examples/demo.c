@@ -2,11 +2,11 @@
  * weft-demo: a tiny request-processing service with a performance problem.
  *
  * A dispatcher thread queues requests; four workers take them, parse them,
- * look their key up in a shared cache and "write" a response. The cache is
- * protected by one mutex that is held far too long (the refresh is done
- * under the lock), so workers spend much of their time waiting for it:
- * the timeline shows the convoy, the lock contention page names the lock
- * and the call site that holds it.
+ * look their key up in a shared cache and "write" a response. Every lookup
+ * scans under the one cache mutex, and the periodic refresh runs while it
+ * is held too, so workers spend much of their time waiting for it: the
+ * timeline shows the convoy, and the lock contention analysis names the
+ * lock and the call site that waits for it.
  *
  *     weft record --preload -- ./weft-demo
  */
@@ -102,7 +102,10 @@ static int queue_pop(struct request *req)
 	return 1;
 }
 
-/* The planted problem: the refresh runs while the cache lock is held. */
+/*
+ * The planted problem: every lookup scans under the cache lock, and the
+ * periodic refresh runs while the lock is held too.
+ */
 static unsigned cache_lookup(unsigned key)
 {
 	unsigned value;
@@ -111,8 +114,9 @@ static unsigned cache_lookup(unsigned key)
 	if (key % 8 == 0) {
 		TRACE_REGION("cache refresh");
 		cache.generation++;
-		spin_for_us(300);
+		spin_for_us(400);
 	}
+	spin_for_us(40);
 	value = cache.values[key % CACHE_SIZE] += cache.generation;
 	pthread_mutex_unlock(&cache.lock);
 	return value;
@@ -125,7 +129,7 @@ static void handle(struct request *req, int worker)
 	TRACE_FLOW_IN(req->id);
 	{
 		TRACE_REGION("parse");
-		spin_for_us(40 + req->key % 30);
+		spin_for_us(20 + req->key % 20);
 	}
 	{
 		TRACE_REGION("lookup");
@@ -134,7 +138,7 @@ static void handle(struct request *req, int worker)
 	{
 		TRACE_REGION("respond");
 		snprintf(req->payload, 64, "response %u", value);
-		sleep_us(100);
+		sleep_us(200);
 	}
 	TRACE_TASK_END(req->id);
 	free(req->payload);
@@ -171,8 +175,8 @@ static void *dispatcher_main(void *arg)
 		queue_push(req);
 		if (id % 50 == 0) {
 			TRACE_LOG("dispatch", "%llu requests queued", (unsigned long long) id);
+			sleep_us(2000);
 		}
-		sleep_us(50);
 	}
 	pthread_mutex_lock(&queue.lock);
 	queue.closed = 1;
