@@ -13,7 +13,8 @@ static int pool[4];
 /* Not inlined: the test checks that its events carry call sites inside it. */
 __attribute__((noinline)) static void scoped(void)
 {
-	/* clang-format off: two scoped regions on one line, on purpose */
+	/* Two scoped regions on one line, on purpose. */
+	/* clang-format off */
 	TRACE_REGION("outer"); TRACE_REGION("same-line");
 	/* clang-format on */
 	{
