@@ -186,13 +186,20 @@ static inline int weft_rt_on(void)
 	} while (0)
 
 /*
- * runtime_config is emitted once per process per session: when the
- * runtime starts, and whenever it notices that the event went from
- * disabled to enabled (a session started while the program runs).
- * Called with weft_nest raised.
+ * runtime_config is emitted when the runtime starts, whenever the event
+ * goes from disabled to enabled (a session created while the program
+ * runs), and again at most every WEFT_CONFIG_PERIOD_NS while it stays
+ * enabled: a session's events are enabled before the session starts, so
+ * the first emission may happen before anything is recorded. The clock is
+ * read only every WEFT_CONFIG_EVERY events of a thread. Called with
+ * weft_nest raised.
  */
+#define WEFT_CONFIG_PERIOD_NS 250000000u
+#define WEFT_CONFIG_EVERY 64
 extern atomic_int weft_config_seen;
+extern WEFT_TLS int weft_config_countdown;
 void weft_rt_config_changed(int enabled);
+void weft_rt_config_refresh(void);
 
 static inline void weft_rt_poll_config(void)
 {
@@ -200,6 +207,8 @@ static inline void weft_rt_poll_config(void)
 
 	if (WEFT_UNLIKELY(on != atomic_load_explicit(&weft_config_seen, memory_order_relaxed))) {
 		weft_rt_config_changed(on);
+	} else if (on && WEFT_UNLIKELY(--weft_config_countdown <= 0)) {
+		weft_rt_config_refresh();
 	}
 }
 
@@ -220,6 +229,7 @@ extern WEFT_TLS int weft_in_dlsym;
 void *weft_bump_alloc(size_t size, size_t align);
 int weft_bump_owns(const void *ptr);
 size_t weft_bump_size(const void *ptr);
+size_t weft_preload_bump_bytes(void);
 
 /* Lock-free tables keyed by object address (weft-preload-table.c). */
 atomic_int *weft_waiters_slot(const void *obj);

@@ -51,6 +51,12 @@ void *weft_bump_alloc(size_t size, size_t align)
 	return &weft_bump_arena[start];
 }
 
+/* For tests and diagnostics: bytes the bump arena has handed out. */
+WEFT_EXPORT size_t weft_preload_bump_bytes(void)
+{
+	return atomic_load(&weft_bump_used);
+}
+
 int weft_bump_owns(const void *ptr)
 {
 	const unsigned char *p = ptr;
@@ -173,6 +179,16 @@ static uint64_t weft_parse_sample(void)
 	return n;
 }
 
+static _Atomic uint64_t weft_config_last_ts;
+WEFT_TLS int weft_config_countdown;
+
+static void weft_rt_config_emit(void)
+{
+	lttng_ust_do_tracepoint(weft, runtime_config, WEFT_CALLER(),
+	                        weft_locks_names[weft_rt.locks], weft_alloc_names[weft_rt.alloc],
+	                        weft_rt.alloc_sample);
+}
+
 void weft_rt_config_changed(int enabled)
 {
 	int expected = !enabled;
@@ -180,10 +196,22 @@ void weft_rt_config_changed(int enabled)
 	if (!atomic_compare_exchange_strong(&weft_config_seen, &expected, enabled) || !enabled) {
 		return;
 	}
-	lttng_ust_do_tracepoint(weft, runtime_config, WEFT_CALLER(),
-	                        weft_locks_names[weft_rt.locks], weft_alloc_names[weft_rt.alloc],
-	                        weft_rt.alloc_sample);
+	atomic_store(&weft_config_last_ts, weft_now());
+	weft_rt_config_emit();
 	weft_heap_force_emit();
+}
+
+void weft_rt_config_refresh(void)
+{
+	uint64_t now = weft_now();
+	uint64_t last = atomic_load_explicit(&weft_config_last_ts, memory_order_relaxed);
+
+	weft_config_countdown = WEFT_CONFIG_EVERY;
+	if (now - last < WEFT_CONFIG_PERIOD_NS ||
+	    !atomic_compare_exchange_strong(&weft_config_last_ts, &last, now)) {
+		return;
+	}
+	weft_rt_config_emit();
 }
 
 /*

@@ -49,7 +49,8 @@ int main(int argc, char **argv)
 	double t1;
 	int n;
 
-	if (argc != 3 || (n = atoi(argv[1])) < 1 || n > 64 || (bench_iterations = atol(argv[2])) < 1) {
+	if (argc != 3 || (n = atoi(argv[1])) < 1 || n > 64 ||
+	    (bench_iterations = atol(argv[2])) < 1) {
 		fprintf(stderr, "usage: preload-bench THREADS(1-64) ITERATIONS\n");
 		return 2;
 	}

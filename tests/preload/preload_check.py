@@ -1,0 +1,526 @@
+#!/usr/bin/python3
+"""Tests of libweft-preload.so under a real LTTng session.
+
+usage: preload_check.py TEST
+
+Each test creates its own session (unique name), runs a program with
+LD_PRELOAD, reads the trace with the bt2 Python bindings and checks the
+events of the processes it launched (filtered by vpid: other programs on
+the machine may be traced at the same time). Environment: WEFT_BUILD_ROOT,
+WEFT_SOURCE_ROOT (set by meson).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import bt2
+
+BUILD = os.environ.get("WEFT_BUILD_ROOT", "build")
+PRELOAD = os.path.join(BUILD, "instrument", "preload", "libweft-preload.so")
+SCENARIOS = os.path.join(BUILD, "tests", "preload", "preload-scenarios")
+
+LOCK_KINDS = {"mutex": 0, "rwlock_read": 1, "rwlock_write": 2, "spin": 3}
+SYSCALL_KINDS = {"read": 0, "write": 1, "poll": 15, "nanosleep": 21, "usleep": 23,
+                 "fsync": 25, "waitpid": 28}
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def lttng(*args, check_rc=True):
+    p = subprocess.run(["lttng"] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if check_rc and p.returncode != 0:
+        raise Failure("lttng %s failed: %s" % (" ".join(args), p.stdout.strip()))
+    return p.stdout
+
+
+def require_sessiond():
+    p = subprocess.run(["lttng", "list"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise Failure("no lttng-sessiond reachable (start one: lttng-sessiond --daemonize): "
+                      + p.stdout.strip())
+
+
+class Session:
+    """A recording session of weft:* events with vpid, vtid and ip."""
+
+    def __init__(self, test, subbuf="1M", nsubbuf=8, start=True):
+        self.name = "weft-preload-%s-%d" % (test, os.getpid())
+        self.dir = tempfile.mkdtemp(prefix="weft-preload-%s-" % test)
+        self.path = os.path.join(self.dir, "trace")
+        lttng("create", self.name, "--output=" + self.path)
+        self.live = True
+        lttng("enable-channel", "-u", "-s", self.name, "--subbuf-size=" + subbuf,
+              "--num-subbuf=%d" % nsubbuf, "ch")
+        lttng("enable-event", "-u", "-s", self.name, "-c", "ch", "weft:*")
+        lttng("add-context", "-u", "-s", self.name, "-c", "ch", "-t", "vpid", "-t", "vtid",
+              "-t", "ip")
+        if start:
+            lttng("start", self.name)
+
+    def stop(self):
+        if self.live:
+            lttng("stop", self.name)
+            lttng("destroy", self.name)
+            self.live = False
+
+    def close(self):
+        if self.live:
+            lttng("destroy", self.name, check_rc=False)
+            self.live = False
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Event:
+    __slots__ = ("name", "ts", "vpid", "vtid", "ip", "f")
+
+    def __repr__(self):
+        return "%s(vtid=%d %s)" % (self.name, self.vtid, self.f)
+
+
+def field_value(v):
+    if isinstance(v, bt2._StringFieldConst):
+        return str(v)
+    try:
+        return int(v)
+    except TypeError:
+        return str(v)
+
+
+def read_trace(path, vpids=None):
+    """Events (of the given vpids, if any) and the tracer's discarded count."""
+    events = []
+    discarded = 0
+    if not os.path.isdir(path):
+        return events, discarded
+    for msg in bt2.TraceCollectionMessageIterator(path):
+        if type(msg) is bt2._DiscardedEventsMessageConst:
+            discarded += msg.count or 0
+            continue
+        if type(msg) is not bt2._EventMessageConst:
+            continue
+        ev = msg.event
+        if not ev.name.startswith("weft:"):
+            continue
+        ctx = ev.common_context_field
+        vpid = int(ctx["vpid"])
+        if vpids is not None and vpid not in vpids:
+            continue
+        e = Event()
+        e.name = ev.name[5:]
+        # the raw value: CLOCK_MONOTONIC ns, the clock of the *_ts fields
+        e.ts = msg.default_clock_snapshot.value
+        e.vpid = vpid
+        e.vtid = int(ctx["vtid"])
+        e.ip = int(ctx["ip"])
+        e.f = {k: field_value(v) for k, v in ev.payload_field.items()}
+        events.append(e)
+    return events, discarded
+
+
+def run(args, env_extra=None, preload=True, timeout=120, check_rc=True, stdin=None):
+    env = dict(os.environ)
+    if preload:
+        env["LD_PRELOAD"] = PRELOAD
+    env.update(env_extra or {})
+    p = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=stdin)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        raise Failure("%s timed out after %ds (deadlock?)" % (args, timeout))
+    if check_rc and p.returncode != 0:
+        raise Failure("%s exited %d: %s" % (args, p.returncode, err.decode(errors="replace")))
+    return p.pid, out, err
+
+
+def keyvals(out):
+    kv = {}
+    for line in out.decode().splitlines():
+        for m in re.finditer(r"(\w+)=(\S+)", line):
+            kv[m.group(1)] = m.group(2)
+    return kv
+
+
+def addr(s):
+    return int(s, 16)
+
+
+def named(events, event_name, **fields):
+    return [e for e in events if e.name == event_name
+            and all(e.f.get(k) == v for k, v in fields.items())]
+
+
+def scenario(test, name, env_extra=None, session_args=None, timeout=120, extra_args=()):
+    with Session(test, **(session_args or {})) as s:
+        pid, out, _ = run([SCENARIOS, name] + list(extra_args), env_extra, timeout=timeout)
+        s.stop()
+        events, discarded = read_trace(s.path, {pid})
+    return pid, keyvals(out), events, discarded
+
+
+# ---- tests ----
+
+def test_contended():
+    pid, kv, ev, _ = scenario("contended", "contended")
+    check(ev, "no weft event from the program (pid %d)" % pid)
+    configs = named(ev, "runtime_config")
+    check(configs and configs == named(ev, "runtime_config", locks="contended", alloc="sampled"),
+          "runtime_config(contended, sampled) missing: %r" % configs)
+    m = addr(kv["mutex"])
+    waits = named(ev, "lock_wait", lock=m, kind=LOCK_KINDS["mutex"])
+    check(len(waits) == 1, "expected one lock_wait on the mutex, got %r" % waits)
+    waiter = waits[0].vtid
+    rel = named(ev, "lock_released", lock=m, waited=1)
+    check(len(rel) == 1 and rel[0].vtid == waiter, "waiter's lock_released(waited=1) missing")
+    r = rel[0].f
+    check(waits[0].ts <= r["acquire_ts"] <= r["release_ts"] <= rel[0].ts,
+          "times out of order: wait %d acquire %d release %d event %d"
+          % (waits[0].ts, r["acquire_ts"], r["release_ts"], rel[0].ts))
+    hand = [e for e in named(ev, "lock_released", lock=m, waited=0) if e.vtid != waiter]
+    check(len(hand) == 1 and hand[0].f["waiters"] >= 1 and hand[0].f["acquire_ts"] == 0,
+          "holder's hand-off lock_released(waiters>=1) missing: %r" % hand)
+    check(hand[0].f["release_ts"] <= r["acquire_ts"], "hand-off after the waiter's acquire")
+    check(waits[0].f is not None and waits[0].ip != 0, "lock_wait without a call site")
+
+    t = addr(kv["timed"])
+    check(kv.get("timedlock_ret") == "110", "timedlock did not time out")
+    end = named(ev, "lock_wait_end", lock=t, ret=110)
+    check(len(named(ev, "lock_wait", lock=t)) == 1 and len(end) == 1,
+          "timed-out wait must be lock_wait + lock_wait_end(ret=ETIMEDOUT)")
+
+    rw = addr(kv["rwlock"])
+    check(len(named(ev, "lock_wait", lock=rw, kind=LOCK_KINDS["rwlock_read"])) == 1,
+          "reader's lock_wait(rwlock_read) missing")
+    check(len(named(ev, "lock_released", lock=rw, kind=LOCK_KINDS["rwlock_read"],
+                    waited=1)) == 1, "reader's lock_released missing")
+    check(len(named(ev, "lock_released", lock=rw, kind=LOCK_KINDS["rwlock_write"],
+                    waited=0)) == 1, "writer's hand-off lock_released(rwlock_write) missing")
+
+    sp = addr(kv["spin"])
+    check(len(named(ev, "lock_wait", lock=sp, kind=LOCK_KINDS["spin"])) == 1,
+          "spin lock_wait missing")
+
+    c = addr(kv["cond"])
+    check(len(named(ev, "cond_wait_begin", cond=c)) >= 1 and
+          len(named(ev, "cond_wait_end", cond=c, ret=0)) >= 1, "cond wait begin/end missing")
+    check(len(named(ev, "cond_signal", obj=c, waiters=1)) == 1, "cond_signal(waiters=1) missing")
+
+    se = addr(kv["sem"])
+    check(len(named(ev, "sem_wait_begin", obj=se)) == 1 and
+          len(named(ev, "sem_wait_end", obj=se, ret=0)) == 1, "sem wait begin/end missing")
+    check(len(named(ev, "sem_post", obj=se, waiters=1)) == 1, "sem_post(waiters=1) missing")
+
+    b = addr(kv["barrier"])
+    check(len(named(ev, "barrier_wait_begin", obj=b)) == 2 and
+          len(named(ev, "barrier_wait_end", obj=b)) == 2, "barrier begin/end missing")
+
+    q = addr(kv["quiet"])
+    check(not [e for e in ev if e.f.get("lock") == q],
+          "uncontended lock/unlock recorded in contended mode")
+
+
+def test_all_mode():
+    env = {"WEFT_LOCKS": "all", "WEFT_ALLOC": "full"}
+    pid, kv, ev, discarded = scenario("allmode", "contended", env)
+    check(named(ev, "runtime_config", locks="all", alloc="full"),
+          "runtime_config(all, full) missing")
+    q = addr(kv["quiet"])
+    rel = named(ev, "lock_released", lock=q)
+    check(len(rel) + discarded >= 1000 and len(rel) <= 1000,
+          "all mode: %d lock_released for 1000 pairs (discarded %d)" % (len(rel), discarded))
+    check(all(0 < e.f["acquire_ts"] <= e.f["release_ts"] <= e.ts for e in rel),
+          "all mode: acquire/release times out of order")
+    check(not named(ev, "lock_wait", lock=q), "lock_wait for an uncontended lock")
+    check(len(named(ev, "alloc")) > 0, "full mode recorded no alloc")
+
+
+def test_deadlock():
+    pid, kv, ev, _ = scenario("deadlock", "deadlock")
+    a, b = addr(kv["a"]), addr(kv["b"])
+    for lock, name in ((a, "a"), (b, "b")):
+        waits = named(ev, "lock_wait", lock=lock)
+        check(len(waits) == 1, "deadlocked wait on %s not recorded: %r" % (name, waits))
+        w = waits[0]
+        later = [e for e in ev if e.vtid == w.vtid and e.ts > w.ts and
+                 e.name in ("lock_released", "lock_wait_end")]
+        check(not later, "deadlocked thread shows as no longer waiting: %r" % later)
+
+
+def test_threads():
+    pid, kv, ev, _ = scenario("threads", "threads")
+    creates = named(ev, "thread_create")
+    starts = named(ev, "thread_start")
+    check(len(creates) == 3 and len(starts) == 3,
+          "expected 3 thread_create and 3 thread_start, got %d/%d" % (len(creates), len(starts)))
+    ids = sorted(e.f["create_id"] for e in creates)
+    check(ids == sorted(e.f["create_id"] for e in starts) and len(set(ids)) == 3,
+          "create ids do not link parents to children")
+    routines = {addr(kv[k]) for k in ("routine_returns", "routine_exits", "routine_detached")}
+    check({e.f["start_routine"] for e in starts} == routines, "start routines do not match")
+    check(all(e.vtid == pid for e in creates), "thread_create not in the parent")
+    child_tids = {e.vtid for e in starts}
+    check(len(child_tids) == 3 and pid not in child_tids, "thread_start not in the children")
+    exits = named(ev, "thread_exit")
+    check({e.vtid for e in exits} == child_tids, "thread_exit missing for some thread")
+    names = named(ev, "thread_name", name="weft-worker")
+    check(len(names) == 1, "thread_name(weft-worker) missing")
+    check(len(named(ev, "thread_join_begin")) == 2 and
+          len(named(ev, "thread_join_end", ret=0)) == 2, "join begin/end missing")
+    check(len(named(ev, "thread_detach")) == 1, "thread_detach missing")
+
+
+def test_fork():
+    with Session("fork") as s:
+        pid, out, _ = run([SCENARIOS, "fork"])
+        kv = keyvals(out)
+        child = int(kv["child"])
+        s.stop()
+        ev, _ = read_trace(s.path, {pid, child})
+    parent = [e for e in ev if e.vpid == pid]
+    kid = [e for e in ev if e.vpid == child]
+    check(len(named(parent, "process_fork", child_pid=child)) == 1,
+          "process_fork(child) missing in the parent")
+    check(kid, "the forked child recorded nothing: it does not trace as its own process")
+    check(named(kid, "runtime_config"), "child's runtime_config missing")
+    m = addr(kv["mutex"])
+    check(len(named(kid, "lock_wait", lock=m)) == 1 and
+          len(named(kid, "lock_released", lock=m, waited=1)) == 1,
+          "the child's contended wait is missing")
+    check(len(named(kid, "thread_start")) == 1, "the child's thread_start missing")
+
+
+def test_exec():
+    with Session("exec") as s:
+        pid, out, _ = run([SCENARIOS, "exec"])
+        s.stop()
+        ev, _ = read_trace(s.path, {pid})
+    check(len(named(ev, "process_exec", path="/bin/true")) == 1, "process_exec missing")
+
+
+def test_syscalls():
+    pid, kv, ev, _ = scenario("syscalls", "syscalls")
+    pr, pw, f = int(kv["pipe_read"]), int(kv["pipe_write"]), int(kv["file"])
+    expect = [("write", pw, 3), ("read", pr, 3), ("poll", pr, 0), ("usleep", -1, 0),
+              ("nanosleep", -1, 0), ("fsync", f, 0), ("waitpid", int(kv["child"]),
+                                                       int(kv["child"]))]
+    for kind, fd, ret in expect:
+        k = SYSCALL_KINDS[kind]
+        b = named(ev, "syscall_begin", kind=k, fd=fd)
+        e = named(ev, "syscall_end", kind=k, ret=ret)
+        check(b and e, "%s: syscall_begin(fd=%d)/end(ret=%d) missing" % (kind, fd, ret))
+        check(b[0].ts <= e[0].ts and b[0].vtid == e[0].vtid, "%s: end before begin" % kind)
+        check(b[0].ip == e[0].ip and b[0].ip != 0, "%s: call site differs" % kind)
+    with Session("syscalls-off") as s:
+        pid, out, _ = run([SCENARIOS, "syscalls"], {"WEFT_SYSCALLS": "off"})
+        s.stop()
+        ev, _ = read_trace(s.path, {pid})
+    check(ev and not named(ev, "syscall_begin"), "WEFT_SYSCALLS=off still records syscalls")
+
+
+def test_eintr():
+    pid, kv, ev, _ = scenario("eintr", "eintr")
+    check(kv.get("errno") == "EINTR", "an interrupted call did not return EINTR")
+    pr = int(kv["pipe_read"])
+    check(named(ev, "syscall_end", kind=SYSCALL_KINDS["read"], ret=-4) and
+          named(ev, "syscall_begin", kind=SYSCALL_KINDS["read"], fd=pr),
+          "interrupted read not recorded with ret=-EINTR")
+    check(named(ev, "sem_wait_end", obj=addr(kv["sem"]), ret=-4),
+          "interrupted sem_wait not recorded with ret=-EINTR")
+    check(named(ev, "syscall_end", kind=SYSCALL_KINDS["nanosleep"], ret=-4),
+          "interrupted nanosleep not recorded")
+
+
+def test_signals():
+    for env in ({}, {"WEFT_LOCKS": "all", "WEFT_ALLOC": "full"}):
+        pid, kv, ev, discarded = scenario("signals", "signals", env, timeout=120)
+        calls = int(kv["handler_calls"])
+        check(calls > 20, "signal handler ran %d times" % calls)
+        fd = int(kv["handler_fd"])
+        writes = named(ev, "syscall_begin", kind=SYSCALL_KINDS["write"], fd=fd)
+        ends = named(ev, "syscall_end", kind=SYSCALL_KINDS["write"], ret=1)
+        # A signal that lands while weft itself is emitting an event runs its
+        # handler's calls unrecorded (the nesting guard): most are recorded.
+        check(len(writes) <= calls and len(writes) + discarded >= calls // 4,
+              "%d of %d handler writes recorded (discarded %d)" % (len(writes), calls, discarded))
+        check(len(ends) >= len(writes), "handler write without its end")
+        if env:
+            hl = addr(kv["handler_lock"])
+            rel = named(ev, "lock_released", lock=hl)
+            check(rel and len(rel) <= calls, "handler lock pairs not recorded in all mode")
+        print("signals %s: %d handler calls, %d recorded writes"
+              % (env.get("WEFT_LOCKS", "contended"), calls, len(writes)))
+
+
+def count_lock_events(path, vpid, locks):
+    """(lock_released, lock_released waited=1, lock_wait, discarded): a lean
+    pass, for traces of a million events."""
+    released = waited = waits = discarded = 0
+    for msg in bt2.TraceCollectionMessageIterator(path):
+        t = type(msg)
+        if t is bt2._DiscardedEventsMessageConst:
+            discarded += msg.count or 0
+            continue
+        if t is not bt2._EventMessageConst:
+            continue
+        ev = msg.event
+        name = ev.name
+        if name != "weft:lock_released" and name != "weft:lock_wait":
+            continue
+        if int(ev.common_context_field["vpid"]) != vpid:
+            continue
+        payload = ev.payload_field
+        if int(payload["lock"]) not in locks:
+            continue
+        if name == "weft:lock_wait":
+            waits += 1
+        else:
+            released += 1
+            waited += int(payload["waited"])
+    return released, waited, waits, discarded
+
+
+def test_stress():
+    pairs = 1000000
+    for mode in ("all", "contended"):
+        with Session("stress", subbuf="4M", nsubbuf=8) as s:
+            pid, out, _ = run([SCENARIOS, "stress"], {"WEFT_LOCKS": mode}, timeout=300)
+            s.stop()
+            kv = keyvals(out)
+            check(kv.get("pairs") == str(pairs), "stress program lost increments")
+            locks = {addr(kv["lock%d" % i]) for i in range(4)}
+            rel, ended, waits, discarded = count_lock_events(s.path, pid, locks)
+        if mode == "all":
+            check(rel <= pairs and rel + discarded >= pairs,
+                  "all mode: %d lock_released + %d discarded for %d pairs"
+                  % (rel, discarded, pairs))
+        else:
+            check(rel < pairs // 2, "contended mode recorded %d releases" % rel)
+        # every wait ends with the waiter's lock_released(waited=1), unless discarded
+        check(ended <= waits + discarded and waits <= ended + discarded,
+              "%s mode: %d waits but %d waited releases (discarded %d)"
+              % (mode, waits, ended, discarded))
+        print("stress %s: %d lock_released, %d lock_wait, %d discarded"
+              % (mode, rel, waits, discarded))
+
+
+def test_exit_threads():
+    pid, kv, ev, discarded = scenario("exitthreads", "exit-threads")
+    n = int(kv["threads"])
+    starts = {e.vtid for e in named(ev, "thread_start")}
+    exits = {e.vtid for e in named(ev, "thread_exit")}
+    check(discarded > 0 or len(named(ev, "thread_start")) == n,
+          "%d thread_start for %d threads" % (len(named(ev, "thread_start")), n))
+    check(discarded > 0 or len(named(ev, "thread_exit")) == n,
+          "%d thread_exit for %d threads" % (len(named(ev, "thread_exit")), n))
+    check(exits <= starts | {pid}, "thread_exit from a thread never started")
+
+
+def test_dlsym():
+    for env in ({}, {"WEFT_ALLOC": "full"}):
+        pid, kv, ev, _ = scenario("dlsym", "dlsym", env)
+        check(kv.get("missing") == "200", "dlsym/dlerror misbehaved under the preload")
+        check(named(ev, "runtime_config"), "runtime inactive")
+        if env:
+            check(len(named(ev, "alloc")) >= 1, "allocations during dlsym not recorded")
+
+
+def test_tracer_owned():
+    ranges = []
+    with Session("tracerowned") as s:
+        pid, out, _ = run([SCENARIOS, "tracer-owned"],
+                          {"WEFT_LOCKS": "all", "WEFT_ALLOC": "full"})
+        s.stop()
+        ev, _ = read_trace(s.path, {pid})
+    check(ev, "no events")
+    for line in out.decode().splitlines():
+        if line.startswith("tracer_range="):
+            lo, hi = line.split("=")[1].split("-")
+            ranges.append((int(lo, 16), int(hi, 16)))
+    check(ranges, "no LTTng-UST mapping found")
+    inside = [e for e in ev if any(lo <= e.ip < hi for lo, hi in ranges)]
+    check(not inside, "events with call sites inside LTTng-UST: %r" % inside[:5])
+    known = {pid} | {e.vtid for e in named(ev, "thread_start")}
+    foreign = [e for e in ev if e.vtid not in known]
+    check(not foreign, "events from threads the program did not start (LTTng's own?): %r"
+          % foreign[:5])
+
+
+def test_session_window():
+    env = dict(os.environ, LD_PRELOAD=PRELOAD)
+    p = subprocess.Popen([SCENARIOS, "session-window", "30"], env=env, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE)
+    sessions = []
+    try:
+        line = p.stdout.readline().decode()
+        check(line.startswith("ready"), "scenario did not start: %r" % line)
+        lock = addr(p.stdout.readline().decode().split("=")[1])
+        time.sleep(0.5)  # threads exist before any session
+        for i in range(2):
+            s = Session("window%d" % i)
+            sessions.append(s)
+            time.sleep(1.0)
+            s.stop()
+            time.sleep(0.5)
+        p.stdin.write(b"stop\n")
+        p.stdin.flush()
+        check(p.wait(timeout=30) == 0, "scenario failed")
+        for i, s in enumerate(sessions):
+            ev, _ = read_trace(s.path, {p.pid})
+            check(named(ev, "runtime_config"),
+                  "session %d: runtime_config not re-emitted for a session started later" % i)
+            check(not named(ev, "thread_start"), "session %d: unexpected thread_start" % i)
+            waiters = {e.vtid for e in named(ev, "lock_wait", lock=lock)}
+            check(len(waiters) >= 1 and p.pid not in waiters,
+                  "session %d: threads created before the session recorded no waits" % i)
+            check(named(ev, "heap"), "session %d: no heap counter" % i)
+            check(named(ev, "alloc"), "session %d: no sampled 1 MiB allocation" % i)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        for s in sessions:
+            s.close()
+
+
+def main():
+    if len(sys.argv) != 2 or "test_" + sys.argv[1].replace("-", "_") not in globals():
+        print("usage: preload_check.py TEST", file=sys.stderr)
+        return 2
+    for f in (PRELOAD, SCENARIOS):
+        if not os.path.exists(f):
+            print("preload_check: missing %s (build first)" % f, file=sys.stderr)
+            return 1
+    try:
+        require_sessiond()
+        globals()["test_" + sys.argv[1].replace("-", "_")]()
+    except Failure as e:
+        print("FAIL %s: %s" % (sys.argv[1], e), file=sys.stderr)
+        return 1
+    print("ok %s" % sys.argv[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
