@@ -22,7 +22,8 @@ import bt2
 
 BUILD = os.environ.get("WEFT_BUILD_ROOT", "build")
 PRELOAD = os.path.join(BUILD, "instrument", "preload", "libweft-preload.so")
-SCENARIOS = os.path.join(BUILD, "tests", "preload", "preload-scenarios")
+TESTDIR = os.path.join(BUILD, "tests", "preload")
+SCENARIOS = os.path.join(TESTDIR, "preload-scenarios")
 
 LOCK_KINDS = {"mutex": 0, "rwlock_read": 1, "rwlock_write": 2, "spin": 3}
 SYSCALL_KINDS = {"read": 0, "write": 1, "poll": 15, "nanosleep": 21, "usleep": 23,
@@ -110,8 +111,8 @@ def read_trace(path, vpids=None):
     """Events (of the given vpids, if any) and the tracer's discarded count."""
     events = []
     discarded = 0
-    if not os.path.isdir(path):
-        return events, discarded
+    if not any("metadata" in files for _, _, files in os.walk(path)):
+        return events, discarded  # nothing was recorded at all
     for msg in bt2.TraceCollectionMessageIterator(path):
         if type(msg) is bt2._DiscardedEventsMessageConst:
             discarded += msg.count or 0
@@ -137,15 +138,18 @@ def read_trace(path, vpids=None):
     return events, discarded
 
 
-def run(args, env_extra=None, preload=True, timeout=120, check_rc=True, stdin=None):
+def run(args, env_extra=None, preload=True, timeout=120, check_rc=True, stdin=None,
+        input_data=None):
     env = dict(os.environ)
     if preload:
         env["LD_PRELOAD"] = PRELOAD
     env.update(env_extra or {})
+    if input_data is not None:
+        stdin = subprocess.PIPE
     p = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          stdin=stdin)
     try:
-        out, err = p.communicate(timeout=timeout)
+        out, err = p.communicate(input=input_data, timeout=timeout)
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
@@ -502,6 +506,139 @@ def test_session_window():
             p.wait()
         for s in sessions:
             s.close()
+
+
+def test_errno():
+    """Return values and errno identical with and without the runtime."""
+    prog = [os.path.join(TESTDIR, "preload-errno")]
+    with Session("errno") as s:
+        _, plain, _ = run(prog, preload=False)
+        pid1, default, _ = run(prog)
+        pid2, full, _ = run(prog, {"WEFT_LOCKS": "all", "WEFT_ALLOC": "full"})
+        s.stop()
+        ev, _ = read_trace(s.path, {pid1, pid2})
+    check(plain.count(b"\n") > 90, "errno program printed too little")
+    for label, out in (("default", default), ("all+full", full)):
+        if out != plain:
+            diff = [(a, b) for a, b in zip(plain.decode().splitlines(),
+                                           out.decode().splitlines()) if a != b]
+            raise Failure("%s modes change results: %r" % (label, diff[:5]))
+    for pid in (pid1, pid2):
+        mine = [e for e in ev if e.vpid == pid]
+        check(named(mine, "syscall_end") and named(mine, "lock_wait_end"),
+              "the runtime recorded nothing for pid %d: not exercised" % pid)
+    check(named(ev, "alloc"), "all+full run recorded no allocation")
+
+
+def make_input(path, size):
+    """Deterministic, compressible text."""
+    import random
+    rnd = random.Random(1234)
+    words = ["".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(2, 9)))
+             for _ in range(4000)]
+    with open(path, "w") as f:
+        n = 0
+        while n < size:
+            line = " ".join(rnd.choice(words) for _ in range(12)) + "\n"
+            f.write(line)
+            n += len(line)
+
+
+SQL = b"""
+CREATE TABLE t(id INTEGER PRIMARY KEY, k INTEGER, v TEXT);
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000)
+INSERT INTO t SELECT i, i % 97, printf('row-%08d', i * 7919 % 100003) FROM c;
+CREATE INDEX tk ON t(k);
+SELECT k, count(*), min(v), max(v) FROM t GROUP BY k ORDER BY k LIMIT 20;
+SELECT sum(length(v)), count(DISTINCT k) FROM t;
+"""
+
+
+def test_real_programs():
+    work = tempfile.mkdtemp(prefix="weft-preload-real-")
+    try:
+        data = os.path.join(work, "input.txt")
+        make_input(data, 8 << 20)
+        tools = [
+            ("xz", ["xz", "-T2", "-1", "-c", data], None, True),
+            ("zstd", ["zstd", "-T2", "-3", "-c", "-q", data], None, True),
+            ("lbzip2", ["lbzip2", "-n2", "-c", data], None, True),
+            ("sqlite3", ["sqlite3", os.path.join(work, "db")], SQL, False),
+        ]
+        for name, cmd, stdin_data, threaded in tools:
+            if shutil.which(cmd[0]) is None:
+                raise Failure("%s is not installed (apt-get install %s)" % (cmd[0], cmd[0]))
+            outputs = []
+            for preload in (False, True):
+                db = os.path.join(work, "db")
+                if os.path.exists(db):
+                    os.unlink(db)
+                with Session("real-" + name) as s:
+                    pid, out, _ = run(cmd, preload=preload, input_data=stdin_data, timeout=300)
+                    outputs.append(out)
+                    s.stop()
+                    if preload:
+                        ev, _ = read_trace(s.path, {pid})
+            check(outputs[0] == outputs[1], "%s output differs under the preload" % name)
+            check(len(outputs[0]) > 0, "%s produced nothing" % name)
+            check(ev, "%s: no events recorded" % name)
+            threads = {e.vtid for e in named(ev, "thread_start")}
+            waits = [e for e in ev if e.name in ("cond_wait_begin", "lock_wait", "sem_wait_begin",
+                                                 "thread_join_begin", "syscall_begin")]
+            allocs = named(ev, "alloc")
+            check(not threaded or len(threads) >= 2,
+                  "%s: %d threads in the trace" % (name, len(threads)))
+            check(waits, "%s: no waits in the trace" % name)
+            check(allocs and named(ev, "heap"), "%s: no allocations in the trace" % name)
+            print("%s: identical output (%d bytes); %d threads, %d waits, %d allocs, %d events"
+                  % (name, len(outputs[0]), len(threads), len(waits), len(allocs), len(ev)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_secure():
+    """setuid: the runtime stays inert (the process is still traced)."""
+    prog = os.path.join(TESTDIR, "preload-secure")
+    work = tempfile.mkdtemp(prefix="weft-preload-secure-")
+    try:
+        os.chmod(work, 0o755)
+        suid = os.path.join(work, "preload-secure")
+        shutil.copy(prog, suid)
+        os.chown(suid, 0, 0)
+        os.chmod(suid, 0o4755)
+        with Session("secure") as s:
+            pid1, out1, _ = run([prog], preload=False)
+            pid2, out2, _ = run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                 suid], preload=False)
+            s.stop()
+            ev, _ = read_trace(s.path)
+        k1, k2 = keyvals(out1), keyvals(out2)
+        check(k1["at_secure"] == "0" and k2["at_secure"] == "1",
+              "AT_SECURE not as expected: %s / %s" % (k1["at_secure"], k2["at_secure"]))
+        normal = [e for e in ev if e.vpid == int(k1["pid"])]
+        secure = [e for e in ev if e.vpid == int(k2["pid"])]
+        check(named(normal, "lock_wait") and named(normal, "thread_start") and
+              named(normal, "alloc"), "the runtime is not active in the normal run")
+        check(named(secure, "mark", name="secure-probe"),
+              "the setuid process was not traced at all: cannot tell inert from absent")
+        extra = [e.name for e in secure if e.name != "mark"]
+        check(not extra, "the runtime emitted in a setuid process: %s" % sorted(set(extra)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_static():
+    """A static binary: LD_PRELOAD has no effect, it runs unchanged."""
+    prog = [os.path.join(TESTDIR, "preload-static")]
+    out = subprocess.run(["file", "-L", prog[0]], stdout=subprocess.PIPE, text=True).stdout
+    check("statically linked" in out, "preload-static is not static: %s" % out)
+    with Session("static") as s:
+        _, plain, _ = run(prog, preload=False)
+        pid, pre, _ = run(prog)
+        s.stop()
+        ev, _ = read_trace(s.path, {pid})
+    check(plain == pre == b"static count=40000\n", "static program output changed")
+    check(not ev, "events from a static binary: %r" % ev[:3])
 
 
 def main():
