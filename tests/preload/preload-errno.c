@@ -41,8 +41,14 @@ static struct timespec deadline_ms(long ms)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += ms * 1000000L;
-	ts.tv_sec += ts.tv_nsec / 1000000000L;
-	ts.tv_nsec %= 1000000000L;
+	while (ts.tv_nsec >= 1000000000L) {
+		ts.tv_nsec -= 1000000000L;
+		ts.tv_sec++;
+	}
+	while (ts.tv_nsec < 0) {
+		ts.tv_nsec += 1000000000L;
+		ts.tv_sec--;
+	}
 	return ts;
 }
 
@@ -212,6 +218,7 @@ static void check_io(void)
 	struct timeval tv = {0, 0};
 	struct iovec iov = {NULL, 0};
 	volatile int bad_count = -1;
+	struct epoll_event epev;
 	struct msghdr msg;
 	char buf[16];
 	int p[2];
@@ -242,8 +249,8 @@ static void check_io(void)
 	CALL("ppoll none", ppoll(NULL, 0, &zero, NULL));
 	CALL("select none", select(0, NULL, NULL, NULL, &tv));
 	CALL("pselect none", pselect(0, NULL, NULL, NULL, &zero, NULL));
-	CALL("epoll_wait bad", epoll_wait(-1, NULL, 1, 0));
-	CALL("epoll_pwait bad", epoll_pwait(-1, NULL, 1, 0, NULL));
+	CALL("epoll_wait bad", epoll_wait(-1, &epev, 1, 0));
+	CALL("epoll_pwait bad", epoll_pwait(-1, &epev, 1, 0, NULL));
 	CALL("nanosleep invalid", nanosleep(&bad, NULL));
 	CALL("nanosleep", nanosleep(&zero, NULL));
 	CALL("clock_nanosleep invalid", clock_nanosleep(CLOCK_MONOTONIC, 0, &bad, NULL));
