@@ -9,6 +9,9 @@
 #   weft-all-full       libweft-preload.so, WEFT_LOCKS=all WEFT_ALLOC=full
 # Prints the median ns/iteration of REPS runs and the ratios the targets
 # are stated in (added time = configuration - untraced).
+# Then an I/O-heavy program, `dd bs=512` copying 64 MiB from /dev/zero to
+# /dev/null (two blocking calls per block): untraced, weft default, and
+# weft with WEFT_SYSCALLS=off, in ns per block.
 #
 # usage: tests/bench/preload-bench.sh BUILD_DIR [REPS] [ITER4] [ITER1]
 set -eu
@@ -54,14 +57,31 @@ one() {
 	esac
 	t=$1 i=$2
 	shift 2
-	sh -c 'kill -STOP $$; exec "$@"' sh "$@" "$bench" "$t" "$i" >"$out/one" &
+	tracked "$@" "$bench" "$t" "$i"
+	sed 's/.*ns_per_iter=//' "$out/one"
+}
+
+# tracked COMMAND... : run it stopped, track its pid, continue it; output in $out/one
+tracked() {
+	sh -c 'kill -STOP $$; exec "$@"' sh "$@" >"$out/one" 2>&1 &
 	pid=$!
 	until [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ]; do sleep 0.01; done
 	lttng track -u -s "$session" --vpid="$pid" >/dev/null
 	kill -CONT "$pid"
 	wait "$pid"
 	lttng untrack -u -s "$session" --vpid="$pid" >/dev/null
-	sed 's/.*ns_per_iter=//' "$out/one"
+}
+
+# io CONFIG -> ns per dd block
+io() {
+	case $1 in
+	untraced) set -- env ;;
+	weft) set -- env LD_PRELOAD="$preload" ;;
+	weft-syscalls-off) set -- env WEFT_SYSCALLS=off LD_PRELOAD="$preload" ;;
+	esac
+	# dd reports its own copy time (from its start, after registration)
+	LC_ALL=C tracked "$@" dd if=/dev/zero of=/dev/null bs=512 count=131072
+	sed -n 's/.* copied, \([0-9.e-]*\) s,.*/\1/p' "$out/one" | awk '{printf "%.0f\n", $1 * 1e9 / 131072}'
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
@@ -89,6 +109,22 @@ for threads in 4 1; do
 		printf "  weft all+full / lttng-ust wrappers  = %.2f  (target <= 1.00)\n", a / l
 	}'
 done
+
+: >"$out/io-untraced"; : >"$out/io-weft"; : >"$out/io-weft-syscalls-off"
+for r in $(seq "$reps"); do
+	for c in untraced weft weft-syscalls-off; do
+		io "$c" >>"$out/io-$c"
+	done
+done
+u=$(median <"$out/io-untraced")
+w=$(median <"$out/io-weft")
+o=$(median <"$out/io-weft-syscalls-off")
+awk -v u="$u" -v w="$w" -v o="$o" 'BEGIN {
+	printf "I/O-heavy: dd bs=512, 131072 blocks (ns/block, median, timed by dd itself)\n"
+	printf "  untraced               %8.0f\n", u
+	printf "  weft default           %8.0f   added %7.0f  (%.2fx)\n", w, w - u, w / u
+	printf "  weft WEFT_SYSCALLS=off %8.0f   added %7.0f  (%.2fx)\n", o, o - u, o / u
+}'
 
 lttng stop "$session" >/dev/null
 echo "session: $(lttng list "$session" | grep -E 'Discarded events|Lost packets' | tr -s ' ' | tr '\n' ' ')"
