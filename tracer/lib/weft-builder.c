@@ -57,6 +57,9 @@ typedef struct {
 	gboolean exited;
 	gboolean unfinished_wait; /* a wait was clipped at the trace end */
 	uint64_t pthread;
+	uint64_t last_hold_lock;   /* the hold this thread ended last ... */
+	weft_time_t last_hold_end; /* ... and when: a second report of it is dropped */
+	gboolean has_last_hold;
 	guint64 cpu_mask; /* CPUs its events came from (bit 63: any higher) */
 } bthread_t;
 
@@ -799,6 +802,17 @@ static void add_hold(weft_builder_t *b, bthread_t *bt, const open_hold_t *h, wef
 	    .callsite = h->callsite,
 	};
 
+	/*
+	 * Two sources may report one hold (a TRACE_LOCK_* macro around a call
+	 * the preload runtime or the pthread wrapper also records): a hold of
+	 * the same lock that began before the previous one ended is that one.
+	 */
+	if (bt->has_last_hold && bt->last_hold_lock == h->lock && h->start < bt->last_hold_end) {
+		return;
+	}
+	bt->has_last_hold = TRUE;
+	bt->last_hold_lock = h->lock;
+	bt->last_hold_end = hold.end;
 	g_array_append_val(b->model->holds, hold);
 }
 
