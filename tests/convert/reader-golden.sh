@@ -10,6 +10,10 @@ set -u
 scenario=$1 variant=$2
 build=${WEFT_BUILD_ROOT:?run through meson test}
 here=$build/tests/convert
+# The recorded programs may come from another build (a sanitized reader
+# checking programs that run under lttng-ust's libc wrapper, which cannot
+# share malloc with an ASan runtime): WEFT_RECORD_BUILD_ROOT=build.
+progs=${WEFT_RECORD_BUILD_ROOT:-$build}/tests/convert
 libdir=/usr/lib/x86_64-linux-gnu
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/weft-convert-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -25,7 +29,7 @@ ust)
 	;;
 preload)
 	events='weft:*,lttng_ust_statedump:*'
-	preload=$(ls "$build"/instrument/preload/libweft-preload.so 2>/dev/null)
+	preload=$(ls "${WEFT_RECORD_BUILD_ROOT:-$build}"/instrument/preload/libweft-preload.so 2>/dev/null)
 	if [ -z "$preload" ]; then
 		echo "reader-golden: libweft-preload.so is not built" >&2
 		exit 1
@@ -37,6 +41,9 @@ preload)
 	;;
 esac
 
+if [ -n "${WEFT_RECORD_BUILD_ROOT:-}" ]; then
+	export LD_LIBRARY_PATH=$WEFT_RECORD_BUILD_ROOT/instrument
+fi
 pid=$("$(dirname "$0")"/reader-record.sh "$tmp/trace" "$events" "$preload" \
-	"$here/reader-prog-$scenario") || exit 1
+	"$progs/reader-prog-$scenario") || exit 1
 exec "$here/reader-check" "$scenario" "$variant" "$pid" "$tmp/trace"

@@ -19,6 +19,20 @@
 /* Each end without begin re-nests the whole track: bound the cost. */
 #define MAX_UNSTARTED_DEPTH 256
 
+/* Direct-mapped caches in front of the hash tables hit on every event. */
+#define CACHE_SIZE 64
+
+typedef struct {
+	uint64_t key;
+	gpointer value; /* NULL: empty */
+} thread_slot_t;
+
+typedef struct {
+	int64_t pid;
+	uint64_t ip;
+	guint32 index; /* 0: empty */
+} site_slot_t;
+
 typedef struct {
 	weft_state_t state;
 	guint8 flags;
@@ -57,6 +71,9 @@ typedef struct {
 	gboolean exited;
 	gboolean unfinished_wait; /* a wait was clipped at the trace end */
 	uint64_t pthread;
+	uint64_t last_hold_lock;   /* the hold this thread ended last ... */
+	weft_time_t last_hold_end; /* ... and when: a second report of it is dropped */
+	gboolean has_last_hold;
 	guint64 cpu_mask; /* CPUs its events came from (bit 63: any higher) */
 } bthread_t;
 
@@ -151,10 +168,31 @@ struct weft_builder {
 	GHashTable *kppids;         /* child pid -> parent pid */
 	GPtrArray *cpus;            /* bcpu_t*, owned, by cpu number */
 	weft_symbolizer_t *symbols; /* owned */
+	thread_slot_t thread_cache[CACHE_SIZE]; /* weak values */
+	site_slot_t site_cache[CACHE_SIZE];
 	gboolean symbolize;
 };
 
 /* ---- small helpers ---- */
+
+/*
+ * g_array_append_val() without the memcpy call per element: val must be an
+ * lvalue of the array's element type (as for g_array_append_val()).
+ */
+#define PUSH(arr, val)                                                                      \
+	do {                                                                                \
+		GArray *push_a_ = (arr);                                                    \
+		guint push_n_ = push_a_->len;                                               \
+		g_array_set_size(push_a_, push_n_ + 1);                                     \
+		memcpy(push_a_->data + (gsize) push_n_ * sizeof(val), &(val), sizeof(val)); \
+	} while (0)
+
+static guint cache_slot(uint64_t key)
+{
+	key ^= key >> 29;
+	key *= G_GUINT64_CONSTANT(0xbf58476d1ce4e5b9);
+	return (guint) (key >> 58) & (CACHE_SIZE - 1);
+}
 
 #define KEY(x) ((gpointer) (uintptr_t) (uint64_t) (x))
 #define UKEY(p) ((uint64_t) (uintptr_t) (p))
@@ -383,14 +421,24 @@ static bthread_t *new_thread(weft_builder_t *b, int64_t pid, int64_t tid, weft_t
 	bt->p = bp;
 	g_ptr_array_add(b->bthreads, bt);
 	g_hash_table_insert(b->threads, KEY(thread_key(pid, tid)), bt);
+	b->thread_cache[cache_slot(thread_key(pid, tid))] =
+	    (thread_slot_t){thread_key(pid, tid), bt};
 	return bt;
 }
 
 static bthread_t *get_thread(weft_builder_t *b, int64_t pid, int64_t tid, weft_time_t ts)
 {
-	bthread_t *bt = g_hash_table_lookup(b->threads, KEY(thread_key(pid, tid)));
+	uint64_t key = thread_key(pid, tid);
+	thread_slot_t *slot = &b->thread_cache[cache_slot(key)];
+	bthread_t *bt;
 
-	if (bt && bt->t->process->pid == pid) {
+	if (slot->value && slot->key == key) {
+		bt = slot->value;
+	} else {
+		bt = g_hash_table_lookup(b->threads, KEY(key));
+	}
+	if (bt && bt->t->process->pid == pid && bt->t->tid == tid) {
+		*slot = (thread_slot_t){key, bt};
 		return bt;
 	}
 	return new_thread(b, pid, tid, ts);
@@ -469,7 +517,7 @@ static guint32 new_callsite(weft_builder_t *b, const weft_event_t *ev)
 			cs.offset = g_ascii_strtoull(sep + 1, NULL, 16);
 		}
 	}
-	g_array_append_val(b->model->callsites, cs);
+	PUSH(b->model->callsites, cs);
 	return b->model->callsites->len - 1;
 }
 
@@ -478,15 +526,24 @@ static guint32 callsite_of(weft_builder_t *b, bthread_t *bt, const weft_event_t 
 	gpointer found;
 	guint32 index;
 
+	site_slot_t *slot;
+	int64_t pid = bt->p->p->pid;
+
 	if (!ev->ip) {
 		return 0;
 	}
+	slot = &b->site_cache[cache_slot(ev->ip ^ ((uint64_t) pid << 40))];
+	if (slot->index && slot->ip == ev->ip && slot->pid == pid) {
+		return slot->index;
+	}
 	found = g_hash_table_lookup(bt->p->callsites, KEY(ev->ip));
 	if (found) {
-		return GPOINTER_TO_UINT(found);
+		index = GPOINTER_TO_UINT(found);
+	} else {
+		index = new_callsite(b, ev);
+		g_hash_table_insert(bt->p->callsites, KEY(ev->ip), GUINT_TO_POINTER(index));
 	}
-	index = new_callsite(b, ev);
-	g_hash_table_insert(bt->p->callsites, KEY(ev->ip), GUINT_TO_POINTER(index));
+	*slot = (site_slot_t){pid, ev->ip, index};
 	return index;
 }
 
@@ -507,13 +564,13 @@ static guint append_state(weft_thread_t *t, weft_time_t start, weft_time_t end,
 
 	start = MAX(start, last_state_end(t));
 	end = MAX(end, start);
-	g_array_append_val(tr->start, start);
-	g_array_append_val(tr->end, end);
-	g_array_append_val(tr->state, state);
-	g_array_append_val(tr->flags, flags);
-	g_array_append_val(tr->object, s->object);
-	g_array_append_val(tr->aux, s->aux);
-	g_array_append_val(tr->callsite, s->callsite);
+	PUSH(tr->start, start);
+	PUSH(tr->end, end);
+	PUSH(tr->state, state);
+	PUSH(tr->flags, flags);
+	PUSH(tr->object, s->object);
+	PUSH(tr->aux, s->aux);
+	PUSH(tr->callsite, s->callsite);
 	return tr->start->len - 1;
 }
 
@@ -559,7 +616,7 @@ static void push_state(bthread_t *bt, weft_time_t ts, weft_state_t state, uint64
 		return;
 	}
 	flush_top(bt, ts);
-	g_array_append_val(stack, s);
+	PUSH(stack, s);
 }
 
 /* Pops the top at ts (writing its last segment); returns the interval index or G_MAXUINT. */
@@ -651,7 +708,7 @@ static void remember_fixup(bthread_t *bt, uint64_t lock, guint interval)
 	if (bt->fixups->len >= MAX_FIXUPS) {
 		g_array_remove_index(bt->fixups, 0);
 	}
-	g_array_append_val(bt->fixups, f);
+	PUSH(bt->fixups, f);
 }
 
 /*
@@ -678,7 +735,7 @@ static void close_inferred_lock_wait(bthread_t *bt, weft_time_t ts)
 		h = (open_hold_t){
 		    closed.object,  (guint8) closed.state, TRUE, closed.first_start, ts,
 		    closed.callsite};
-		g_array_append_val(bt->holds, h);
+		PUSH(bt->holds, h);
 	}
 }
 
@@ -736,7 +793,7 @@ static void add_flow(weft_builder_t *b, weft_flow_kind_t kind, guint from, weft_
 {
 	weft_flow_t f = {kind, from, to, from_ts, MAX(to_ts, from_ts), object};
 
-	g_array_append_val(b->model->flows, f);
+	PUSH(b->model->flows, f);
 }
 
 /* A contended acquire: draw the hand-off from the last releaser, if it fits. */
@@ -782,7 +839,7 @@ static void lock_acquired(weft_builder_t *b, bthread_t *bt, uint64_t lock, int64
 		bt->holds = new_array(sizeof(open_hold_t));
 	}
 	if (bt->holds->len < MAX_STACK) {
-		g_array_append_val(bt->holds, h);
+		PUSH(bt->holds, h);
 	}
 }
 
@@ -799,7 +856,18 @@ static void add_hold(weft_builder_t *b, bthread_t *bt, const open_hold_t *h, wef
 	    .callsite = h->callsite,
 	};
 
-	g_array_append_val(b->model->holds, hold);
+	/*
+	 * Two sources may report one hold (a TRACE_LOCK_* macro around a call
+	 * the preload runtime or the pthread wrapper also records): a hold of
+	 * the same lock that began before the previous one ended is that one.
+	 */
+	if (bt->has_last_hold && bt->last_hold_lock == h->lock && h->start < bt->last_hold_end) {
+		return;
+	}
+	bt->has_last_hold = TRUE;
+	bt->last_hold_lock = h->lock;
+	bt->last_hold_end = hold.end;
+	PUSH(b->model->holds, hold);
 }
 
 /* A wait closed as inferred: the release now tells when the lock was taken. */
@@ -929,7 +997,7 @@ static void add_wake(bthread_t *bt, uint64_t obj, weft_time_t ts, int64_t waiter
 	if (o->wakes->len >= MAX_PENDING_WAKES) {
 		g_array_remove_index(o->wakes, 0);
 	}
-	g_array_append_val(o->wakes, w);
+	PUSH(o->wakes, w);
 }
 
 /* A wait on obj began at wait_start and ended at end: which wake ended it? */
@@ -999,14 +1067,14 @@ static void region_begin(weft_builder_t *b, bthread_t *bt, weft_time_t ts, const
 		return;
 	}
 	depth = (guint16) bt->open_slices->len;
-	g_array_append_val(s->start, ts);
-	g_array_append_val(s->end, end);
-	g_array_append_val(s->depth, depth);
-	g_array_append_val(s->flags, flags);
-	g_array_append_val(s->name, n);
-	g_array_append_val(s->callsite, callsite);
+	PUSH(s->start, ts);
+	PUSH(s->end, end);
+	PUSH(s->depth, depth);
+	PUSH(s->flags, flags);
+	PUSH(s->name, n);
+	PUSH(s->callsite, callsite);
 	s->max_depth = MAX(s->max_depth, (guint) depth + 1);
-	g_array_append_val(bt->open_slices, index);
+	PUSH(bt->open_slices, index);
 }
 
 /* An end without begin: a region enclosing everything so far, from the thread's start. */
@@ -1101,7 +1169,7 @@ static void task_begin(weft_builder_t *b, bthread_t *bt, weft_time_t ts, uint64_
 		prev->end = ts;
 		prev->flags |= WEFT_FLAG_UNFINISHED;
 	}
-	g_array_append_val(b->model->tasks, task);
+	PUSH(b->model->tasks, task);
 	g_hash_table_insert(b->tasks, KEY(id), GUINT_TO_POINTER(b->model->tasks->len));
 }
 
@@ -1122,7 +1190,7 @@ static void task_end(weft_builder_t *b, bthread_t *bt, weft_time_t ts, uint64_t 
 		    .callsite = callsite,
 		};
 
-		g_array_append_val(b->model->tasks, t);
+		PUSH(b->model->tasks, t);
 		return;
 	}
 	g_hash_table_remove(b->tasks, KEY(id));
@@ -1143,11 +1211,11 @@ static void add_instant(weft_builder_t *b, bthread_t *bt, weft_time_t ts, weft_i
 	weft_str_t n = weft_model_intern(b->model, name);
 	weft_str_t m = weft_model_intern(b->model, message);
 
-	g_array_append_val(in->ts, ts);
-	g_array_append_val(in->kind, k);
-	g_array_append_val(in->name, n);
-	g_array_append_val(in->message, m);
-	g_array_append_val(in->callsite, callsite);
+	PUSH(in->ts, ts);
+	PUSH(in->kind, k);
+	PUSH(in->name, n);
+	PUSH(in->message, m);
+	PUSH(in->callsite, callsite);
 }
 
 static weft_counter_t *new_counter(weft_str_t name, gboolean is_heap)
@@ -1170,8 +1238,8 @@ static void counter_add(weft_counter_t *c, weft_time_t ts, int64_t value)
 		g_array_index(c->value, gint64, n - 1) = value;
 		return;
 	}
-	g_array_append_val(c->ts, ts);
-	g_array_append_val(c->value, value);
+	PUSH(c->ts, ts);
+	PUSH(c->value, value);
 }
 
 static void user_counter(weft_builder_t *b, bthread_t *bt, weft_time_t ts, const char *name,
@@ -1199,8 +1267,8 @@ static void heap_point(alloc_source_t *s, weft_time_t ts, int64_t delta)
 		g_array_index(s->heap_val, gint64, n - 1) = s->in_use;
 		return;
 	}
-	g_array_append_val(s->heap_ts, ts);
-	g_array_append_val(s->heap_val, s->in_use);
+	PUSH(s->heap_ts, ts);
+	PUSH(s->heap_val, s->in_use);
 }
 
 static void record_alloc(alloc_source_t *s, bthread_t *bt, weft_time_t ts, uint64_t ptr,
@@ -1222,7 +1290,7 @@ static void record_alloc(alloc_source_t *s, bthread_t *bt, weft_time_t ts, uint6
 	if (weight != size) {
 		bt->p->p->alloc_sampled = TRUE;
 	}
-	g_array_append_val(s->allocs, a);
+	PUSH(s->allocs, a);
 	g_hash_table_insert(s->live, KEY(ptr), GUINT_TO_POINTER(s->allocs->len));
 	heap_point(s, ts, (int64_t) MIN(weight, (uint64_t) G_MAXINT32 * 1024));
 }
@@ -1419,9 +1487,9 @@ static weft_cpu_lane_t *model_lane(weft_builder_t *b, guint cpu)
 
 static void lane_append(weft_cpu_lane_t *lane, weft_time_t start, weft_time_t end, guint thread)
 {
-	g_array_append_val(lane->start, start);
-	g_array_append_val(lane->end, end);
-	g_array_append_val(lane->thread, thread);
+	PUSH(lane->start, start);
+	PUSH(lane->end, end);
+	PUSH(lane->thread, thread);
 }
 
 static void cpu_event(weft_builder_t *b, bthread_t *bt, int cpu, weft_time_t ts)
@@ -1474,7 +1542,7 @@ static void kset(weft_builder_t *b, int64_t tid, int state, weft_time_t ts)
 	if (k->state > 0 && ts > k->since) {
 		kinterval_t ki = {tid, k->since, ts, (guint8) k->state};
 
-		g_array_append_val(k->intervals, ki);
+		PUSH(k->intervals, ki);
 	}
 	if (k->state < 0) {
 		k->first = ts;
@@ -1496,7 +1564,7 @@ static void on_sched_switch(weft_builder_t *b, const weft_event_t *ev, weft_time
 	if (c->ktid > 0 && ts >= c->kstart) {
 		krun_t r = {c->ktid, c->kstart, ts};
 
-		g_array_append_val(c->kruns, r);
+		PUSH(c->kruns, r);
 	}
 	c->ktid = next;
 	c->kstart = ts;
@@ -1875,7 +1943,7 @@ void weft_builder_add_discarded(weft_builder_t *b, weft_time_t start, weft_time_
 		lost.start = lost.end;
 	}
 	b->model->n_discarded += count;
-	g_array_append_val(b->model->lost, lost);
+	PUSH(b->model->lost, lost);
 }
 
 /* ---- finishing: close what is open, overlay kernel truth and lost data, sort ---- */
@@ -1952,7 +2020,7 @@ static void track_to_segs(const weft_state_track_t *tr, GArray *out)
 		    g_array_index(tr->callsite, guint32, i),
 		};
 
-		g_array_append_val(out, s);
+		PUSH(out, s);
 	}
 }
 
@@ -1967,13 +2035,13 @@ static void segs_to_track(GArray *segs, weft_state_track_t *tr)
 	for (guint i = 0; i < segs->len; i++) {
 		seg_t *s = &g_array_index(segs, seg_t, i);
 
-		g_array_append_val(tr->start, s->start);
-		g_array_append_val(tr->end, s->end);
-		g_array_append_val(tr->state, s->state);
-		g_array_append_val(tr->flags, s->flags);
-		g_array_append_val(tr->object, s->object);
-		g_array_append_val(tr->aux, s->aux);
-		g_array_append_val(tr->callsite, s->callsite);
+		PUSH(tr->start, s->start);
+		PUSH(tr->end, s->end);
+		PUSH(tr->state, s->state);
+		PUSH(tr->flags, s->flags);
+		PUSH(tr->object, s->object);
+		PUSH(tr->aux, s->aux);
+		PUSH(tr->callsite, s->callsite);
 	}
 }
 
@@ -2011,7 +2079,7 @@ static void push_seg(GArray *out, weft_time_t a, weft_time_t e, const seg_t *lik
 			return;
 		}
 	}
-	g_array_append_val(out, s);
+	PUSH(out, s);
 }
 
 /*
@@ -2031,8 +2099,8 @@ static GArray *overlay(GArray *user, GArray *kern, weft_time_t kfirst, GArray *l
 		for (guint i = 0; i < lists[l]->len; i++) {
 			seg_t *s = &g_array_index(lists[l], seg_t, i);
 
-			g_array_append_val(points, s->start);
-			g_array_append_val(points, s->end);
+			PUSH(points, s->start);
+			PUSH(points, s->end);
 		}
 	}
 	g_array_sort(points, cmp_time);
@@ -2078,7 +2146,7 @@ static void kernel_segs(weft_builder_t *b, bthread_t *bt, GArray *out, weft_time
 		seg_t s = {MAX(ki->start, lo), MIN(ki->end, hi), ki->state, 0, 0, 0, 0};
 
 		if (s.end > s.start) {
-			g_array_append_val(out, s);
+			PUSH(out, s);
 		}
 	}
 }
@@ -2115,7 +2183,7 @@ static void lost_segs(weft_builder_t *b, bthread_t *bt, GArray *out)
 				    MAX(g_array_index(out, seg_t, out->len - 1).end, s.end);
 				continue;
 			}
-			g_array_append_val(out, s);
+			PUSH(out, s);
 		}
 	}
 }
@@ -2154,7 +2222,7 @@ static void close_kernel(weft_builder_t *b)
 		if (k->state > 0 && b->model->end > k->since) {
 			kinterval_t ki = {0, k->since, b->model->end, (guint8) k->state};
 
-			g_array_append_val(k->intervals, ki);
+			PUSH(k->intervals, ki);
 		}
 	}
 }
@@ -2203,7 +2271,7 @@ static void finish_cpus(weft_builder_t *b)
 		if (c->ktid > 0 && b->model->end >= c->kstart) {
 			krun_t r = {c->ktid, c->kstart, b->model->end};
 
-			g_array_append_val(c->kruns, r);
+			PUSH(c->kruns, r);
 		}
 		if (c->running) {
 			lane_append(model_lane(b, cpu), c->start, c->last, c->thread);
@@ -2404,7 +2472,7 @@ static void symbolize(weft_builder_t *b)
 		found = g_hash_table_lookup(bt->p->routines, KEY(cs.ip));
 		if (!found) {
 			fill_callsite(b, bt->p->p->pid, &cs, FALSE);
-			g_array_append_val(b->model->callsites, cs);
+			PUSH(b->model->callsites, cs);
 			found = GUINT_TO_POINTER(b->model->callsites->len - 1);
 			g_hash_table_insert(bt->p->routines, KEY(cs.ip), found);
 		}

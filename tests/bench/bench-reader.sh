@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Reader benchmark: records convert-bench-prog (>= 5 million weft events, with
+# the statedump so call sites can be named) in a fresh LTTng session, then
+# times on that same trace, best of REPS runs each:
+#   babeltrace2 TRACE -c sink.utils.dummy        the baseline: decoding only
+#   bench-reader --no-symbols TRACE              weft_reader_load(): model build
+#   bench-reader TRACE                           + call sites named (elfutils)
+#   bench-reader --debug-info-filter TRACE       + babeltrace2's debug-info filter
+# and prints wall time, ratio to the baseline, peak RSS and bytes per event.
+#
+#   tests/bench/bench-reader.sh [BUILD_DIR] [EVENTS] [REPS] [TRACE]
+#
+# With TRACE, that existing trace is used instead of recording one.
+# Needs a running lttng-sessiond (tests/sessiond.sh) and GNU time.
+# docs/performance.md ("Reader") holds the figures.
+set -euo pipefail
+
+build=$(cd "${1:-build}" && pwd)
+events=${2:-5200000}
+reps=${3:-3}
+trace=${4:-}
+prog="$build/tests/bench/convert-bench-prog"
+reader="$build/tests/bench/bench-reader"
+
+for f in "$prog" "$reader" /usr/bin/time; do
+	[ -x "$f" ] || { echo "bench-reader: missing $f (build first; apt-get install time)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/weft-bench-reader.XXXXXX)
+session="weft-bench-reader-$$"
+cleanup() {
+	lttng destroy "$session" >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -z "$trace" ]; then
+	lttng list >/dev/null 2>&1 || { echo "bench-reader: no lttng-sessiond reachable" >&2; exit 1; }
+	lttng create "$session" --output="$work/trace" >/dev/null
+	# Blocking channel: the program waits for the consumer rather than losing events.
+	lttng enable-channel -u -s "$session" ch --subbuf-size=4M --num-subbuf=16 \
+		--blocking-timeout=inf >/dev/null
+	lttng enable-event -u -s "$session" -c ch 'weft:*' >/dev/null
+	lttng enable-event -u -s "$session" -c ch 'lttng_ust_statedump:*' >/dev/null
+	lttng add-context -u -s "$session" -c ch -t vpid -t vtid -t procname -t ip >/dev/null
+	lttng start "$session" >/dev/null
+	LTTNG_UST_ALLOW_BLOCKING=1 "$prog" "$events" >/dev/null
+	lttng stop "$session" >/dev/null
+	lttng destroy "$session" >/dev/null
+	trace="$work/trace"
+fi
+echo "trace: $(du -sh "$trace" | cut -f1) of CTF, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# best wall time (s) and the peak RSS (KiB) of that run, over $reps runs
+measure() {
+	local best_t="" best_m="" t m
+	for _ in $(seq "$reps"); do
+		/usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
+			cat "$work/err" >&2
+			exit 1
+		}
+		read -r t m <"$work/time"
+		if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then
+			best_t=$t best_m=$m
+		fi
+	done
+	echo "$best_t $best_m"
+}
+
+read -r dummy_t dummy_m < <(measure babeltrace2 "$trace" -c sink.utils.dummy)
+"$reader" --no-symbols "$trace" >"$work/count"
+n=$(sed -n 's/.*events=\([0-9]*\).*/\1/p' "$work/count")
+printf '%-40s %8s %8s %10s %10s\n' "run" "wall s" "ratio" "peak MiB" "B/event"
+row() {
+	local name=$1 t=$2 m=$3
+	printf '%-40s %8.2f %8.2f %10.1f %10.1f\n' "$name" "$t" \
+		"$(awk -v a="$t" -v b="$dummy_t" 'BEGIN { print a / b }')" \
+		"$(awk -v m="$m" 'BEGIN { print m / 1024 }')" \
+		"$(awk -v m="$m" -v n="$n" 'BEGIN { print m * 1024 / n }')"
+}
+echo "events: $n"
+row "babeltrace2 -c sink.utils.dummy" "$dummy_t" "$dummy_m"
+read -r t m < <(measure "$reader" --no-symbols "$trace")
+row "weft_reader_load, no symbols" "$t" "$m"
+read -r t m < <(measure "$reader" "$trace")
+row "weft_reader_load (elfutils symbols)" "$t" "$m"
+read -r t m < <(measure "$reader" --debug-info-filter "$trace")
+row "weft_reader_load + debug-info filter" "$t" "$m"
