@@ -2,8 +2,9 @@
 # Converter benchmark: records convert-bench-prog (>= 5 million events) in a
 # fresh LTTng session, then measures wall time and peak memory (GNU time) of
 #   babeltrace2 TRACE -c sink.utils.dummy          (the baseline: decoding only)
+#   babeltrace2 --debug-info … -c sink.utils.dummy  (decoding + symbolizing call sites)
 #   weft convert TRACE -o OUT.json                 (model + JSON)
-#   babeltrace2 --plugin-path=… TRACE -c sink.weft.chrome  (the same, as a plugin)
+#   babeltrace2 --plugin-path=… TRACE -c sink.weft.chrome  (= weft convert --no-symbols)
 # on the same trace in the same run, best of REPS runs each, and prints the
 # ratios, bytes of peak memory per event and bytes of JSON per event.
 #
@@ -72,17 +73,19 @@ n=$(echo "$summary" | sed -n 's/.* from \([0-9]*\) trace events.*/\1/p')
 json_bytes=$(stat -c %s "$work/out.json")
 
 read -r dt dm < <(measure babeltrace2 "$trace" -c sink.utils.dummy)
+read -r it im < <(measure babeltrace2 --debug-info --debug-info-full-path "$trace" -c sink.utils.dummy)
 read -r ct cm < <(measure "$weft" convert "$trace" -o "$work/out.json" --force --quiet)
 read -r nt nm < <(measure "$weft" convert "$trace" -o "$work/out.json" --force --quiet --no-symbols)
 read -r pt pm < <(measure babeltrace2 --plugin-path="$plugin_dir" "$trace" -c sink.weft.chrome \
-	-p "path=\"$work/out.json\"")
+	-p "path=\"$work/out.json\",no-symbols=yes")
 
 awk -v n="$n" -v jb="$json_bytes" -v dt="$dt" -v dm="$dm" -v ct="$ct" -v cm="$cm" \
-	-v nt="$nt" -v nm="$nm" -v pt="$pt" -v pm="$pm" 'BEGIN {
+	-v nt="$nt" -v nm="$nm" -v pt="$pt" -v pm="$pm" -v it="$it" -v im="$im" 'BEGIN {
 	printf "events: %d, JSON: %.1f MB = %.1f bytes/event\n", n, jb / 1e6, jb / n
 	printf "%-44s %8s %8s %10s %12s\n", "command", "wall s", "x dummy", "peak MB", "peak B/event"
 	printf "%-44s %8.2f %8.2f %10.1f %12.1f\n", "babeltrace2 -c sink.utils.dummy", dt, 1, dm / 1024, dm * 1024 / n
+	printf "%-44s %8.2f %8.2f %10.1f %12.1f\n", "babeltrace2 --debug-info -c sink.utils.dummy", it, it / dt, im / 1024, im * 1024 / n
 	printf "%-44s %8.2f %8.2f %10.1f %12.1f\n", "weft convert", ct, ct / dt, cm / 1024, cm * 1024 / n
 	printf "%-44s %8.2f %8.2f %10.1f %12.1f\n", "weft convert --no-symbols", nt, nt / dt, nm / 1024, nm * 1024 / n
-	printf "%-44s %8.2f %8.2f %10.1f %12.1f\n", "babeltrace2 -c sink.weft.chrome", pt, pt / dt, pm / 1024, pm * 1024 / n
+	printf "%-44s %8.2f %8.2f %10.1f %12.1f\n", "babeltrace2 -c sink.weft.chrome no-symbols=yes", pt, pt / dt, pm / 1024, pm * 1024 / n
 }'

@@ -263,6 +263,12 @@ static void print_summary(const convert_args_t *a, const weft_model_t *m,
 	if (*dropped) {
 		fprintf(out, "; --max-size dropped %s", dropped);
 	}
+	if (m->n_events > 0 && m->n_skipped == m->n_events) {
+		fprintf(out, "; no event weft understands (record weft or lttng_ust_* events)");
+	} else if (st->n_json_events == 0 &&
+	           (a->pid_strs || a->tid_strs || a->from || a->to || a->exclude)) {
+		fprintf(out, "; nothing matched the filters");
+	}
 	fprintf(out, "\n");
 	g_free(dropped);
 }
