@@ -194,10 +194,12 @@ static int parse_args(int argc, char **argv, convert_args_t *a)
 	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->traces, NULL, "TRACE..."},
 	    {NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
-	GOptionContext *ctx = g_option_context_new("- write traces as Chrome Trace Event JSON");
+	GOptionContext *ctx;
 	GError *error = NULL;
 	int rc = 0;
 
+	g_set_prgname("weft convert");
+	ctx = g_option_context_new("- write traces as Chrome Trace Event JSON");
 	g_option_context_set_summary(
 	    ctx, "Reads one or more CTF trace folders (they merge into one timeline) and writes\n"
 	         "the Chrome Trace Event JSON that Perfetto (ui.perfetto.dev) opens.\n"
