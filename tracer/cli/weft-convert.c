@@ -136,12 +136,17 @@ static void progress_draw(progress_t *p, double fraction, const char *detail)
 	if (!p->enabled || g_get_monotonic_time() - p->started < PROGRESS_DELAY_US) {
 		return;
 	}
-	for (int i = 0; i < 30; i++) {
-		bar[i] = i < filled ? '#' : '.';
+	if (fraction <= 0) {
+		/* no estimate (yet): the count alone */
+		fprintf(stderr, "\rweft convert: %-8s %s\033[K", p->phase, detail);
+	} else {
+		for (int i = 0; i < 30; i++) {
+			bar[i] = i < filled ? '#' : '.';
+		}
+		bar[30] = '\0';
+		fprintf(stderr, "\rweft convert: %-8s [%s] %3d%% %s\033[K", p->phase, bar,
+		        (int) (fraction * 100.0), detail);
 	}
-	bar[30] = '\0';
-	fprintf(stderr, "\rweft convert: %-8s [%s] %3d%% %s\033[K", p->phase, bar,
-	        (int) (fraction * 100.0), detail);
 	fflush(stderr);
 	p->shown = TRUE;
 }
