@@ -3,10 +3,9 @@
 # fresh LTTng session, then measures wall time, CPU time (user + system) and
 # peak memory (GNU time) of
 #   babeltrace2 TRACE -c sink.utils.dummy          (the baseline: decoding only)
-#   babeltrace2 --debug-info … -c sink.utils.dummy  (decoding + symbolizing call sites)
 #   weft convert TRACE -o OUT.json                 (model + JSON)
 #   weft convert TRACE -o OUT.json --no-symbols
-#   babeltrace2 --plugin-path=… TRACE -c sink.weft.chrome  (= weft convert --no-symbols)
+#   babeltrace2 --plugin-path=… TRACE -c sink.weft.chrome  (the same file as weft convert)
 # on the same trace in the same run, REPS interleaved runs each (best time,
 # highest peak), and prints the ratios to the dummy sink, bytes of peak
 # memory per event and bytes of JSON per event. On a shared, loaded machine
@@ -81,19 +80,17 @@ json_bytes=$(stat -c %s "$work/out.json")
 # Interleaved, so that load from other processes spreads over all commands.
 for _ in $(seq "$reps"); do
 	run_once dummy babeltrace2 "$trace" -c sink.utils.dummy
-	run_once dummy_di babeltrace2 --debug-info --debug-info-full-path "$trace" -c sink.utils.dummy
 	run_once convert "$weft" convert "$trace" -o "$work/out.json" --force --quiet
 	run_once convert_ns "$weft" convert "$trace" -o "$work/out.json" --force --quiet --no-symbols
 	run_once plugin babeltrace2 --plugin-path="$plugin_dir" "$trace" -c sink.weft.chrome \
-		-p "path=\"$work/out.json\",no-symbols=yes"
+		-p "path=\"$work/out.json\""
 done
 
 {
 	echo "babeltrace2 -c sink.utils.dummy|$(best dummy)"
-	echo "babeltrace2 --debug-info -c sink.utils.dummy|$(best dummy_di)"
 	echo "weft convert|$(best convert)"
 	echo "weft convert --no-symbols|$(best convert_ns)"
-	echo "babeltrace2 -c sink.weft.chrome no-symbols=yes|$(best plugin)"
+	echo "babeltrace2 -c sink.weft.chrome|$(best plugin)"
 } >"$work/table"
 
 awk -F'|' -v n="$n" -v jb="$json_bytes" 'BEGIN {
