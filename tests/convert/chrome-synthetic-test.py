@@ -2,9 +2,12 @@
 """`weft convert` on synthetic CTF traces written with babeltrace2 (a
 python3-bt2 source, tests/convert/chrome-synth/) for what a live run cannot
 produce on demand: discarded events, and a trace with no event weft
-understands.
+understands; then every scenario of the model tests' source
+(tests/convert/bt_plugin_weftsynth.py: kernel sched states, tid reuse,
+unmatched begins and ends, lttng-ust wrappers only, ...) through
+`weft convert` and the format checker.
 
-    chrome-synthetic-test.py WEFT CHECKER SYNTH_PLUGIN_DIR
+    chrome-synthetic-test.py WEFT CHECKER SYNTH_PLUGIN_DIR MODEL_SYNTH_DIR
 """
 import importlib.util
 import json
@@ -13,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-WEFT, CHECKER, SYNTH = sys.argv[1:4]
+WEFT, CHECKER, SYNTH, MODEL_SYNTH = sys.argv[1:5]
 spec = importlib.util.spec_from_file_location("checker", CHECKER)
 checker = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(checker)
@@ -26,9 +29,9 @@ def expect(cond, what):
         print(f"FAIL: {what}", file=sys.stderr)
 
 
-def synth(tmp, cls, params):
-    out = os.path.join(tmp, cls)
-    p = subprocess.run(["babeltrace2", f"--plugin-path={SYNTH}", "-c", f"source.chrome_synth.{cls}",
+def synth(tmp, cls, params, plugin_dir=SYNTH, source="chrome_synth"):
+    out = os.path.join(tmp, cls + params.replace('"', "").replace("=", "-"))
+    p = subprocess.run(["babeltrace2", f"--plugin-path={plugin_dir}", "-c", f"source.{source}.{cls}",
                         "-p", params, "-c", "sink.ctf.fs", "-p", f'path="{out}"'],
                        capture_output=True, text=True)
     if p.returncode != 0:
@@ -43,6 +46,26 @@ def convert(trace, out):
     problems = checker.check_document(text)
     expect(not problems, f"{out}: {problems[:5]}")
     return p.stdout, json.loads(text)
+
+
+def names(doc, ph):
+    return {e.get("name") for e in doc["traceEvents"] if e["ph"] == ph}
+
+
+def test_model_scenarios(tmp):
+    docs = {}
+    for scenario in ("tidreuse", "kernel", "discarded", "unmatched", "ust-wrappers"):
+        trace = synth(tmp, "Synth", f'scenario="{scenario}"', MODEL_SYNTH, "weftsynth")
+        _, docs[scenario] = convert(trace, os.path.join(tmp, f"{scenario}.json"))
+    expect(names(docs["kernel"], "X") & {"runnable", "blocked (kernel)"},
+           f"kernel states as slices: {names(docs['kernel'], 'X')}")
+    expect(docs["kernel"]["metadata"]["kernel-states"] is True, "kernel-states in metadata")
+    expect(any(e.get("args", {}).get("unfinished") or e.get("args", {}).get("unstarted")
+               for e in docs["unmatched"]["traceEvents"]), "unmatched begin/end flagged")
+    ust = docs["ust-wrappers"]
+    expect("mutex" in names(ust, "X") and names(ust, "C"),
+           f"lttng-ust wrappers alone: lock waits and a heap curve: {names(ust, 'X')}")
+    expect(docs["discarded"]["metadata"]["discarded-events"] > 0, "discarded scenario counted")
 
 
 def main():
@@ -68,6 +91,7 @@ def main():
                f"says nothing was understood: {summary}")
         expect(doc["metadata"]["skipped-events"] == 50 and not doc["traceEvents"],
                "nothing drawn, skipped counted")
+        test_model_scenarios(tmp)
     if failures:
         print(f"{len(failures)} failure(s)", file=sys.stderr)
         return 1
