@@ -188,8 +188,8 @@ def test_gzip(tmp, trace, doc):
 
 def test_plugin(tmp, trace, full):
     out = os.path.join(tmp, "plugin.json")
-    p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", "--debug-info", "--debug-info-full-path",
-           trace, "-c", "sink.weft.chrome", "-p", f'path="{out}"')
+    p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", trace, "-c", "sink.weft.chrome",
+           "-p", f'path="{out}"')
     expect(p.returncode == 0, f"plugin runs: {p.stderr[-500:]}")
     with open(full, "rb") as a, open(out, "rb") as b:
         expect(a.read() == b.read(), "plugin output identical to weft convert's")

@@ -136,12 +136,17 @@ static void progress_draw(progress_t *p, double fraction, const char *detail)
 	if (!p->enabled || g_get_monotonic_time() - p->started < PROGRESS_DELAY_US) {
 		return;
 	}
-	for (int i = 0; i < 30; i++) {
-		bar[i] = i < filled ? '#' : '.';
+	if (fraction <= 0) {
+		/* no estimate (yet): the count alone */
+		fprintf(stderr, "\rweft convert: %-8s %s\033[K", p->phase, detail);
+	} else {
+		for (int i = 0; i < 30; i++) {
+			bar[i] = i < filled ? '#' : '.';
+		}
+		bar[30] = '\0';
+		fprintf(stderr, "\rweft convert: %-8s [%s] %3d%% %s\033[K", p->phase, bar,
+		        (int) (fraction * 100.0), detail);
 	}
-	bar[30] = '\0';
-	fprintf(stderr, "\rweft convert: %-8s [%s] %3d%% %s\033[K", p->phase, bar,
-	        (int) (fraction * 100.0), detail);
 	fflush(stderr);
 	p->shown = TRUE;
 }
@@ -194,10 +199,12 @@ static int parse_args(int argc, char **argv, convert_args_t *a)
 	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->traces, NULL, "TRACE..."},
 	    {NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
-	GOptionContext *ctx = g_option_context_new("- write traces as Chrome Trace Event JSON");
+	GOptionContext *ctx;
 	GError *error = NULL;
 	int rc = 0;
 
+	g_set_prgname("weft convert");
+	ctx = g_option_context_new("- write traces as Chrome Trace Event JSON");
 	g_option_context_set_summary(
 	    ctx, "Reads one or more CTF trace folders (they merge into one timeline) and writes\n"
 	         "the Chrome Trace Event JSON that Perfetto (ui.perfetto.dev) opens.\n"
@@ -262,6 +269,12 @@ static void print_summary(const convert_args_t *a, const weft_model_t *m,
 	        m->n_discarded, m->n_skipped);
 	if (*dropped) {
 		fprintf(out, "; --max-size dropped %s", dropped);
+	}
+	if (m->n_events > 0 && m->n_skipped == m->n_events) {
+		fprintf(out, "; no event weft understands (record weft or lttng_ust_* events)");
+	} else if (st->n_json_events == 0 &&
+	           (a->pid_strs || a->tid_strs || a->from || a->to || a->exclude)) {
+		fprintf(out, "; nothing matched the filters");
 	}
 	fprintf(out, "\n");
 	g_free(dropped);

@@ -654,6 +654,11 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 			put_mem(w, syscall_names[aux], strlen(syscall_names[aux]));
 			put_char(w, '"');
 		}
+	} else if (state == WEFT_STATE_DATA_LOST) {
+		if (object) {
+			ARG(w, &a, "discarded");
+			put_u64(w, object);
+		}
 	} else if (object) {
 		ARG(w, &a, "object");
 		put_hex_string(w, object);

@@ -2,9 +2,10 @@
  * sink.weft.chrome - the babeltrace2 face of `weft convert`.
  *
  * The upstream graph (the babeltrace2 CLI builds source.ctf.fs ->
- * filter.utils.muxer -> filter.lttng-utils.debug-info) decides what is
- * read; this sink hands each message to the same model builder that
- * weft_reader_load() uses and writes the same JSON when the graph ends.
+ * filter.utils.muxer) decides what is read; this sink hands each message
+ * to the same model builder that weft_reader_load() uses, which names call
+ * sites itself when it finishes, and writes the same JSON when the graph
+ * ends.
  */
 #include "chrome.h"
 
@@ -113,6 +114,7 @@ weft_chrome_sink_init(bt_self_component_sink *self, bt_self_component_sink_confi
 		goto error;
 	}
 	sink->state = weft_sink_state_new();
+	weft_sink_state_set_symbolize(sink->state, !sink->opt.no_symbols);
 	bt_self_component_set_data(sink->self, sink);
 	return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
 error:
