@@ -4,6 +4,10 @@
  *   viewer-check png FILE
  *       FILE is a weft-view screenshot that is not blank: the running
  *       color covers part of it and no single color covers 97% of it.
+ *   viewer-check compare TRACE JSON PID
+ *       the model read from JSON (written by `weft convert` from TRACE)
+ *       matches the one read from TRACE for process PID: same threads and
+ *       names, the same regions, the same time per state, tasks, flows.
  *   viewer-check recorded TRACE PID NAME...
  *       opens TRACE (recorded in the test run) in a window: every thread
  *       of process PID has a lane whose label starts with its name, each
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "weft-details-pane.h"
 #include "weft-loader.h"
 #include "weft-palette.h"
 #include "weft-screenshot.h"
@@ -149,11 +154,120 @@ static int check_recorded(const char *trace, gint64 pid, char **names)
 	return status;
 }
 
+static const weft_thread_t *thread_by_tid(const weft_model_t *m, gint64 pid, gint64 tid)
+{
+	for (guint i = 0; i < m->threads->len; i++) {
+		const weft_thread_t *t = g_ptr_array_index(m->threads, i);
+
+		if (t->tid == tid && t->process && t->process->pid == pid) {
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static gint cmp_lines(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Regions as "start end name" lines, sorted. */
+static GPtrArray *region_lines(const weft_model_t *m, const weft_thread_t *t)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < t->slices.start->len; i++) {
+		g_ptr_array_add(
+		    lines, g_strdup_printf("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+		                           g_array_index(t->slices.start, weft_time_t, i),
+		                           g_array_index(t->slices.end, weft_time_t, i),
+		                           weft_model_borrow_string(
+		                               m, g_array_index(t->slices.name, weft_str_t, i))));
+	}
+	g_ptr_array_sort(lines, cmp_lines);
+	return lines;
+}
+
+static int compare_thread(const weft_model_t *a, const weft_thread_t *ta, const weft_model_t *b,
+                          const weft_thread_t *tb)
+{
+	g_autoptr(GPtrArray) ra = region_lines(a, ta);
+	g_autoptr(GPtrArray) rb = region_lines(b, tb);
+	weft_time_t sa[WEFT_STATE_COUNT], sb[WEFT_STATE_COUNT];
+
+	if (strcmp(weft_model_borrow_string(a, ta->name), weft_model_borrow_string(b, tb->name))) {
+		return failf(weft_model_borrow_string(b, tb->name), "thread name differs");
+	}
+	if (ra->len != rb->len) {
+		return failf(weft_model_borrow_string(b, tb->name), "region count differs");
+	}
+	for (guint i = 0; i < ra->len; i++) {
+		if (strcmp(g_ptr_array_index(ra, i), g_ptr_array_index(rb, i))) {
+			return failf(g_ptr_array_index(rb, i), "region differs");
+		}
+	}
+	weft_details_pane_state_times(ta, a->start, a->end + 1, sa);
+	weft_details_pane_state_times(tb, a->start, a->end + 1, sb);
+	for (int k = 1; k < WEFT_STATE_COUNT; k++) {
+		if (sa[k] != sb[k]) {
+			return failf(weft_state_name((weft_state_t) k), "time in state differs");
+		}
+	}
+	printf("thread %s: %u regions, %u waits: same\n", weft_model_borrow_string(b, tb->name),
+	       ra->len, ta->states.start->len);
+	return 0;
+}
+
+static int check_compare(const char *trace, const char *json, gint64 pid)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(weft_model_t) a = weft_loader_load(trace, NULL, &error);
+	g_autoptr(weft_model_t) b = a ? weft_loader_load(json, NULL, &error) : NULL;
+	guint n = 0;
+
+	if (!a || !b) {
+		return failf(a ? json : trace, error->message);
+	}
+	for (guint i = 0; i < a->threads->len; i++) {
+		const weft_thread_t *ta = g_ptr_array_index(a->threads, i);
+		const weft_thread_t *tb;
+
+		if (!ta->process || ta->process->pid != pid) {
+			continue;
+		}
+		if (!(tb = thread_by_tid(b, pid, ta->tid))) {
+			return failf(weft_model_borrow_string(a, ta->name),
+			             "thread missing from JSON");
+		}
+		if (compare_thread(a, ta, b, tb)) {
+			return 1;
+		}
+		n++;
+	}
+	printf("tasks %u/%u, flows %u/%u\n", a->tasks->len, b->tasks->len, a->flows->len,
+	       b->flows->len);
+	if (n == 0 || a->tasks->len != b->tasks->len || a->flows->len != b->flows->len) {
+		return failf(json, "threads, tasks or flows differ");
+	}
+	for (guint i = 0; i < a->tasks->len; i++) {
+		const weft_task_t *x = &g_array_index(a->tasks, weft_task_t, i);
+		const weft_task_t *y = &g_array_index(b->tasks, weft_task_t, i);
+
+		if (x->start != y->start || x->end != y->end || x->id != y->id) {
+			return failf(json, "a task differs");
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	g_setenv("GTK_A11Y", "none", TRUE);
 	if (argc == 3 && !strcmp(argv[1], "png")) {
 		return check_png(argv[2]);
+	}
+	if (argc == 5 && !strcmp(argv[1], "compare")) {
+		return check_compare(argv[2], argv[3], g_ascii_strtoll(argv[4], NULL, 10));
 	}
 	if (argc >= 5 && !strcmp(argv[1], "recorded")) {
 		gtk_init();
