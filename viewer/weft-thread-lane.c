@@ -55,6 +55,25 @@ static weft_time_t merge_ns(WeftTimeWindow *tw)
 	return (weft_time_t) (MERGE_PX * weft_time_window_ns_per_px(tw)) + 1;
 }
 
+/* The last position in [lo, hi) whose start is <= t (lo if none): a
+ * search bounded to one box, so it touches only that box's memory. */
+static guint last_start_at_or_before(const GArray *starts, guint lo, guint hi, weft_time_t t)
+{
+	const weft_time_t *s = (const weft_time_t *) (const void *) starts->data;
+	guint first = lo;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (s[mid] <= t) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo > first ? lo - 1 : first;
+}
+
 /* Time outside every traced wait is running (the user-space view): the
  * thread's lifetime is drawn as running and the waits over it. */
 static void render_alive(WeftThreadLane *self, GtkSnapshot *snapshot, const weft_thread_t *t)
@@ -98,8 +117,8 @@ static void render_states(WeftThreadLane *self, GtkSnapshot *snapshot, const wef
 		if (box.count > 1) {
 			weft_time_t mid = box.start + (box.end - box.start) / 2;
 
-			i = weft_model_lower_bound(st->start, mid + 1);
-			i = CLAMP(i, box.first + 1, box.first + box.count) - 1;
+			i = last_start_at_or_before(st->start, box.first, box.first + box.count,
+			                            mid);
 			/* In a gap between waits: the running base shows. */
 			if (g_array_index(st->end, weft_time_t, i) <= mid) {
 				continue;
