@@ -762,8 +762,12 @@ static void sort_states(weft_thread_t *t)
 	guint n = st->start->len;
 	GArray *arrays[] = {st->start,  st->end, st->state,   st->flags,
 	                    st->object, st->aux, st->callsite};
-	g_autofree order_t *order = g_new(order_t, n);
+	g_autofree order_t *order = NULL;
 
+	if (n < 2) {
+		return;
+	}
+	order = g_new(order_t, n);
 	for (guint i = 0; i < n; i++) {
 		order[i] = (order_t){g_array_index(st->start, weft_time_t, i), i};
 	}
