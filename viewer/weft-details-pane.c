@@ -99,16 +99,20 @@ static void show_state(WeftDetailsPane *self, const weft_model_t *m, const weft_
 	    object ? g_strdup_printf("0x%" G_GINT64_MODIFIER "x", object) : g_strdup("none");
 	g_autofree char *cs = callsite_text(m, g_array_index(st->callsite, guint32, item->index));
 	g_autofree char *flags = flags_text(g_array_index(st->flags, guint8, item->index));
-	g_autofree char *args = g_strdup_printf("%saux=%d", flags, aux);
+	g_autofree char *args = NULL;
 
 	gtk_label_set_text(self->title, weft_state_name(state));
 	gtk_label_set_text(self->kind, "thread state");
 	gtk_label_set_text(self->object, obj);
 	gtk_label_set_text(self->callsite, cs);
-	if (state == WEFT_STATE_BLOCK_CUSTOM || state == WEFT_STATE_LOCK_CUSTOM) {
-		g_free(args);
+	if ((state == WEFT_STATE_BLOCK_CUSTOM || state == WEFT_STATE_LOCK_CUSTOM) && aux > 0) {
 		args = g_strdup_printf("%sreason=%s", flags,
 		                       weft_model_borrow_string(m, (weft_str_t) aux));
+	} else if ((state == WEFT_STATE_SYSCALL || state == WEFT_STATE_SLEEP) && aux >= 0) {
+		/* The schema's syscall kind (weft-schema.h). */
+		args = g_strdup_printf("%ssyscall kind=%d", flags, aux);
+	} else {
+		args = g_strdup(*flags ? flags : "none");
 	}
 	gtk_label_set_text(self->args, args);
 }

@@ -2,12 +2,26 @@
  * Chrome Trace Event Format -> timeline model. The file is parsed in
  * chunks with json-c's incremental tokener (progress, cancellation), then
  * events are gathered per thread, sorted, and nested into depths.
+ *
  * Timestamps are microseconds (floats) in the format; the model is in ns.
+ * weft's writer makes them relative to the trace start and gives the
+ * absolute start in metadata.trace-start-ns, which is added back so the
+ * times read the same as from the CTF trace. Files are not time-sorted
+ * (weft writes thread by thread), so async begin/end pairs and flow ends
+ * are collected first and matched after the pass.
+ *
+ * How weft's JSON maps back (docs/convert.md has the forward direction):
+ * an X without a category named after a weft state ("mutex", "condvar",
+ * "data lost", ...) or a call ("read()") is a state interval; zero-length
+ * X events carrying bind_id are flow ends, not slices; args.site
+ * "function (file:line)" becomes a call site; an "i" named "data lost"
+ * with args.until_us is a data-lost gap.
  */
 #include "weft-json-import.h"
 
 #include <json-c/json.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CHUNK (1 << 20)
@@ -15,17 +29,38 @@
 typedef struct {
 	weft_time_t start, end;
 	weft_str_t name;
+	guint8 flags;
+	guint32 callsite;
 } pending_slice_t;
 
+/* One b or e event, matched with its partner after the pass. */
 typedef struct {
-	weft_model_t *model;    /* borrowed */
-	GHashTable *processes;  /* pid -> weft_process_t*, borrowed values */
-	GHashTable *threads;    /* "pid:tid" key -> weft_thread_t*, borrowed */
-	GHashTable *slices;     /* weft_thread_t* -> GArray of pending_slice_t, owned */
-	GHashTable *open_b;     /* weft_thread_t* -> GArray of pending_slice_t (B stack) */
-	GHashTable *open_tasks; /* "cat:id" -> weft_task_t index+1 */
-	GHashTable *open_flows; /* id string -> flow index+1 */
-	GHashTable *counters;   /* "pid:name" -> weft_counter_t*, borrowed */
+	weft_time_t ts;
+	gboolean begin;
+	weft_str_t key; /* interned "pid:cat:id:name" */
+	weft_str_t name;
+	guint thread;
+	guint64 task_id;
+	guint32 callsite;
+} async_end_t;
+
+/* Both ends of a flow, keyed by its id. */
+typedef struct {
+	weft_flow_t flow;
+	gboolean has_from, has_to;
+} pending_flow_t;
+
+typedef struct {
+	weft_model_t *model;   /* borrowed */
+	GHashTable *processes; /* pid -> weft_process_t*, borrowed values */
+	GHashTable *threads;   /* "pid:tid" key -> weft_thread_t*, borrowed */
+	GHashTable *slices;    /* weft_thread_t* -> GArray of pending_slice_t, owned */
+	GHashTable *open_b;    /* weft_thread_t* -> GArray of pending_slice_t (B stack) */
+	GHashTable *flows;     /* id string -> pending_flow_t*, owned */
+	GHashTable *counters;  /* "pid:name" -> weft_counter_t*, borrowed */
+	GHashTable *sites;     /* site string -> callsite index, owned keys */
+	GArray *async;         /* async_end_t */
+	weft_time_t offset;    /* added to every ts: metadata.trace-start-ns */
 	weft_time_t min_ts, max_ts;
 } import_t;
 
@@ -108,7 +143,8 @@ static const char *get_str(json_object *ev, const char *key)
 {
 	json_object *v;
 
-	if (!json_object_object_get_ex(ev, key, &v) || !json_object_is_type(v, json_type_string)) {
+	if (!ev || !json_object_object_get_ex(ev, key, &v) ||
+	    !json_object_is_type(v, json_type_string)) {
 		return NULL;
 	}
 	return json_object_get_string(v);
@@ -118,12 +154,15 @@ static gboolean get_num(json_object *ev, const char *key, double *out)
 {
 	json_object *v;
 
-	if (!json_object_object_get_ex(ev, key, &v)) {
+	if (!ev || !json_object_object_get_ex(ev, key, &v)) {
 		return FALSE;
 	}
 	if (json_object_is_type(v, json_type_string)) {
-		/* Some producers quote large numbers. */
-		*out = g_ascii_strtod(json_object_get_string(v), NULL);
+		/* Some producers quote large numbers, or write ids in hex. */
+		const char *s = json_object_get_string(v);
+
+		*out = g_str_has_prefix(s, "0x") ? (double) g_ascii_strtoull(s, NULL, 16)
+		                                 : g_ascii_strtod(s, NULL);
 		return TRUE;
 	}
 	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)) {
@@ -135,40 +174,117 @@ static gboolean get_num(json_object *ev, const char *key, double *out)
 
 static gint64 get_int(json_object *ev, const char *key, gint64 fallback)
 {
+	json_object *o;
 	double v;
 
+	/* Integers stay exact: absolute ns do not fit a double's mantissa. */
+	if (ev && json_object_object_get_ex(ev, key, &o) && json_object_is_type(o, json_type_int)) {
+		return json_object_get_int64(o);
+	}
 	return get_num(ev, key, &v) ? (gint64) v : fallback;
 }
 
-static weft_time_t us_to_ns(double us)
+static gboolean get_flag(json_object *ev, const char *key)
 {
-	return (weft_time_t) llround(us * 1000.0);
+	json_object *v;
+
+	return ev && json_object_object_get_ex(ev, key, &v) && json_object_get_boolean(v);
 }
 
-static int state_from_name(const char *name)
+static guint64 get_u64(json_object *ev, const char *key)
 {
+	json_object *v;
+
+	if (!ev || !json_object_object_get_ex(ev, key, &v)) {
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		return g_ascii_strtoull(json_object_get_string(v), NULL, 0);
+	}
+	return (guint64) json_object_get_int64(v);
+}
+
+static weft_time_t ts_of(import_t *im, double us)
+{
+	return im->offset + (weft_time_t) llround(us * 1000.0);
+}
+
+/* A weft state by its JSON name, or -1. Syscall waits are named after
+ * the call ("read()"). */
+static int state_from_name(const char *name, json_object *args)
+{
+	gsize len;
+
+	if (!name) {
+		return -1;
+	}
 	for (int s = 0; s < WEFT_STATE_COUNT; s++) {
-		if (name && !strcmp(name, weft_state_name((weft_state_t) s))) {
+		if (!strcmp(name, weft_state_name((weft_state_t) s))) {
 			return s;
+		}
+	}
+	len = strlen(name);
+	if (len > 2 && !strcmp(name + len - 2, "()") && args && get_str(args, "site") != name) {
+		json_object *fd;
+
+		if (json_object_object_get_ex(args, "fd", &fd)) {
+			return WEFT_STATE_SYSCALL;
 		}
 	}
 	return -1;
 }
 
-static void add_state(weft_thread_t *t, weft_time_t start, weft_time_t end, int state,
+/* args.site "function (file:line)", "function", "binary+0xoff" or
+ * "0xaddr" as a call site index (0 when absent). */
+static guint32 callsite_of(import_t *im, json_object *args)
+{
+	const char *site = get_str(args, "site");
+	weft_callsite_t cs = {0};
+	gpointer found;
+	const char *paren, *colon;
+
+	if (!site || !*site) {
+		return 0;
+	}
+	if (g_hash_table_lookup_extended(im->sites, site, NULL, &found)) {
+		return GPOINTER_TO_UINT(found);
+	}
+	paren = strstr(site, " (");
+	colon = strrchr(site, ':');
+	if (g_str_has_prefix(site, "0x")) {
+		cs.ip = g_ascii_strtoull(site, NULL, 16);
+	} else if (paren && colon && colon > paren && g_str_has_suffix(site, ")")) {
+		g_autofree char *fn = g_strndup(site, (gsize) (paren - site));
+		g_autofree char *file = g_strndup(paren + 2, (gsize) (colon - paren - 2));
+
+		cs.function = weft_model_intern(im->model, fn);
+		cs.file = weft_model_intern(im->model, file);
+		cs.line = (guint32) strtoul(colon + 1, NULL, 10);
+	} else {
+		cs.function = weft_model_intern(im->model, site);
+		cs.binary = weft_model_intern(im->model, get_str(args, "binary"));
+	}
+	g_array_append_val(im->model->callsites, cs);
+	g_hash_table_insert(im->sites, g_strdup(site),
+	                    GUINT_TO_POINTER(im->model->callsites->len - 1));
+	return im->model->callsites->len - 1;
+}
+
+static guint8 flags_of(json_object *args)
+{
+	return (guint8) ((get_flag(args, "unfinished") ? WEFT_FLAG_UNFINISHED : 0) |
+	                 (get_flag(args, "unstarted") ? WEFT_FLAG_UNSTARTED : 0) |
+	                 (get_flag(args, "inferred") ? WEFT_FLAG_INFERRED : 0));
+}
+
+static void add_state(import_t *im, weft_thread_t *t, weft_time_t start, weft_time_t end, int state,
                       json_object *args)
 {
-	guint8 st = (guint8) state, flags = 0;
-	guint64 object = 0;
-	gint32 aux = 0;
-	guint32 callsite = 0;
-	const char *obj = args ? get_str(args, "object") : NULL;
+	guint8 st = (guint8) state, flags = flags_of(args);
+	guint64 object = get_u64(args, state == WEFT_STATE_SYSCALL ? "fd" : "object");
+	gint32 aux = state == WEFT_STATE_SYSCALL ? -1 : 0;
+	guint32 callsite = callsite_of(im, args);
 
-	if (obj) {
-		object = g_ascii_strtoull(obj, NULL, 0);
-	} else if (args) {
-		object = (guint64) get_int(args, "object", 0);
-	}
 	g_array_append_val(t->states.start, start);
 	g_array_append_val(t->states.end, end);
 	g_array_append_val(t->states.state, st);
@@ -190,9 +306,10 @@ static GArray *thread_list(GHashTable *table, weft_thread_t *t)
 }
 
 static void add_slice(import_t *im, weft_thread_t *t, weft_time_t start, weft_time_t end,
-                      const char *name)
+                      const char *name, json_object *args)
 {
-	pending_slice_t s = {start, MAX(end, start), weft_model_intern(im->model, name)};
+	pending_slice_t s = {start, MAX(end, start), weft_model_intern(im->model, name),
+	                     flags_of(args), callsite_of(im, args)};
 
 	g_array_append_val(thread_list(im->slices, t), s);
 }
@@ -212,34 +329,101 @@ static void on_metadata(import_t *im, json_object *ev, const char *name, gint64 
 	}
 }
 
+static weft_flow_kind_t flow_kind(const char *name, const char *cat)
+{
+	for (int k = 0; k < WEFT_FLOW_COUNT; k++) {
+		const char *kn = weft_flow_kind_name((weft_flow_kind_t) k);
+
+		if ((name && !strcmp(name, kn)) || (cat && !strcmp(cat, kn))) {
+			return (weft_flow_kind_t) k;
+		}
+	}
+	return WEFT_FLOW_USER;
+}
+
+/* Records one end of flow id (out: the source). */
+static void flow_end(import_t *im, const char *id, weft_thread_t *t, weft_time_t ts, gboolean out,
+                     weft_flow_kind_t kind, guint64 object)
+{
+	pending_flow_t *pf = g_hash_table_lookup(im->flows, id);
+
+	if (!pf) {
+		pf = g_new0(pending_flow_t, 1);
+		g_hash_table_insert(im->flows, g_strdup(id), pf);
+	}
+	touch(im, t, ts, ts);
+	if (out) {
+		pf->flow.kind = kind;
+		pf->flow.from_thread = t->index;
+		pf->flow.from_ts = ts;
+		pf->flow.object = object;
+		pf->has_from = TRUE;
+	} else {
+		pf->flow.to_thread = t->index;
+		pf->flow.to_ts = ts;
+		pf->has_to = TRUE;
+	}
+}
+
+/* Flow v2: bind_id with flow_in/flow_out on a slice. TRUE when the event
+ * is only a flow carrier (zero length, as weft writes them). */
+static gboolean on_flow_v2(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
+                           const char *name, const char *cat, double dur, json_object *args)
+{
+	json_object *v;
+	const char *id;
+	gboolean in = get_flag(ev, "flow_in"), out = get_flag(ev, "flow_out");
+
+	if (!json_object_object_get_ex(ev, "bind_id", &v) || (!in && !out)) {
+		return FALSE;
+	}
+	id = json_object_get_string(v);
+	if (in) {
+		flow_end(im, id, t, ts, FALSE, WEFT_FLOW_USER, 0);
+	}
+	if (out) {
+		flow_end(im, id, t, ts, TRUE, flow_kind(name, cat), get_u64(args, "object"));
+	}
+	return dur == 0;
+}
+
 static void on_complete(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
                         const char *name, const char *cat)
 {
 	double dur = 0;
 	weft_time_t end;
 	json_object *args = NULL;
-	int state;
+	int state = -1;
 
 	get_num(ev, "dur", &dur);
-	end = ts + us_to_ns(dur);
-	touch(im, t, ts, end);
+	end = ts + (weft_time_t) llround(dur * 1000.0);
 	json_object_object_get_ex(ev, "args", &args);
-	state = (cat && g_str_has_prefix(cat, "state")) ? state_from_name(name) : -1;
+	if (on_flow_v2(im, ev, t, ts, name, cat, dur, args)) {
+		return;
+	}
+	touch(im, t, ts, end);
+	if (!cat || g_str_has_prefix(cat, "state")) {
+		state = state_from_name(name, args);
+	}
 	if (state >= 0) {
-		add_state(t, ts, end, state, args);
+		add_state(im, t, ts, end, state, args);
 	} else {
-		add_slice(im, t, ts, end, name);
+		add_slice(im, t, ts, end, name, args);
 	}
 }
 
-static void on_begin_end(import_t *im, weft_thread_t *t, weft_time_t ts, const char *name,
-                         gboolean begin)
+static void on_begin_end(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
+                         const char *name, gboolean begin)
 {
 	GArray *stack = thread_list(im->open_b, t);
+	json_object *args = NULL;
+	pending_slice_t top;
 
+	json_object_object_get_ex(ev, "args", &args);
 	touch(im, t, ts, ts);
 	if (begin) {
-		pending_slice_t s = {ts, ts, weft_model_intern(im->model, name)};
+		pending_slice_t s = {ts, ts, weft_model_intern(im->model, name), flags_of(args),
+		                     callsite_of(im, args)};
 
 		g_array_append_val(stack, s);
 		return;
@@ -248,57 +432,96 @@ static void on_begin_end(import_t *im, weft_thread_t *t, weft_time_t ts, const c
 		im->model->n_skipped++; /* an end without a begin */
 		return;
 	}
-	add_slice(im, t, g_array_index(stack, pending_slice_t, stack->len - 1).start, ts,
-	          weft_model_borrow_string(
-	              im->model, g_array_index(stack, pending_slice_t, stack->len - 1).name));
+	top = g_array_index(stack, pending_slice_t, stack->len - 1);
+	top.end = ts;
+	g_array_append_val(thread_list(im->slices, t), top);
 	g_array_set_size(stack, stack->len - 1);
 }
 
-static void id_key(char *buf, gsize len, json_object *ev, const char *field)
+static void on_async(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
+                     const char *name, const char *cat, gboolean begin)
 {
-	json_object *v;
-	const char *cat = get_str(ev, "cat");
+	json_object *args = NULL, *id;
+	char *key;
+	async_end_t a = {.ts = ts, .begin = begin, .thread = t->index};
 
-	if (!json_object_object_get_ex(ev, field, &v)) {
-		buf[0] = 0;
-		return;
-	}
-	g_snprintf(buf, len, "%s:%s", cat ? cat : "", json_object_get_string(v));
+	json_object_object_get_ex(ev, "args", &args);
+	key = g_strdup_printf("%" G_GINT64_FORMAT ":%s:%s:%s", t->process->pid, cat ? cat : "",
+	                      json_object_object_get_ex(ev, "id", &id) ? json_object_get_string(id)
+	                                                               : "",
+	                      name ? name : "");
+	a.key = weft_model_intern(im->model, key);
+	a.name = weft_model_intern(im->model, name);
+	a.task_id = args && json_object_object_get_ex(args, "task", NULL)
+	                ? get_u64(args, "task")
+	                : (json_object_object_get_ex(ev, "id", &id) ? get_u64(ev, "id") : 0);
+	a.callsite = callsite_of(im, args);
+	g_array_append_val(im->async, a);
+	touch(im, t, ts, ts);
+	g_free(key);
 }
 
-static void on_async(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
-                     const char *name, gboolean begin)
+static gint cmp_async(gconstpointer a, gconstpointer b)
 {
-	char key[256];
-	gpointer found;
-	weft_task_t *task;
+	const async_end_t *x = a, *y = b;
 
-	id_key(key, sizeof key, ev, "id");
-	touch(im, NULL, ts, ts);
-	if (begin) {
-		weft_task_t nt = {.name = weft_model_intern(im->model, name),
-		                  .start = ts,
-		                  .end = ts,
-		                  .begin_thread = t->index,
-		                  .end_thread = G_MAXUINT,
-		                  .flags = WEFT_FLAG_UNFINISHED};
+	if (x->ts != y->ts) {
+		return x->ts < y->ts ? -1 : 1;
+	}
+	/* An end before a begin at the same time: lanes are reused. */
+	return (int) x->begin - (int) y->begin;
+}
 
-		nt.id = g_ascii_strtoull(strchr(key, ':') + 1, NULL, 0);
-		g_array_append_val(im->model->tasks, nt);
-		g_hash_table_replace(im->open_tasks, g_strdup(key),
-		                     GUINT_TO_POINTER(im->model->tasks->len));
-		return;
+/* Pairs each begin with the next end of the same key, in time order. */
+static void finish_tasks(import_t *im)
+{
+	GHashTable *open = g_hash_table_new(NULL, NULL); /* key -> task index + 1 */
+
+	g_array_sort(im->async, cmp_async);
+	for (guint i = 0; i < im->async->len; i++) {
+		const async_end_t *a = &g_array_index(im->async, async_end_t, i);
+		gpointer found = g_hash_table_lookup(open, GUINT_TO_POINTER(a->key));
+		weft_task_t *task;
+
+		if (a->begin) {
+			weft_task_t nt = {
+			    a->task_id,           a->name,    a->ts, a->ts, a->thread, G_MAXUINT,
+			    WEFT_FLAG_UNFINISHED, a->callsite};
+
+			g_array_append_val(im->model->tasks, nt);
+			g_hash_table_insert(open, GUINT_TO_POINTER(a->key),
+			                    GUINT_TO_POINTER(im->model->tasks->len));
+			continue;
+		}
+		if (!found) {
+			im->model->n_skipped++;
+			continue;
+		}
+		task = &g_array_index(im->model->tasks, weft_task_t, GPOINTER_TO_UINT(found) - 1);
+		task->end = a->ts;
+		task->end_thread = a->thread;
+		task->flags &= (guint8) ~WEFT_FLAG_UNFINISHED;
+		g_hash_table_remove(open, GUINT_TO_POINTER(a->key));
 	}
-	found = g_hash_table_lookup(im->open_tasks, key);
-	if (!found) {
-		im->model->n_skipped++;
-		return;
+	g_hash_table_destroy(open);
+}
+
+/* Flows with both ends; the others are counted as skipped. */
+static void finish_flows(import_t *im)
+{
+	GHashTableIter iter;
+	gpointer value;
+
+	g_hash_table_iter_init(&iter, im->flows);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		pending_flow_t *pf = value;
+
+		if (pf->has_from && pf->has_to) {
+			g_array_append_val(im->model->flows, pf->flow);
+		} else {
+			im->model->n_skipped++;
+		}
 	}
-	task = &g_array_index(im->model->tasks, weft_task_t, GPOINTER_TO_UINT(found) - 1);
-	task->end = ts;
-	task->end_thread = t->index;
-	task->flags &= (guint8) ~WEFT_FLAG_UNFINISHED;
-	g_hash_table_remove(im->open_tasks, key);
 }
 
 static weft_counter_t *get_counter(import_t *im, weft_process_t *p, const char *name)
@@ -344,17 +567,50 @@ static void on_counter(import_t *im, json_object *ev, gint64 pid, weft_time_t ts
 	}
 }
 
+/* weft writes discarded events as an "i" named "data lost" holding the
+ * gap's end; TRUE when ev was one. */
+static gboolean on_data_lost(import_t *im, json_object *ev, gint64 pid, weft_time_t ts,
+                             const char *name)
+{
+	json_object *args = NULL;
+	double until;
+	const char *scope = get_str(ev, "s");
+	weft_lost_t lost;
+
+	if (!name || strcmp(name, "data lost") != 0 ||
+	    !json_object_object_get_ex(ev, "args", &args) || !get_num(args, "until_us", &until)) {
+		return FALSE;
+	}
+	lost.start = ts;
+	lost.end = MAX(ts_of(im, until), ts);
+	lost.count = get_u64(args, "discarded");
+	lost.cpu = (int) get_int(args, "cpu", -1);
+	lost.pid = scope && !strcmp(scope, "g") ? -1 : pid;
+	g_array_append_val(im->model->lost, lost);
+	im->model->n_discarded += lost.count;
+	touch(im, NULL, lost.start, lost.end);
+	return TRUE;
+}
+
 static void on_instant(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
                        const char *name, const char *cat)
 {
-	json_object *args;
+	json_object *args = NULL;
 	guint8 kind = (cat && !strcmp(cat, "log")) ? WEFT_INSTANT_LOG : WEFT_INSTANT_MARK;
-	weft_str_t sname = weft_model_intern(im->model, name), msg = 0;
-	guint32 callsite = 0;
+	weft_str_t sname, msg = 0;
+	guint32 callsite;
 
-	if (json_object_object_get_ex(ev, "args", &args) && get_str(args, "message")) {
+	json_object_object_get_ex(ev, "args", &args);
+	if (kind == WEFT_INSTANT_LOG) {
+		/* Logs are named after the message; the model keeps the
+		 * category as the name. */
+		sname = weft_model_intern(im->model, get_str(args, "category"));
+		msg = weft_model_intern(im->model, name);
+	} else {
+		sname = weft_model_intern(im->model, name);
 		msg = weft_model_intern(im->model, get_str(args, "message"));
 	}
+	callsite = callsite_of(im, args);
 	touch(im, t, ts, ts);
 	g_array_append_val(t->instants.ts, ts);
 	g_array_append_val(t->instants.kind, kind);
@@ -363,81 +619,67 @@ static void on_instant(import_t *im, json_object *ev, weft_thread_t *t, weft_tim
 	g_array_append_val(t->instants.callsite, callsite);
 }
 
-static weft_flow_kind_t flow_kind(const char *name, const char *cat)
+static void on_flow_v1(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
+                       const char *name, const char *cat, gboolean out)
 {
-	for (int k = 0; k < WEFT_FLOW_COUNT; k++) {
-		const char *kn = weft_flow_kind_name((weft_flow_kind_t) k);
+	json_object *id;
+	g_autofree char *key = NULL;
 
-		if ((name && !strcmp(name, kn)) || (cat && !strcmp(cat, kn))) {
-			return (weft_flow_kind_t) k;
-		}
-	}
-	return WEFT_FLOW_USER;
-}
-
-/* One end of a flow: out (source) or in (destination). */
-static void flow_end(import_t *im, const char *key, weft_thread_t *t, weft_time_t ts, gboolean out,
-                     weft_flow_kind_t kind)
-{
-	gpointer found = g_hash_table_lookup(im->open_flows, key);
-	weft_flow_t *f;
-
-	if (out) {
-		weft_flow_t nf = {.kind = kind,
-		                  .from_thread = t->index,
-		                  .from_ts = ts,
-		                  .to_thread = G_MAXUINT,
-		                  .to_ts = ts};
-
-		nf.object =
-		    g_ascii_strtoull(strchr(key, ':') ? strchr(key, ':') + 1 : key, NULL, 0);
-		g_array_append_val(im->model->flows, nf);
-		g_hash_table_replace(im->open_flows, g_strdup(key),
-		                     GUINT_TO_POINTER(im->model->flows->len));
-		return;
-	}
-	if (!found) {
+	if (!json_object_object_get_ex(ev, "id", &id)) {
 		im->model->n_skipped++;
 		return;
 	}
-	f = &g_array_index(im->model->flows, weft_flow_t, GPOINTER_TO_UINT(found) - 1);
-	f->to_thread = t->index;
-	f->to_ts = ts;
+	key = g_strdup_printf("v1:%s:%s", cat ? cat : "", json_object_get_string(id));
+	flow_end(im, key, t, ts, out, flow_kind(name, cat), 0);
 }
 
-static void on_flow_v2(import_t *im, json_object *ev, weft_thread_t *t, weft_time_t ts,
-                       const char *name, const char *cat)
+static void on_thread_event(import_t *im, json_object *ev, const char *ph, weft_thread_t *t,
+                            weft_time_t ts, const char *name, const char *cat)
 {
-	json_object *v;
-	char key[256];
-
-	id_key(key, sizeof key, ev, "bind_id");
-	if (!key[0]) {
-		return;
-	}
-	/* The id is global in flow v2, whatever the category. */
-	memmove(key, strchr(key, ':') + 1, strlen(strchr(key, ':') + 1) + 1);
-	if (json_object_object_get_ex(ev, "flow_in", &v) && json_object_get_boolean(v)) {
-		flow_end(im, key, t, ts, FALSE, WEFT_FLOW_USER);
-	}
-	if (json_object_object_get_ex(ev, "flow_out", &v) && json_object_get_boolean(v)) {
-		flow_end(im, key, t, ts, TRUE, flow_kind(name, cat));
+	switch (ph[0]) {
+	case 'X':
+		on_complete(im, ev, t, ts, name, cat);
+		break;
+	case 'B':
+	case 'E':
+		on_begin_end(im, ev, t, ts, name, ph[0] == 'B');
+		break;
+	case 'b':
+	case 'e':
+		on_async(im, ev, t, ts, name, cat, ph[0] == 'b');
+		break;
+	case 'i':
+	case 'I':
+	case 'n':
+		on_instant(im, ev, t, ts, name, cat);
+		break;
+	case 's':
+	case 'f':
+		on_flow_v1(im, ev, t, ts, name, cat, ph[0] == 's');
+		break;
+	case 't':
+		break;
+	default:
+		im->model->n_skipped++;
 	}
 }
 
 static void on_event(import_t *im, json_object *ev)
 {
-	const char *ph = get_str(ev, "ph"), *name = get_str(ev, "name"), *cat = get_str(ev, "cat");
-	gint64 pid = get_int(ev, "pid", 0), tid = get_int(ev, "tid", pid);
-	weft_thread_t *t;
+	const char *ph, *name, *cat, *scope;
+	gint64 pid, tid;
 	weft_time_t ts;
 	double ts_us = 0;
-	char key[256];
 
-	if (!ph || !json_object_is_type(ev, json_type_object)) {
+	if (!json_object_is_type(ev, json_type_object) || !(ph = get_str(ev, "ph"))) {
 		im->model->n_skipped++;
 		return;
 	}
+	name = get_str(ev, "name");
+	cat = get_str(ev, "cat");
+	scope = get_str(ev, "s");
+	pid = get_int(ev, "pid", 0);
+	tid = get_int(ev, "tid", pid);
 	im->model->n_events++;
 	if (ph[0] == 'M') {
 		on_metadata(im, ev, name ? name : "", pid, tid);
@@ -447,42 +689,19 @@ static void on_event(import_t *im, json_object *ev)
 		im->model->n_skipped++;
 		return;
 	}
-	ts = us_to_ns(ts_us);
+	ts = ts_of(im, ts_us);
 	if (ph[0] == 'C') {
 		on_counter(im, ev, pid, ts, name ? name : "counter");
 		return;
 	}
-	t = get_thread(im, pid, tid);
-	switch (ph[0]) {
-	case 'X':
-		on_complete(im, ev, t, ts, name, cat);
-		break;
-	case 'B':
-	case 'E':
-		on_begin_end(im, t, ts, name, ph[0] == 'B');
-		break;
-	case 'b':
-	case 'e':
-		on_async(im, ev, t, ts, name, ph[0] == 'b');
-		break;
-	case 'i':
-	case 'I':
-	case 'n':
-		on_instant(im, ev, t, ts, name, cat);
-		break;
-	case 's':
-	case 'f':
-		id_key(key, sizeof key, ev, "id");
-		touch(im, t, ts, ts);
-		flow_end(im, key, t, ts, ph[0] == 's', flow_kind(name, cat));
-		return;
-	case 't':
-		return;
-	default:
-		im->model->n_skipped++;
+	if ((ph[0] == 'i' || ph[0] == 'I') && on_data_lost(im, ev, pid, ts, name)) {
 		return;
 	}
-	on_flow_v2(im, ev, t, ts, name, cat);
+	if ((ph[0] == 'i' || ph[0] == 'I') && scope && strcmp(scope, "t") != 0) {
+		im->model->n_skipped++; /* process or global instants: no thread lane */
+		return;
+	}
+	on_thread_event(im, ev, ph, get_thread(im, pid, tid), ts, name, cat);
 }
 
 static gint cmp_slice(gconstpointer a, gconstpointer b)
@@ -506,8 +725,6 @@ static void finish_slices(weft_thread_t *t, GArray *pending)
 	for (guint i = 0; i < pending->len; i++) {
 		const pending_slice_t *s = &g_array_index(pending, pending_slice_t, i);
 		guint16 d;
-		guint8 flags = 0;
-		guint32 callsite = 0;
 
 		while (depth > 0 && stack[depth - 1] <= s->start) {
 			depth--;
@@ -520,9 +737,9 @@ static void finish_slices(weft_thread_t *t, GArray *pending)
 		g_array_append_val(t->slices.start, s->start);
 		g_array_append_val(t->slices.end, s->end);
 		g_array_append_val(t->slices.depth, d);
-		g_array_append_val(t->slices.flags, flags);
+		g_array_append_val(t->slices.flags, s->flags);
 		g_array_append_val(t->slices.name, s->name);
-		g_array_append_val(t->slices.callsite, callsite);
+		g_array_append_val(t->slices.callsite, s->callsite);
 	}
 }
 
@@ -545,8 +762,12 @@ static void sort_states(weft_thread_t *t)
 	guint n = st->start->len;
 	GArray *arrays[] = {st->start,  st->end, st->state,   st->flags,
 	                    st->object, st->aux, st->callsite};
-	g_autofree order_t *order = g_new(order_t, n);
+	g_autofree order_t *order = NULL;
 
+	if (n < 2) {
+		return;
+	}
+	order = g_new(order_t, n);
 	for (guint i = 0; i < n; i++) {
 		order[i] = (order_t){g_array_index(st->start, weft_time_t, i), i};
 	}
@@ -610,6 +831,8 @@ static void finish_model(import_t *im)
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
 		finish_slices(key, value);
 	}
+	finish_tasks(im);
+	finish_flows(im);
 	for (guint i = 0; i < n; i++) {
 		weft_thread_t *t = g_ptr_array_index(m->threads, i);
 
@@ -656,12 +879,6 @@ static void finish_model(import_t *im)
 			t->end = im->max_ts;
 		}
 	}
-	/* Flows whose destination never came are dropped. */
-	for (guint i = m->flows->len; i-- > 0;) {
-		if (g_array_index(m->flows, weft_flow_t, i).to_thread == G_MAXUINT) {
-			g_array_remove_index(m->flows, i);
-		}
-	}
 	g_array_sort(m->flows, cmp_flow);
 	g_array_sort(m->tasks, cmp_task);
 	m->start = im->min_ts;
@@ -670,7 +887,7 @@ static void finish_model(import_t *im)
 
 static gboolean import_events(import_t *im, json_object *root, GError **error)
 {
-	json_object *events = root;
+	json_object *events = root, *metadata;
 	size_t n;
 
 	if (json_object_is_type(root, json_type_object) &&
@@ -683,6 +900,10 @@ static gboolean import_events(import_t *im, json_object *root, GError **error)
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
 		                    "\"traceEvents\" is not an array: not a Chrome trace");
 		return FALSE;
+	}
+	if (json_object_is_type(root, json_type_object) &&
+	    json_object_object_get_ex(root, "metadata", &metadata)) {
+		im->offset = get_int(metadata, "trace-start-ns", 0);
 	}
 	n = json_object_array_length(events);
 	for (size_t i = 0; i < n; i++) {
@@ -705,9 +926,10 @@ static void import_init(import_t *im)
 	im->threads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	im->slices = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 	im->open_b = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-	im->open_tasks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	im->open_flows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	im->flows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	im->counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	im->sites = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	im->async = g_array_new(FALSE, FALSE, sizeof(async_end_t));
 	im->min_ts = G_MAXINT64;
 	im->max_ts = G_MININT64;
 }
@@ -718,9 +940,10 @@ static void import_clear(import_t *im)
 	g_hash_table_destroy(im->threads);
 	g_hash_table_destroy(im->slices);
 	g_hash_table_destroy(im->open_b);
-	g_hash_table_destroy(im->open_tasks);
-	g_hash_table_destroy(im->open_flows);
+	g_hash_table_destroy(im->flows);
 	g_hash_table_destroy(im->counters);
+	g_hash_table_destroy(im->sites);
+	g_array_unref(im->async);
 }
 
 /* Builds the model from a parsed document; takes root. */

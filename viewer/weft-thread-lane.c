@@ -55,6 +55,25 @@ static weft_time_t merge_ns(WeftTimeWindow *tw)
 	return (weft_time_t) (MERGE_PX * weft_time_window_ns_per_px(tw)) + 1;
 }
 
+/* The last position in [lo, hi) whose start is <= t (lo if none): a
+ * search bounded to one box, so it touches only that box's memory. */
+static guint last_start_at_or_before(const GArray *starts, guint lo, guint hi, weft_time_t t)
+{
+	const weft_time_t *s = (const weft_time_t *) (const void *) starts->data;
+	guint first = lo;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (s[mid] <= t) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo > first ? lo - 1 : first;
+}
+
 /* Time outside every traced wait is running (the user-space view): the
  * thread's lifetime is drawn as running and the waits over it. */
 static void render_alive(WeftThreadLane *self, GtkSnapshot *snapshot, const weft_thread_t *t)
@@ -98,8 +117,8 @@ static void render_states(WeftThreadLane *self, GtkSnapshot *snapshot, const wef
 		if (box.count > 1) {
 			weft_time_t mid = box.start + (box.end - box.start) / 2;
 
-			i = weft_model_lower_bound(st->start, mid + 1);
-			i = CLAMP(i, box.first + 1, box.first + box.count) - 1;
+			i = last_start_at_or_before(st->start, box.first, box.first + box.count,
+			                            mid);
 			/* In a gap between waits: the running base shows. */
 			if (g_array_index(st->end, weft_time_t, i) <= mid) {
 				continue;
@@ -118,12 +137,16 @@ static void render_states(WeftThreadLane *self, GtkSnapshot *snapshot, const wef
 	weft_box_batch_flush(&batch);
 }
 
+/* Instants as ticks on the state track's top edge, at most one per
+ * 2 px (skipping ahead by binary search), all in one path: one render
+ * node per lane however many instants are in view. */
 static void render_instants(WeftThreadLane *self, GtkSnapshot *snapshot, const weft_thread_t *t,
                             int width)
 {
 	WeftTimeWindow *tw =
 	    weft_session_borrow_time_window(weft_lane_get_session(WEFT_LANE(self)));
 	const weft_instant_track_t *in = &t->instants;
+	cairo_t *cr = NULL;
 	double last_x = -10;
 	GdkRGBA fg;
 	guint i;
@@ -131,26 +154,28 @@ static void render_instants(WeftThreadLane *self, GtkSnapshot *snapshot, const w
 	if (!in->ts || in->ts->len == 0) {
 		return;
 	}
-	weft_lane_get_fg(WEFT_LANE(self), &fg);
 	i = weft_model_lower_bound(in->ts, weft_time_window_get_start(tw));
-	for (; i < in->ts->len; i++) {
-		weft_time_t ts = g_array_index(in->ts, weft_time_t, i);
-		double x = weft_time_window_time_to_x(tw, ts);
+	while (i < in->ts->len) {
+		double x = weft_time_window_time_to_x(tw, g_array_index(in->ts, weft_time_t, i));
 
 		if (x > width) {
 			break;
 		}
-		/* One tick per 2 px: skip ahead to the next pixel pair. */
-		if (x < last_x + 2) {
-			i = weft_model_lower_bound(in->ts,
-			                           weft_time_window_x_to_time(tw, last_x + 2));
-			i = i > 0 ? i - 1 : 0;
-			continue;
+		if (!cr) {
+			cr = gtk_snapshot_append_cairo(
+			    snapshot,
+			    &GRAPHENE_RECT_INIT(0, 0, width, WEFT_THREAD_LANE_STATE_Y + 6));
 		}
-		gtk_snapshot_append_color(
-		    snapshot, &fg,
-		    &GRAPHENE_RECT_INIT((float) x - 0.5f, 0, 1.5f, WEFT_THREAD_LANE_STATE_Y + 6));
+		cairo_rectangle(cr, x - 0.5, 0, 1.5, WEFT_THREAD_LANE_STATE_Y + 6);
 		last_x = x;
+		i = MAX(i + 1,
+		        weft_model_lower_bound(in->ts, weft_time_window_x_to_time(tw, last_x + 2)));
+	}
+	if (cr) {
+		weft_lane_get_fg(WEFT_LANE(self), &fg);
+		gdk_cairo_set_source_rgba(cr, &fg);
+		cairo_fill(cr);
+		cairo_destroy(cr);
 	}
 }
 

@@ -327,6 +327,12 @@ static void test_flows(void)
 	weft_session_select(session, &src);
 	pump(GTK_WIDGET(window), 2);
 	g_assert_cmpuint(weft_flow_layer_get_n_drawn(layer), ==, 1);
+	{
+		g_autofree char *png = g_build_filename(g_get_tmp_dir(), "weft-viewer-flows.png", NULL);
+
+		g_assert_true(weft_screenshot_save(GTK_WIDGET(window), png, NULL));
+		g_test_message("screenshot: %s", png);
+	}
 	link = first_link(window);
 	g_assert_nonnull(link);
 	g_assert_nonnull(strstr(gtk_button_get_label(GTK_BUTTON(link)), "lock hand-off"));

@@ -1,0 +1,217 @@
+/*
+ * The viewer benchmark program; tests/bench/viewer-bench.sh drives it.
+ *
+ *   viewer-bench open TRACE
+ *       loads TRACE as weft-view's loading thread does (weft_loader_load)
+ *       and prints "open SECONDS EVENTS RSS_DELTA_BYTES": the wall time,
+ *       the events read and how much the resident set grew.
+ *   viewer-bench draw TRACE WIDTHxHEIGHT REPS
+ *       (under a display) opens TRACE in a weft-view window of that size
+ *       and times whole-window frames rendered offscreen to a texture:
+ *       at fit-all and at 1 us per pixel, each after a change of the
+ *       visible range (so every lane rebuilds its drawing), plus an
+ *       unchanged frame (cached lanes). Prints medians and maxima of the
+ *       snapshot (weft's drawing code) and of snapshot + GSK render.
+ *       TRACE "synthetic:THREADSxSTATES" draws a model built in code
+ *       (weft-test-model.c: 1 us states, a region in each) instead.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "weft-loader.h"
+#include "weft-screenshot.h"
+#include "weft-test-model.h"
+#include "weft-window.h"
+
+static gint64 rss_bytes(void)
+{
+	long pages = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f) {
+		return 0;
+	}
+	if (fscanf(f, "%ld %ld", &pages, &resident) != 2) {
+		resident = 0;
+	}
+	fclose(f);
+	return (gint64) resident * sysconf(_SC_PAGESIZE);
+}
+
+static int cmd_open(const char *trace)
+{
+	g_autoptr(GError) error = NULL;
+	gint64 rss0 = rss_bytes(), t0 = g_get_monotonic_time(), t1;
+	weft_model_t *model = weft_loader_load(trace, NULL, &error);
+
+	t1 = g_get_monotonic_time();
+	if (!model) {
+		fprintf(stderr, "viewer-bench: %s\n", error->message);
+		return 1;
+	}
+	printf("open %.3f %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n", (t1 - t0) / 1e6,
+	       model->n_events, rss_bytes() - rss0);
+	weft_model_free(model);
+	return 0;
+}
+
+static gboolean count_frame(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+	(*(guint *) data)++;
+	return G_SOURCE_CONTINUE;
+}
+
+static void pump(GtkWidget *window, guint n)
+{
+	guint frames = 0;
+	guint id = gtk_widget_add_tick_callback(window, count_frame, &frames, NULL);
+	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+	while (frames < n && g_get_monotonic_time() < deadline) {
+		gtk_widget_queue_draw(window);
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(500);
+	}
+	gtk_widget_remove_tick_callback(window, id);
+}
+
+static gint cmp_double(gconstpointer a, gconstpointer b)
+{
+	double x = *(const double *) a, y = *(const double *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One frame of the window's content: snapshot (ms) and snapshot +
+ * render (ms). The content is snapshotted as GTK does for a frame
+ * (gtk_widget_snapshot_child from the window), so every lane whose
+ * drawing is stale rebuilds it here. */
+static void frame(GtkWidget *window, double *snap_ms, double *total_ms)
+{
+	GtkWidget *content = gtk_window_get_child(GTK_WINDOW(window));
+	GtkSnapshot *snapshot = gtk_snapshot_new();
+	int w = gtk_widget_get_width(window), h = gtk_widget_get_height(window);
+	gint64 t0 = g_get_monotonic_time(), t1;
+	GskRenderNode *node;
+	GdkTexture *texture;
+
+	gtk_widget_snapshot_child(window, content, snapshot);
+	node = gtk_snapshot_free_to_node(snapshot);
+	t1 = g_get_monotonic_time();
+	texture = gsk_renderer_render_texture(gtk_native_get_renderer(GTK_NATIVE(window)), node,
+	                                      &GRAPHENE_RECT_INIT(0, 0, w, h));
+	*snap_ms = (t1 - t0) / 1e3;
+	*total_ms = (g_get_monotonic_time() - t0) / 1e3;
+	g_object_unref(texture);
+	gsk_render_node_unref(node);
+}
+
+typedef void (*move_func_t)(WeftTimeWindow *tw, int rep);
+
+static void move_fit(WeftTimeWindow *tw, int rep)
+{
+	/* Alternate fit-all with a range 1 ns shorter: every lane redraws
+	 * at (practically) fit-all each time. */
+	if (rep % 2) {
+		weft_time_window_set_range(tw, weft_time_window_get_bounds_start(tw),
+		                           weft_time_window_get_bounds_end(tw) - 1);
+	} else {
+		weft_time_window_fit_all(tw);
+	}
+}
+
+static void move_1us(WeftTimeWindow *tw, int rep)
+{
+	weft_time_t b0 = weft_time_window_get_bounds_start(tw);
+	weft_time_t span = (weft_time_t) weft_time_window_get_width(tw) * 1000;
+	weft_time_t room = weft_time_window_get_bounds_end(tw) - b0 - span;
+	/* Spread over the trace: different data each frame. */
+	weft_time_t start = b0 + (room > 0 ? room / 23 * (rep % 23) : 0);
+
+	weft_time_window_set_range(tw, start, start + span);
+}
+
+static void move_none(WeftTimeWindow *tw, int rep)
+{
+}
+
+static void measure(GtkWidget *window, WeftTimeWindow *tw, const char *what, move_func_t move,
+                    int reps)
+{
+	g_autoptr(GArray) snaps = g_array_new(FALSE, FALSE, sizeof(double));
+	g_autoptr(GArray) totals = g_array_new(FALSE, FALSE, sizeof(double));
+	double s, t;
+
+	for (int i = 0; i < reps; i++) {
+		move(tw, i);
+		frame(window, &s, &t);
+		g_array_append_val(snaps, s);
+		g_array_append_val(totals, t);
+	}
+	g_array_sort(snaps, cmp_double);
+	g_array_sort(totals, cmp_double);
+	printf("%-28s snapshot median %7.2f ms max %7.2f ms | snapshot+render median %7.2f ms "
+	       "max %7.2f ms (ns/px %.0f)\n",
+	       what, g_array_index(snaps, double, reps / 2), g_array_index(snaps, double, reps - 1),
+	       g_array_index(totals, double, reps / 2), g_array_index(totals, double, reps - 1),
+	       weft_time_window_ns_per_px(tw));
+}
+
+static int cmd_draw(const char *trace, const char *size, int reps)
+{
+	g_autoptr(GError) error = NULL;
+	int w = 1920, h = 1080;
+	gint64 t0 = g_get_monotonic_time(), t1, t2;
+	weft_model_t *model;
+	WeftWindow *window;
+	WeftTimeWindow *tw;
+
+	if (g_str_has_prefix(trace, "synthetic:")) {
+		guint threads = 4, states = 1000000;
+
+		sscanf(trace, "synthetic:%ux%u", &threads, &states);
+		model = weft_test_model_dense(threads, states, 1000);
+	} else {
+		model = weft_loader_load(trace, NULL, &error);
+	}
+	if (!model) {
+		fprintf(stderr, "viewer-bench: %s\n", error->message);
+		return 1;
+	}
+	t1 = g_get_monotonic_time();
+	if (sscanf(size, "%dx%d", &w, &h) != 2) {
+		fprintf(stderr, "viewer-bench: bad size %s\n", size);
+		return 2;
+	}
+	window = weft_window_new(NULL);
+	gtk_window_set_default_size(GTK_WINDOW(window), w, h);
+	gtk_window_present(GTK_WINDOW(window));
+	weft_window_set_model(window, model, trace);
+	pump(GTK_WIDGET(window), 1);
+	t2 = g_get_monotonic_time();
+	printf("load %.3f s, window and first frame %.3f s, %" G_GUINT64_FORMAT " events, "
+	       "%u threads, %dx%d\n",
+	       (t1 - t0) / 1e6, (t2 - t1) / 1e6, model->n_events, model->threads->len, w, h);
+	pump(GTK_WIDGET(window), 3);
+	tw = weft_session_borrow_time_window(weft_window_get_session(window));
+	measure(GTK_WIDGET(window), tw, "fit-all (lanes rebuilt)", move_fit, reps);
+	measure(GTK_WIDGET(window), tw, "1 us/px (lanes rebuilt)", move_1us, reps);
+	measure(GTK_WIDGET(window), tw, "1 us/px (cached lanes)", move_none, reps);
+	gtk_window_destroy(GTK_WINDOW(window));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "open")) {
+		return cmd_open(argv[2]);
+	}
+	if (argc == 5 && !strcmp(argv[1], "draw")) {
+		g_setenv("GTK_A11Y", "none", TRUE);
+		gtk_init();
+		return cmd_draw(argv[2], argv[3], atoi(argv[4]));
+	}
+	fprintf(stderr, "usage: viewer-bench open TRACE | draw TRACE WxH REPS\n");
+	return 2;
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Viewer benchmark: records convert-bench-prog (10 million events by
+# default) in a fresh LTTng session, then on that trace, in the same run:
+#   weft convert TRACE -o OUT.json      (the baseline: best of REPS)
+#   viewer-bench open TRACE             (weft-view's loading: best of REPS)
+#   viewer-bench draw TRACE 1920x1080   (frames offscreen, under Xvfb)
+# and prints the open/convert ratio, memory per event and frame times.
+#
+#   tests/bench/viewer-bench.sh [BUILD_DIR] [EVENTS] [REPS]
+#
+# Needs a running lttng-sessiond, GNU time and xvfb-run. docs/performance.md
+# ("Viewer") holds the figures.
+set -euo pipefail
+
+build=$(cd "${1:-build}" && pwd)
+events=${2:-10000000}
+reps=${3:-3}
+weft="$build/tracer/cli/weft"
+prog="$build/tests/bench/convert-bench-prog"
+bench="$build/tests/bench/viewer-bench"
+
+for f in "$weft" "$prog" "$bench" /usr/bin/time; do
+	[ -x "$f" ] || { echo "viewer-bench: missing $f (build first; apt-get install time)" >&2; exit 1; }
+done
+lttng list >/dev/null 2>&1 || { echo "viewer-bench: no lttng-sessiond reachable" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/weft-bench-viewer.XXXXXX)
+session="weft-bench-viewer-$$"
+cleanup() {
+	lttng destroy "$session" >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+lttng create "$session" --output="$work/trace" >/dev/null
+# Blocking channel: the program waits for the consumer rather than losing events.
+lttng enable-channel -u -s "$session" ch --subbuf-size=4M --num-subbuf=16 \
+	--blocking-timeout=inf >/dev/null
+lttng enable-event -u -s "$session" -c ch 'weft:*' >/dev/null
+lttng enable-event -u -s "$session" -c ch 'lttng_ust_statedump:*' >/dev/null
+lttng add-context -u -s "$session" -c ch -t vpid -t vtid -t procname -t ip >/dev/null
+lttng start "$session" >/dev/null
+LTTNG_UST_ALLOW_BLOCKING=1 "$prog" "$events" >/dev/null
+lttng stop "$session" >/dev/null
+lttng destroy "$session" >/dev/null
+trace="$work/trace"
+echo "trace: $(du -sh "$trace" | cut -f1) of CTF"
+
+best_convert="" best_convert_mem=""
+for _ in $(seq "$reps"); do
+	/usr/bin/time -f '%e %M' -o "$work/time" "$weft" convert "$trace" -o "$work/out.json" \
+		--force --quiet
+	read -r t m <"$work/time"
+	if [ -z "$best_convert" ] || awk "BEGIN{exit !($t < $best_convert)}"; then
+		best_convert=$t best_convert_mem=$m
+	fi
+done
+best_open="" open_line=""
+for _ in $(seq "$reps"); do
+	line=$("$bench" open "$trace")
+	t=$(echo "$line" | cut -d' ' -f2)
+	if [ -z "$best_open" ] || awk "BEGIN{exit !($t < $best_open)}"; then
+		best_open=$t open_line=$line
+	fi
+done
+read -r _ _ n rss <<<"$open_line"
+awk -v n="$n" -v ct="$best_convert" -v cm="$best_convert_mem" -v ot="$best_open" -v rss="$rss" 'BEGIN {
+	printf "events: %d\n", n
+	printf "weft convert (baseline)   %7.2f s   peak RSS %.1f MB\n", ct, cm / 1024
+	printf "weft-view open            %7.2f s   = %.2fx convert (target <= 1.2x)\n", ot, ot / ct
+	printf "model memory              %7.1f MB  = %.1f bytes/event (target <= 64)\n", rss / 1e6, rss / n
+}'
+# The cairo renderer: Xvfb has no GPU, and GL through llvmpipe is 10-50x
+# slower than cairo here (docs/performance.md).
+GSK_RENDERER=${GSK_RENDERER:-cairo} timeout 600 xvfb-run -a "$bench" draw "$trace" 1920x1080 21
