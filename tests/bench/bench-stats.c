@@ -164,7 +164,8 @@ int main(int argc, char **argv)
 	guint n_threads = argc > 1 ? (guint) atoi(argv[1]) : 64;
 	guint n = argc > 2 ? (guint) atoi(argv[2]) : 156250;
 	g_autoptr(weft_model_t) m = NULL;
-	guint64 n_states = (guint64) n_threads * n, n_sections;
+	guint64 n_states = (guint64) n_threads * n;
+	guint n_sections;
 	const weft_section_info_t *sections = weft_analysis_sections(&n_sections);
 	weft_analysis_options_t options = WEFT_ANALYSIS_OPTIONS_INIT;
 	gint64 t0, base_us, sink, total_us = 0;

@@ -154,7 +154,7 @@ weft_table_t *weft_wakeup_table_new(const weft_model_t *model,
 	double seconds = (double) MAX(model->end - model->start, 1) / 1e9;
 	weft_time_t window =
 	    options && options->rewait_window ? options->rewait_window : DEFAULT_REWAIT_WINDOW;
-	g_autofree char *span = weft_format_duration(window);
+	g_autofree char *span = weft_table_format_duration(window);
 	g_autofree char *note = g_strdup_printf("futile: woken, then waiting again on the same "
 	                                        "object within %s with no other wait between",
 	                                        span);

@@ -117,7 +117,7 @@ void weft_analysis_report_text(const weft_model_t *model, const char *const *wan
                                GString *out)
 {
 	g_autoptr(GPtrArray) names = selected(wanted);
-	g_autofree char *span = weft_format_duration(model->end - model->start);
+	g_autofree char *span = weft_table_format_duration(model->end - model->start);
 
 	g_string_append_printf(out,
 	                       "trace: %s, %u processes, %u threads, %" G_GUINT64_FORMAT
