@@ -81,12 +81,23 @@ static weft_mmu_point_t mmu_for(const curve_t *c, weft_time_t w)
 	weft_mmu_point_t p = {w, 2.0, c->t[0]};
 	hints_t starting = {0, 0}, ending = {0, 0};
 
-	for (guint i = 0; i < c->n; i++) {
-		consider(c, c->t[i], w, &starting, &p);
+	/*
+	 * The mean's slope is u(x + w) - u(x): a minimum needs it to turn
+	 * upwards, so a window may start only where u steps down, or end
+	 * where it steps up (or touch the ends of the trace).
+	 */
+	consider(c, c->t[0], w, &starting, &p);
+	for (guint i = 1; i < c->n; i++) {
+		if (c->u[i] < c->u[i - 1]) {
+			consider(c, c->t[i], w, &starting, &p);
+		}
 	}
-	for (guint i = 0; i < c->n; i++) {
-		consider(c, c->t[i] - w, w, &ending, &p);
+	for (guint i = 1; i < c->n; i++) {
+		if (c->u[i] > c->u[i - 1]) {
+			consider(c, c->t[i] - w, w, &ending, &p);
+		}
 	}
+	consider(c, c->t[c->n - 1] - w, w, &ending, &p);
 	p.mmu = CLAMP(p.mmu, 0.0, 1.0);
 	return p;
 }
