@@ -5,7 +5,7 @@
  * one pass over every state interval summing durations per state, the
  * least any analysis of the state tracks must do.
  *
- *     bench-stats [THREADS [INTERVALS_PER_THREAD]]     (default 64 156250: 10M)
+ *     bench-stats [THREADS [INTERVALS_PER_THREAD [SECTION]]]  (default 64 156250: 10M)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +189,9 @@ int main(int argc, char **argv)
 		weft_table_t *table;
 		gint64 us;
 
+		if (argc > 3 && g_strcmp0(argv[3], sections[i].name)) {
+			continue;
+		}
 		t0 = g_get_monotonic_time();
 		table = weft_analysis_section_new(m, sections[i].name, &options);
 		us = g_get_monotonic_time() - t0;

@@ -301,13 +301,18 @@ static void add_running(weft_time_t start, weft_time_t end, gpointer data)
 void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
                      const weft_analysis_options_t *options)
 {
-	step_events_t ev = {g_array_new(FALSE, FALSE, sizeof(guint64)), model->start};
+	step_events_t ev = {NULL, model->start};
 	const guint64 *k;
 	gint64 run = 0, alive = 0;
+	gsize reserve = 0;
 
-	steps->t = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
-	steps->running = g_array_new(FALSE, FALSE, sizeof(guint32));
-	steps->alive = g_array_new(FALSE, FALSE, sizeof(guint32));
+	/* Sized up front: these arrays are large, and growing them copies and faults. */
+	for (guint i = 0; i < model->threads->len; i++) {
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+		reserve += 4 + 2 * (gsize) (t->states.start ? t->states.start->len : 0);
+	}
+	ev.keys = g_array_sized_new(FALSE, FALSE, sizeof(guint64), (guint) reserve);
 	for (guint i = 0; i < model->threads->len; i++) {
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 
@@ -319,6 +324,9 @@ void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
 		weft_analysis_foreach_running(t, add_running, &ev);
 	}
 	weft_analysis_sort_u64((guint64 *) (void *) ev.keys->data, ev.keys->len);
+	steps->t = g_array_sized_new(FALSE, FALSE, sizeof(weft_time_t), ev.keys->len);
+	steps->running = g_array_sized_new(FALSE, FALSE, sizeof(guint32), ev.keys->len);
+	steps->alive = g_array_sized_new(FALSE, FALSE, sizeof(guint32), ev.keys->len);
 	k = (const guint64 *) (const void *) ev.keys->data;
 	for (guint i = 0; i < ev.keys->len;) {
 		guint64 at = k[i] >> 2;
