@@ -7,6 +7,7 @@
 
 #include "model-fixture.h"
 #include "weft-analysis-page.h"
+#include "weft-analysis-pages.h"
 
 typedef struct {
 	guint calls;
@@ -144,6 +145,77 @@ static void test_screenshot(void)
 	weft_model_free(app.model);
 }
 
+static GtkWidget *find_type(GtkWidget *w, GType type)
+{
+	if (G_TYPE_CHECK_INSTANCE_TYPE(w, type)) {
+		return w;
+	}
+	for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c)) {
+		GtkWidget *found = find_type(c, type);
+
+		if (found) {
+			return found;
+		}
+	}
+	return NULL;
+}
+
+/* In a window: pages beside the timeline, filled on load, rows reveal slices. */
+static void test_window_pages(void)
+{
+	app_t app = app_new();
+	WeftWindow *window = weft_window_new(NULL);
+	GtkWidget *stack, *regions, *mmu, *notebook;
+	const weft_item_t *sel;
+	const char *dir = g_getenv("WEFT_BUILD_ROOT");
+	g_autofree char *png = g_build_filename(dir ? dir : ".", "tests", "stats",
+	                                        "analysis-window-regions.png", NULL);
+	g_autoptr(GdkTexture) shot = NULL;
+	weft_analysis_pages_install(window);
+	weft_analysis_pages_install(window); /* once only */
+	gtk_window_set_default_size(GTK_WINDOW(window), 1100, 500);
+	gtk_window_present(GTK_WINDOW(window));
+	weft_window_set_model(window, app.model, "app");
+	stack = find_type(GTK_WIDGET(window), GTK_TYPE_STACK);
+	{
+		g_autoptr(GtkSelectionModel) pages = gtk_stack_get_pages(GTK_STACK(stack));
+
+		/* The timeline and six groups. */
+		g_assert_cmpuint(g_list_model_get_n_items(G_LIST_MODEL(pages)), ==, 7);
+	}
+	regions = weft_analysis_pages_find(window, "region-instances");
+	g_assert_nonnull(regions);
+	gtk_stack_set_visible_child_name(GTK_STACK(stack), "analysis-regions");
+	notebook = gtk_widget_get_ancestor(regions, GTK_TYPE_NOTEBOOK);
+	gtk_notebook_set_current_page(GTK_NOTEBOOK(notebook),
+	                              gtk_notebook_page_num(GTK_NOTEBOOK(notebook), regions));
+	wait_frames(regions);
+	/* Computed when shown: the slowest "request" is on tid 101 at [500, 900]. */
+	g_assert_nonnull(weft_analysis_page_borrow_table(WEFT_ANALYSIS_PAGE(regions)));
+	shot = render(GTK_WIDGET(window));
+	g_assert_true(gdk_texture_save_to_png(shot, png));
+	weft_analysis_page_activate(WEFT_ANALYSIS_PAGE(regions), 0);
+	g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(stack)), ==, "timeline");
+	sel = weft_session_get_selection(weft_window_get_session(window));
+	g_assert_cmpint(sel->kind, ==, WEFT_ITEM_SLICE);
+	g_assert_cmpuint(sel->thread, ==, app.w1->index);
+	g_assert_cmpint(sel->start, ==, 500);
+	g_assert_cmpint(sel->end, ==, 900);
+
+	/* A row without a thread (utilization) selects its time range. */
+	mmu = weft_analysis_pages_find(window, "mmu");
+	weft_analysis_page_set_model(WEFT_ANALYSIS_PAGE(mmu), weft_window_borrow_model(window),
+	                             NULL);
+	weft_analysis_page_activate(WEFT_ANALYSIS_PAGE(mmu), 0);
+	{
+		weft_time_t s = 0, e = 0;
+
+		g_assert_true(weft_session_get_range(weft_window_get_session(window), &s, &e));
+		g_assert_cmpint(e - s, ==, 1000);
+	}
+	gtk_window_destroy(GTK_WINDOW(window));
+}
+
 int main(int argc, char **argv)
 {
 	/* No accessibility bus: without D-Bus it only warns (fatally in tests). */
@@ -155,5 +227,6 @@ int main(int argc, char **argv)
 	}
 	g_test_add_func("/stats/page/sort-reveal", test_sort_and_reveal);
 	g_test_add_func("/stats/page/screenshot", test_screenshot);
+	g_test_add_func("/stats/page/window", test_window_pages);
 	return g_test_run();
 }

@@ -334,6 +334,79 @@ static void test_mmu(void)
 	g_assert_cmpfloat_with_epsilon(mmu->mean_utilization, p[2].mmu, 1e-9);
 }
 
+/* Utilization at ns t, straight from the model's definition. */
+static double util_at(const weft_model_t *m, weft_time_t t, guint cap)
+{
+	guint alive = 0, running = 0;
+
+	for (guint i = 0; i < m->threads->len; i++) {
+		const weft_thread_t *th = g_ptr_array_index(m->threads, i);
+		gboolean blocked = FALSE;
+
+		if (t < th->start || t >= th->end) {
+			continue;
+		}
+		alive++;
+		for (guint j = 0; j < th->states.start->len; j++) {
+			if (g_array_index(th->states.start, weft_time_t, j) <= t &&
+			    t < g_array_index(th->states.end, weft_time_t, j)) {
+				blocked = TRUE;
+			}
+		}
+		running += !blocked;
+	}
+	return alive ? (double) MIN(running, cap) / MIN(alive, cap) : 1.0;
+}
+
+/* The MMU equals a brute-force minimum over every window start, on random models. */
+static void test_mmu_brute_force(void)
+{
+	g_autoptr(GRand) rng = g_rand_new_with_seed(7);
+
+	for (guint round = 0; round < 300; round++) {
+		g_autoptr(weft_model_t) m = weft_model_new();
+		weft_process_t *p = fixture_process(m, 1, "r", 0, 400);
+		weft_analysis_options_t opt = {(guint) g_rand_int_range(rng, 1, 4), 0, 0, 0};
+		const weft_time_t windows[] = {1, 3, 7, 15, 30, 55, 100, 170, 250, 399};
+		g_autoptr(weft_mmu_t) mmu = NULL;
+		double u[400], prefix[401] = {0};
+		weft_time_t first = G_MAXINT64, last = 0;
+
+		for (guint i = 0; i < 4; i++) {
+			weft_time_t s = g_rand_int_range(rng, 0, 100),
+			            e = g_rand_int_range(rng, 300, 401);
+			weft_thread_t *t = fixture_thread(m, p, 10 + i, NULL, s, e);
+
+			first = MIN(first, s);
+			last = MAX(last, e);
+			for (weft_time_t x = s; x < e;) {
+				weft_time_t b = x + g_rand_int_range(rng, 1, 30);
+				weft_time_t bend = MIN(b + g_rand_int_range(rng, 1, 40), e);
+
+				if (b < e) {
+					fixture_state(t, WEFT_STATE_MUTEX, b, bend, 0, 0, 0);
+				}
+				x = bend;
+			}
+		}
+		for (weft_time_t t = 0; t < 400; t++) {
+			u[t] = util_at(m, t, opt.ncpus);
+			prefix[t + 1] = prefix[t] + u[t];
+		}
+		mmu = weft_mmu_new_for_windows(m, &opt, windows, G_N_ELEMENTS(windows));
+		for (guint k = 0; k < mmu->points->len; k++) {
+			const weft_mmu_point_t *pt =
+			    &g_array_index(mmu->points, weft_mmu_point_t, k);
+			double best = 2;
+
+			for (weft_time_t x = first; x + pt->window <= last; x++) {
+				best = MIN(best, (prefix[x + pt->window] - prefix[x]) / pt->window);
+			}
+			g_assert_cmpfloat_with_epsilon(pt->mmu, best, 1e-9);
+		}
+	}
+}
+
 static char *folded(const weft_model_t *m, weft_folded_kind_t kind)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
@@ -503,6 +576,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/stats/allocs-sampled", test_allocs_sampled);
 	g_test_add_func("/stats/regions-tasks", test_regions_tasks);
 	g_test_add_func("/stats/mmu", test_mmu);
+	g_test_add_func("/stats/mmu-brute-force", test_mmu_brute_force);
 	g_test_add_func("/stats/folded", test_folded);
 	g_test_add_func("/stats/text-width", test_text_width);
 	g_test_add_func("/stats/json", test_json);

@@ -51,18 +51,24 @@ static void acc_free(acc_t *acc)
 	g_free(acc);
 }
 
-/* Identity of a row, packed into a string key (small and exact). */
-static char *row_key(const weft_thread_t *t, weft_blocking_key_t key, weft_state_t state,
-                     guint64 object, gint32 aux, guint32 site)
+/* Identity of a row: call site and kind, or process, object and object class. */
+static weft_key_t row_key(const weft_thread_t *t, weft_blocking_key_t key, weft_state_t state,
+                          guint64 object, gint32 aux, guint32 site)
 {
+	gboolean keep_aux = state == WEFT_STATE_SYSCALL || state == WEFT_STATE_BLOCK_CUSTOM;
+	weft_key_t k = {0, 0, 0, 0};
+
 	if (key == WEFT_BLOCKING_BY_SITE) {
-		return g_strdup_printf("%u/%u/%d", site, state,
-		                       state == WEFT_STATE_SYSCALL ? aux : 0);
+		k.a = site;
+		k.b = state | (state == WEFT_STATE_SYSCALL ? (guint32) aux << 8 : 0);
+		return k;
 	}
-	return g_strdup_printf(
-	    "%" G_GINT64_FORMAT "/%s/%" G_GINT64_MODIFIER "x/%d", t->process ? t->process->pid : -1,
-	    weft_blocking_object_class(state), object,
-	    state == WEFT_STATE_SYSCALL || state == WEFT_STATE_BLOCK_CUSTOM ? aux : 0);
+	k.pid = t->process ? t->process->pid : -1;
+	k.object = object;
+	/* An rwlock's read and write waits are one object. */
+	k.a = state == WEFT_STATE_RWLOCK_READ ? WEFT_STATE_RWLOCK_WRITE : state;
+	k.b = keep_aux ? (guint32) aux : 0;
+	return k;
 }
 
 static acc_t *acc_new(const weft_thread_t *t, weft_state_t state, guint64 object, gint32 aux,
@@ -138,7 +144,7 @@ static void scan_thread(const weft_thread_t *t, weft_blocking_family_t family,
 		guint64 object;
 		gint32 aux;
 		guint32 site;
-		g_autofree char *k = NULL;
+		weft_key_t k;
 		acc_t *acc;
 
 		if (!weft_blocking_family_has_state(family, state)) {
@@ -148,10 +154,10 @@ static void scan_thread(const weft_thread_t *t, weft_blocking_family_t family,
 		aux = g_array_index(st->aux, gint32, i);
 		site = g_array_index(st->callsite, guint32, i);
 		k = row_key(t, key, state, object, aux, site);
-		acc = g_hash_table_lookup(accs, k);
+		acc = g_hash_table_lookup(accs, &k);
 		if (!acc) {
 			acc = acc_new(t, state, object, aux, site, key);
-			g_hash_table_insert(accs, g_steal_pointer(&k), acc);
+			weft_key_table_insert(accs, &k, acc);
 		}
 		acc_add(acc, t, g_array_index(st->start, weft_time_t, i),
 		        g_array_index(st->end, weft_time_t, i), site);
@@ -177,8 +183,7 @@ static int cmp_row(gconstpointer pa, gconstpointer pb)
 GArray *weft_blocking_profile_new(const weft_model_t *model, weft_blocking_family_t family,
                                   weft_blocking_key_t key, const weft_analysis_options_t *options)
 {
-	g_autoptr(GHashTable) accs =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) acc_free);
+	g_autoptr(GHashTable) accs = weft_key_table_new((GDestroyNotify) acc_free);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_blocking_row_t));
 	GHashTableIter it;
 	gpointer v;

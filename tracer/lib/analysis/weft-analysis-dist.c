@@ -1,6 +1,8 @@
 /* Duration distributions: nearest-rank percentiles over sorted values. */
 #include "weft-analysis-dist.h"
 
+#include "weft-analysis-private.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -14,11 +16,18 @@ void weft_dist_builder_add(weft_dist_builder_t *b, gint64 value)
 	g_array_append_val(b->values, value);
 }
 
-static int cmp_i64(gconstpointer a, gconstpointer b)
+/* Sorts signed values as unsigned ones by flipping the sign bit. */
+static void sort_i64(gint64 *v, gsize n)
 {
-	gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+	guint64 *u = (guint64 *) (void *) v;
 
-	return (x > y) - (x < y);
+	for (gsize i = 0; i < n; i++) {
+		u[i] ^= (guint64) 1 << 63;
+	}
+	weft_analysis_sort_u64(u, n);
+	for (gsize i = 0; i < n; i++) {
+		u[i] ^= (guint64) 1 << 63;
+	}
 }
 
 gint64 weft_dist_percentile(const gint64 *sorted, guint64 n, double p)
@@ -36,7 +45,7 @@ void weft_dist_builder_finish(weft_dist_builder_t *b, weft_dist_t *out)
 
 	memset(out, 0, sizeof(*out));
 	if (n) {
-		g_array_sort(b->values, cmp_i64);
+		sort_i64((gint64 *) (void *) b->values->data, n);
 		v = (const gint64 *) (const void *) b->values->data;
 		for (guint64 i = 0; i < n; i++) {
 			out->total += v[i];

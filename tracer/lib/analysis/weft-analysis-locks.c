@@ -24,12 +24,9 @@ static void lock_acc_free(lock_acc_t *acc)
 
 static lock_acc_t *lookup(GHashTable *accs, const weft_thread_t *t, guint64 lock, guint8 kind)
 {
-	char key[64];
-	lock_acc_t *acc;
+	weft_key_t key = {t->process ? t->process->pid : -1, lock, 0, 0};
+	lock_acc_t *acc = g_hash_table_lookup(accs, &key);
 
-	g_snprintf(key, sizeof(key), "%" G_GINT64_FORMAT "/%" G_GINT64_MODIFIER "x",
-	           t->process ? t->process->pid : -1, lock);
-	acc = g_hash_table_lookup(accs, key);
 	if (acc) {
 		return acc;
 	}
@@ -41,7 +38,7 @@ static lock_acc_t *lookup(GHashTable *accs, const weft_thread_t *t, guint64 lock
 	acc->threads = g_hash_table_new(g_direct_hash, g_direct_equal);
 	acc->wait_sites = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	acc->hold_sites = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-	g_hash_table_insert(accs, g_strdup(key), acc);
+	weft_key_table_insert(accs, &key, acc);
 	return acc;
 }
 
@@ -151,8 +148,7 @@ static int cmp_lock(gconstpointer pa, gconstpointer pb)
 
 GArray *weft_lock_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
-	g_autoptr(GHashTable) accs =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) lock_acc_free);
+	g_autoptr(GHashTable) accs = weft_key_table_new((GDestroyNotify) lock_acc_free);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_lock_row_t));
 	GHashTableIter it;
 	gpointer v;

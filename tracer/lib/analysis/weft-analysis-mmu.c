@@ -41,47 +41,63 @@ static void curve_clear(curve_t *c)
 	g_free(c->integral);
 }
 
-/* U(x) for x in [t[0], t[n-1]]. */
-static double curve_at(const curve_t *c, weft_time_t x)
+/* U(x) for x in [t[0], t[n-1]]; *hint is a step at or before x, moved forward. */
+static double curve_at(const curve_t *c, weft_time_t x, guint *hint)
 {
-	guint lo = 0, hi = c->n;
+	guint h = *hint;
 
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-
-		if (c->t[mid] <= x) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
+	while (h + 1 < c->n && c->t[h + 1] <= x) {
+		h++;
 	}
-	if (lo == 0) {
-		return 0;
-	}
-	return c->integral[lo - 1] + c->u[lo - 1] * (double) (x - c->t[lo - 1]);
+	*hint = h;
+	return c->integral[h] + c->u[h] * (double) (x - c->t[h]);
 }
 
-static void consider(const curve_t *c, weft_time_t x, weft_time_t w, weft_mmu_point_t *p)
+typedef struct {
+	guint lo, hi; /* hints for the window's start and end */
+} hints_t;
+
+static void consider(const curve_t *c, weft_time_t x, weft_time_t w, hints_t *h,
+                     weft_mmu_point_t *p)
 {
 	weft_time_t first = c->t[0], last = c->t[c->n - 1] - w;
 	double mean;
 
 	x = CLAMP(x, first, last);
-	mean = (curve_at(c, x + w) - curve_at(c, x)) / (double) w;
+	mean = (curve_at(c, x + w, &h->hi) - curve_at(c, x, &h->lo)) / (double) w;
 	if (mean < p->mmu - 1e-12) {
 		p->mmu = mean;
 		p->worst_at = x;
 	}
 }
 
+/*
+ * The lowest mean starts or ends a window at a step: two sweeps, windows
+ * starting at each step and windows ending at each step, each in time
+ * order so the hints only move forward.
+ */
 static weft_mmu_point_t mmu_for(const curve_t *c, weft_time_t w)
 {
 	weft_mmu_point_t p = {w, 2.0, c->t[0]};
+	hints_t starting = {0, 0}, ending = {0, 0};
 
-	for (guint i = 0; i < c->n; i++) {
-		consider(c, c->t[i], w, &p);
-		consider(c, c->t[i] - w, w, &p);
+	/*
+	 * The mean's slope is u(x + w) - u(x): a minimum needs it to turn
+	 * upwards, so a window may start only where u steps down, or end
+	 * where it steps up (or touch the ends of the trace).
+	 */
+	consider(c, c->t[0], w, &starting, &p);
+	for (guint i = 1; i < c->n; i++) {
+		if (c->u[i] < c->u[i - 1]) {
+			consider(c, c->t[i], w, &starting, &p);
+		}
 	}
+	for (guint i = 1; i < c->n; i++) {
+		if (c->u[i] > c->u[i - 1]) {
+			consider(c, c->t[i] - w, w, &ending, &p);
+		}
+	}
+	consider(c, c->t[c->n - 1] - w, w, &ending, &p);
 	p.mmu = CLAMP(p.mmu, 0.0, 1.0);
 	return p;
 }

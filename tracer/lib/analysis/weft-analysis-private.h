@@ -35,6 +35,20 @@ gboolean weft_analysis_wants_thread(const weft_analysis_options_t *options,
 gboolean weft_analysis_is_sync_state(weft_state_t state);
 gboolean weft_analysis_is_lock_state(weft_state_t state);
 
+/* A small fixed-size hash key for aggregation tables. */
+typedef struct {
+	gint64 pid;
+	guint64 object;
+	guint32 a, b;
+} weft_key_t;
+
+/* A table keyed by weft_key_t (copied in), values destroyed with value_free. */
+GHashTable *weft_key_table_new(GDestroyNotify value_free);
+void weft_key_table_insert(GHashTable *table, const weft_key_t *key, gpointer value);
+
+/* Sorts n unsigned integers in place (radix sort: large arrays, no callbacks). */
+void weft_analysis_sort_u64(guint64 *a, gsize n);
+
 typedef void (*weft_span_func_t)(weft_time_t start, weft_time_t end, gpointer data);
 
 /*

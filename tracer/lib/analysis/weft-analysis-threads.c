@@ -44,18 +44,44 @@ static double *oversubscription_integral(const weft_steps_t *steps, guint ncpus)
 }
 
 typedef struct {
-	const weft_steps_t *steps;
+	const weft_time_t *t; /* step times */
+	guint n;
 	const double *acc;
+	guint hint; /* the thread's stretches come in time order: search forward from here */
 	double sum;
 } estimate_t;
+
+/* First i >= from with t[i] >= x, galloping then bisecting (n when none). */
+static guint gallop(const weft_time_t *t, guint n, guint from, weft_time_t x)
+{
+	guint lo = from, hi = from, step = 1;
+
+	while (hi < n && t[hi] < x) {
+		lo = hi + 1;
+		hi = from + step;
+		step *= 2;
+	}
+	hi = MIN(hi, n);
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (t[mid] < x) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
 
 static void add_estimate(weft_time_t start, weft_time_t end, gpointer data)
 {
 	estimate_t *e = data;
-	guint i = weft_model_lower_bound(e->steps->t, start);
-	guint j = weft_model_lower_bound(e->steps->t, end);
+	guint i = gallop(e->t, e->n, e->hint, start);
+	guint j = gallop(e->t, e->n, i, end);
 
-	if (i < e->steps->t->len && j < e->steps->t->len) {
+	e->hint = i;
+	if (i < e->n && j < e->n) {
 		e->sum += e->acc[j] - e->acc[i];
 	}
 }
@@ -70,7 +96,8 @@ static void estimate_runnable(const weft_model_t *model, weft_thread_analysis_t 
 	acc = oversubscription_integral(&steps, a->ncpus);
 	for (guint i = 0; i < a->threads->len; i++) {
 		weft_thread_stats_t *ts = &g_array_index(a->threads, weft_thread_stats_t, i);
-		estimate_t e = {&steps, acc, 0};
+		estimate_t e = {(const weft_time_t *) (const void *) steps.t->data, steps.t->len,
+		                acc, 0, 0};
 		weft_time_t est;
 
 		weft_analysis_foreach_running(g_ptr_array_index(model->threads, ts->thread),

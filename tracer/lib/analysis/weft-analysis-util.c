@@ -45,6 +45,33 @@ const char *weft_analysis_syscall_name(gint32 kind)
 	return syscall_names[kind];
 }
 
+static guint key_hash(gconstpointer p)
+{
+	const weft_key_t *k = p;
+	guint64 h = (guint64) k->pid * 0x9e3779b97f4a7c15ull;
+
+	h ^= k->object + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h ^= ((guint64) k->a << 32 | k->b) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return (guint) (h ^ (h >> 32));
+}
+
+static gboolean key_equal(gconstpointer pa, gconstpointer pb)
+{
+	const weft_key_t *a = pa, *b = pb;
+
+	return a->pid == b->pid && a->object == b->object && a->a == b->a && a->b == b->b;
+}
+
+GHashTable *weft_key_table_new(GDestroyNotify value_free)
+{
+	return g_hash_table_new_full(key_hash, key_equal, g_free, value_free);
+}
+
+void weft_key_table_insert(GHashTable *table, const weft_key_t *key, gpointer value)
+{
+	g_hash_table_insert(table, g_memdup2(key, sizeof(*key)), value);
+}
+
 char *weft_analysis_dup_site_label(const weft_model_t *model, guint32 callsite)
 {
 	const weft_callsite_t *cs = weft_model_borrow_callsite(model, callsite);
@@ -210,53 +237,107 @@ guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options
 	return g_get_num_processors();
 }
 
-typedef struct {
-	weft_time_t t;
-	gint32 drun, dalive;
-} step_event_t;
-
-static int cmp_event(gconstpointer a, gconstpointer b)
+void weft_analysis_sort_u64(guint64 *a, gsize n)
 {
-	const step_event_t *x = a, *y = b;
+	g_autofree guint64 *tmp = NULL;
+	guint64 *src = a, *dst;
+	guint64 all_or = 0, all_and = G_MAXUINT64;
 
-	return (x->t > y->t) - (x->t < y->t);
+	if (n < 2) {
+		return;
+	}
+	for (gsize i = 0; i < n; i++) {
+		all_or |= a[i];
+		all_and &= a[i];
+	}
+	g_autofree gsize *count = g_new(gsize, 65536 + 1);
+
+	tmp = g_new(guint64, n);
+	dst = tmp;
+	/* LSD radix sort on 16-bit digits, skipping digits every key shares. */
+	for (guint shift = 0; shift < 64; shift += 16) {
+		if ((((all_or ^ all_and) >> shift) & 0xffff) == 0) {
+			continue;
+		}
+		memset(count, 0, (65536 + 1) * sizeof(*count));
+		for (gsize i = 0; i < n; i++) {
+			count[((src[i] >> shift) & 0xffff) + 1]++;
+		}
+		for (guint d = 0; d < 65536; d++) {
+			count[d + 1] += count[d];
+		}
+		for (gsize i = 0; i < n; i++) {
+			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+		}
+		src = dst;
+		dst = src == a ? tmp : a;
+	}
+	if (src != a) {
+		memcpy(a, src, n * sizeof(*a));
+	}
+}
+
+/* Step events packed as (time - origin) << 2 | kind, so that they sort as integers. */
+enum { EV_RUN_START, EV_RUN_END, EV_ALIVE_START, EV_ALIVE_END };
+
+typedef struct {
+	GArray *keys; /* guint64 */
+	weft_time_t origin;
+} step_events_t;
+
+static void push_event(step_events_t *ev, weft_time_t t, guint kind)
+{
+	guint64 key = ((guint64) (MAX(t, ev->origin) - ev->origin) << 2) | kind;
+
+	g_array_append_val(ev->keys, key);
 }
 
 static void add_running(weft_time_t start, weft_time_t end, gpointer data)
 {
-	GArray *events = data;
-	step_event_t ev[2] = {{start, 1, 0}, {end, -1, 0}};
-
-	g_array_append_vals(events, ev, 2);
+	push_event(data, start, EV_RUN_START);
+	push_event(data, end, EV_RUN_END);
 }
 
 void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
                      const weft_analysis_options_t *options)
 {
-	g_autoptr(GArray) events = g_array_new(FALSE, FALSE, sizeof(step_event_t));
+	step_events_t ev = {NULL, model->start};
+	const guint64 *k;
 	gint64 run = 0, alive = 0;
+	gsize reserve = 0;
 
-	steps->t = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
-	steps->running = g_array_new(FALSE, FALSE, sizeof(guint32));
-	steps->alive = g_array_new(FALSE, FALSE, sizeof(guint32));
+	/* Sized up front: these arrays are large, and growing them copies and faults. */
 	for (guint i = 0; i < model->threads->len; i++) {
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
-		step_event_t ev[2] = {{t->start, 0, 1}, {t->end, 0, -1}};
+
+		reserve += 4 + 2 * (gsize) (t->states.start ? t->states.start->len : 0);
+	}
+	ev.keys = g_array_sized_new(FALSE, FALSE, sizeof(guint64), (guint) reserve);
+	for (guint i = 0; i < model->threads->len; i++) {
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 
 		if (t->end <= t->start || !weft_analysis_wants_thread(options, t)) {
 			continue;
 		}
-		g_array_append_vals(events, ev, 2);
-		weft_analysis_foreach_running(t, add_running, events);
+		push_event(&ev, t->start, EV_ALIVE_START);
+		push_event(&ev, t->end, EV_ALIVE_END);
+		weft_analysis_foreach_running(t, add_running, &ev);
 	}
-	g_array_sort(events, cmp_event);
-	for (guint i = 0; i < events->len;) {
-		weft_time_t t = g_array_index(events, step_event_t, i).t;
+	weft_analysis_sort_u64((guint64 *) (void *) ev.keys->data, ev.keys->len);
+	steps->t = g_array_sized_new(FALSE, FALSE, sizeof(weft_time_t), ev.keys->len);
+	steps->running = g_array_sized_new(FALSE, FALSE, sizeof(guint32), ev.keys->len);
+	steps->alive = g_array_sized_new(FALSE, FALSE, sizeof(guint32), ev.keys->len);
+	k = (const guint64 *) (const void *) ev.keys->data;
+	for (guint i = 0; i < ev.keys->len;) {
+		guint64 at = k[i] >> 2;
+		weft_time_t t = ev.origin + (weft_time_t) at;
 		guint32 r, a;
 
-		for (; i < events->len && g_array_index(events, step_event_t, i).t == t; i++) {
-			run += g_array_index(events, step_event_t, i).drun;
-			alive += g_array_index(events, step_event_t, i).dalive;
+		for (; i < ev.keys->len && k[i] >> 2 == at; i++) {
+			static const gint drun[] = {1, -1, 0, 0}, dalive[] = {0, 0, 1, -1};
+
+			run += drun[k[i] & 3];
+			alive += dalive[k[i] & 3];
 		}
 		r = (guint32) MAX(run, 0);
 		a = (guint32) MAX(alive, 0);
@@ -264,6 +345,7 @@ void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
 		g_array_append_val(steps->running, r);
 		g_array_append_val(steps->alive, a);
 	}
+	g_array_free(ev.keys, TRUE);
 }
 
 void weft_steps_clear(weft_steps_t *steps)

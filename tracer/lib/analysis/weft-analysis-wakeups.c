@@ -24,12 +24,9 @@ static gboolean is_wait(guint8 state)
 static wake_acc_t *lookup(GHashTable *accs, const weft_thread_t *t, guint8 state, guint64 object,
                           guint32 site)
 {
-	char key[96];
-	wake_acc_t *acc;
+	weft_key_t key = {t->process ? t->process->pid : -1, object, state, site};
+	wake_acc_t *acc = g_hash_table_lookup(accs, &key);
 
-	g_snprintf(key, sizeof(key), "%" G_GINT64_FORMAT "/%u/%" G_GINT64_MODIFIER "x/%u",
-	           t->process ? t->process->pid : -1, state, object, site);
-	acc = g_hash_table_lookup(accs, key);
 	if (!acc) {
 		acc = g_new0(wake_acc_t, 1);
 		acc->row.process = t->process;
@@ -37,7 +34,7 @@ static wake_acc_t *lookup(GHashTable *accs, const weft_thread_t *t, guint8 state
 		acc->row.state = state;
 		acc->row.callsite = site;
 		acc->threads = g_hash_table_new(g_direct_hash, g_direct_equal);
-		g_hash_table_insert(accs, g_strdup(key), acc);
+		weft_key_table_insert(accs, &key, acc);
 	}
 	return acc;
 }
@@ -108,8 +105,7 @@ static int cmp_wake(gconstpointer pa, gconstpointer pb)
 
 GArray *weft_wakeup_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
-	g_autoptr(GHashTable) accs =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) wake_acc_free);
+	g_autoptr(GHashTable) accs = weft_key_table_new((GDestroyNotify) wake_acc_free);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_wakeup_row_t));
 	weft_time_t window =
 	    options && options->rewait_window ? options->rewait_window : DEFAULT_REWAIT_WINDOW;
@@ -158,7 +154,7 @@ weft_table_t *weft_wakeup_table_new(const weft_model_t *model,
 	double seconds = (double) MAX(model->end - model->start, 1) / 1e9;
 	weft_time_t window =
 	    options && options->rewait_window ? options->rewait_window : DEFAULT_REWAIT_WINDOW;
-	g_autofree char *span = weft_format_duration(window);
+	g_autofree char *span = weft_table_format_duration(window);
 	g_autofree char *note = g_strdup_printf("futile: woken, then waiting again on the same "
 	                                        "object within %s with no other wait between",
 	                                        span);

@@ -98,6 +98,27 @@ weft_table_t *weft_analysis_section_new(const weft_model_t *model, const char *n
 	return NULL;
 }
 
+/* A report computes the thread analysis once for its two sections. */
+typedef struct {
+	const weft_model_t *model;
+	const weft_analysis_options_t *options;
+	weft_thread_analysis_t *threads; /* owned, lazily */
+} report_t;
+
+static weft_table_t *report_section(report_t *r, const char *name)
+{
+	gboolean groups = !strcmp(name, "threads");
+
+	if (!groups && strcmp(name, "thread-list")) {
+		return weft_analysis_section_new(r->model, name, r->options);
+	}
+	if (!r->threads) {
+		r->threads = weft_thread_analysis_new(r->model, r->options);
+	}
+	return groups ? weft_thread_analysis_groups_table(r->threads, r->model)
+	              : weft_thread_analysis_threads_table(r->threads, r->model);
+}
+
 /* The sections to render: the requested ones in report order, or all. */
 static GPtrArray *selected(const char *const *wanted)
 {
@@ -117,21 +138,23 @@ void weft_analysis_report_text(const weft_model_t *model, const char *const *wan
                                GString *out)
 {
 	g_autoptr(GPtrArray) names = selected(wanted);
-	g_autofree char *span = weft_format_duration(model->end - model->start);
+	g_autofree char *span = weft_table_format_duration(model->end - model->start);
 
 	g_string_append_printf(out,
 	                       "trace: %s, %u processes, %u threads, %" G_GUINT64_FORMAT
 	                       " events, %" G_GUINT64_FORMAT " discarded%s\n",
 	                       span, model->processes->len, model->threads->len, model->n_events,
 	                       model->n_discarded, model->has_kernel ? ", kernel scheduling" : "");
+	report_t r = {model, options, NULL};
+
 	for (guint i = 0; i < names->len; i++) {
-		g_autoptr(weft_table_t) table =
-		    weft_analysis_section_new(model, g_ptr_array_index(names, i), options);
+		g_autoptr(weft_table_t) table = report_section(&r, g_ptr_array_index(names, i));
 
 		g_string_append_c(out, '\n');
 		/* The utilization curve is short and only useful whole. */
 		weft_table_format_text(table, out, width, !strcmp(table->name, "mmu") ? 0 : top);
 	}
+	weft_thread_analysis_free(r.threads);
 }
 
 static json_object *trace_to_json(const weft_model_t *model)
@@ -159,12 +182,14 @@ json_object *weft_analysis_report_json(const weft_model_t *model, const char *co
 	json_object_object_add(root, "format", json_object_new_string("weft-stats"));
 	json_object_object_add(root, "version", json_object_new_int(WEFT_STATS_FORMAT_VERSION));
 	json_object_object_add(root, "trace", trace_to_json(model));
+	report_t r = {model, options, NULL};
+
 	for (guint i = 0; i < names->len; i++) {
-		g_autoptr(weft_table_t) table =
-		    weft_analysis_section_new(model, g_ptr_array_index(names, i), options);
+		g_autoptr(weft_table_t) table = report_section(&r, g_ptr_array_index(names, i));
 
 		json_object_object_add(secs, table->name, weft_table_to_json(table, top));
 	}
+	weft_thread_analysis_free(r.threads);
 	json_object_object_add(root, "sections", secs);
 	return root;
 }

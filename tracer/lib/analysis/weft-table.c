@@ -180,7 +180,7 @@ int weft_table_find_column(const weft_table_t *table, const char *key)
 	return -1;
 }
 
-char *weft_format_duration(gint64 ns)
+char *weft_table_format_duration(gint64 ns)
 {
 	double a = fabs((double) ns);
 
@@ -194,7 +194,7 @@ char *weft_format_duration(gint64 ns)
 	return g_strdup_printf("%.2f s", (double) ns / 1e9);
 }
 
-char *weft_format_bytes(gint64 bytes)
+char *weft_table_format_bytes(gint64 bytes)
 {
 	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
 	double v = (double) bytes;
@@ -271,11 +271,11 @@ char *weft_table_dup_cell_text(const weft_table_t *table, guint row, guint col)
 	case WEFT_CELL_COUNT:
 		return g_strdup_printf("%" G_GINT64_FORMAT, cell->v.i);
 	case WEFT_CELL_DURATION:
-		return weft_format_duration(cell->v.i);
+		return weft_table_format_duration(cell->v.i);
 	case WEFT_CELL_TIME:
 		return g_strdup_printf("%.6f s", (double) (cell->v.i - table->origin) / 1e9);
 	case WEFT_CELL_BYTES:
-		return weft_format_bytes(cell->v.i);
+		return weft_table_format_bytes(cell->v.i);
 	case WEFT_CELL_RATIO:
 		return g_strdup_printf("%.1f%%", cell->v.d * 100);
 	case WEFT_CELL_RATE:

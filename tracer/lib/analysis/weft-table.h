@@ -110,8 +110,8 @@ int weft_table_find_column(const weft_table_t *table, const char *key);
 char *weft_table_dup_cell_text(const weft_table_t *table, guint row, guint col);
 
 /* Human-readable values: "1.25 ms", "3.0 MiB"; newly allocated. */
-char *weft_format_duration(gint64 ns);
-char *weft_format_bytes(gint64 bytes);
+char *weft_table_format_duration(gint64 ns);
+char *weft_table_format_bytes(gint64 bytes);
 
 /*
  * Appends the table as text at most width columns wide (0: 100) with at

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The `weft stats` command on a trace recorded here (diag-sleep under the
+# preload runtime): text width, JSON, --section, --top, --pid, --folded,
+# --output, and its errors.
+#
+# usage: cli.sh WEFT PRELOAD PROGRAM
+set -euo pipefail
+
+weft=$1 preload=$2 program=$3
+session="weft-stats-cli-$$"
+work=$(mktemp -d "${TMPDIR:-/tmp}/weft-stats-cli.XXXXXX")
+failures=0
+
+cleanup() {
+	lttng destroy "$session" >/dev/null 2>&1 || true
+	if [ "$failures" = 0 ]; then
+		rm -rf "$work"
+	else
+		echo "kept $work" >&2
+	fi
+}
+trap cleanup EXIT
+
+check() { # DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then
+		echo "ok: $what"
+	else
+		echo "FAIL: $what" >&2
+		failures=$((failures + 1))
+	fi
+}
+
+if ! lttng list >/dev/null 2>&1; then
+	echo "FAIL: no lttng-sessiond is reachable (tests/run.sh starts one)" >&2
+	exit 1
+fi
+lttng create "$session" --output="$work/trace" >/dev/null
+lttng enable-event -u -s "$session" 'weft:*' >/dev/null
+lttng enable-event -u -s "$session" 'lttng_ust_statedump:*' >/dev/null
+lttng add-context -u -s "$session" -t vpid -t vtid -t procname -t ip >/dev/null
+lttng start "$session" >/dev/null
+LD_PRELOAD="$preload" "$program" >/dev/null &
+pid=$!
+wait "$pid"
+lttng stop "$session" >/dev/null
+lttng destroy "$session" >/dev/null
+trace="$work/trace"
+
+"$weft" stats --pid "$pid" "$trace" >"$work/all.txt"
+check "text report fits 100 columns" \
+	awk 'length($0) > 100 { print "too wide: " $0; bad = 1 } END { exit bad }' "$work/all.txt"
+check "text report has every section" \
+	test "$(grep -c '^[A-Z].* ([a-z-]*)$' "$work/all.txt")" = 18
+check "--width 80 shrinks names (sleep section)" bash -c "'$weft' stats --width 80 \
+	--section sleep --pid $pid '$trace' | awk 'length(\$0) > 80 { bad = 1 } END { exit bad }'"
+
+"$weft" stats --json --pid "$pid" "$trace" >"$work/all.json"
+"$weft" stats --json --top 1 --section sleep,threads --section sync --pid "$pid" "$trace" \
+	>"$work/some.json"
+check "JSON: every section, schema, first sleep row" python3 - "$work/all.json" \
+	"$work/some.json" <<'PY'
+import json, sys
+full, some = (json.load(open(p)) for p in sys.argv[1:3])
+assert full["format"] == "weft-stats" and full["version"] == 1
+assert len(full["sections"]) == 18, list(full["sections"])
+for name, sec in full["sections"].items():
+    keys = [c["key"] for c in sec["columns"]]
+    assert sec["name"] == name and sec["total_rows"] == len(sec["rows"])
+    for row in sec["rows"]:
+        assert set(keys) <= set(row), (name, keys, list(row))
+sleep = full["sections"]["sleep"]["rows"][0]
+assert sleep["function"] == "lookup_backend" and sleep["count"] == 100, sleep
+assert sleep["total"] >= 100 * 1000000, sleep
+assert list(some["sections"]) == ["threads", "sync", "sleep"], list(some["sections"])
+assert all(len(s["rows"]) <= 1 for s in some["sections"].values())
+PY
+
+check "--pid of another process: empty thread table" bash -c "'$weft' stats --json \
+	--section threads --pid 1 '$trace' | python3 -c 'import json,sys; \
+	assert json.load(sys.stdin)[\"sections\"][\"threads\"][\"rows\"] == []'"
+
+for kind in sync syscall sleep blocked running alloc leak regions; do
+	"$weft" stats --folded "$kind" --pid "$pid" "$trace" >"$work/$kind.folded"
+	check "folded $kind: frames;frames value lines" \
+		awk '!/^[^ ;][^;]*(;[^;]+)* [0-9]+$/ { print "bad line: " $0; bad = 1 } END { exit bad }' \
+		"$work/$kind.folded"
+done
+check "folded sleep names the request path" \
+	grep -q '^diag-sleep;server;lookup_backend [0-9]*$' "$work/sleep.folded"
+
+"$weft" stats --section sleep --pid "$pid" -o "$work/out.txt" "$trace"
+check "--output writes the file" grep -q lookup_backend "$work/out.txt"
+
+set +e
+"$weft" stats "$work/no-such-trace" 2>"$work/err1"
+rc1=$?
+"$weft" stats --section bogus "$trace" 2>"$work/err2"
+rc2=$?
+"$weft" stats --folded bogus "$trace" 2>"$work/err3"
+rc3=$?
+"$weft" stats 2>"$work/err4"
+rc4=$?
+set -e
+check "missing trace: exit 1, one clear line" bash -c "[ $rc1 = 1 ] &&
+	grep -q '^weft stats: cannot read trace: .*path=' '$work/err1' && [ \$(wc -l <'$work/err1') = 1 ]"
+check "unknown section: exit 2" bash -c "[ $rc2 = 2 ] && grep -q \"unknown section 'bogus'\" '$work/err2'"
+check "unknown folded kind: exit 2" bash -c "[ $rc3 = 2 ] && grep -q 'unknown folded kind' '$work/err3'"
+check "no trace: exit 2" bash -c "[ $rc4 = 2 ] && grep -q 'no trace given' '$work/err4'"
+
+exit $((failures > 0))
