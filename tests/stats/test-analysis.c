@@ -193,6 +193,7 @@ static void test_locks(void)
 	g_assert_cmpint(cell_int(t, 0, "threads"), ==, 3);
 	g_assert_cmpstr(cell_str(t, 0, "wait_function"), ==, "update_counter");
 	g_assert_cmpstr(cell_str(t, 0, "hold_function"), ==, "log_write");
+	g_assert_cmpstr(cell_str(t, 0, "thread_ids"), ==, "101, 102, 103");
 	weft_model_free(app.model);
 }
 

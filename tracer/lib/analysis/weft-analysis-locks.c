@@ -133,6 +133,36 @@ static void scan_holds(const weft_model_t *model, const weft_analysis_options_t 
 	}
 }
 
+static int cmp_tid(gconstpointer a, gconstpointer b)
+{
+	gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static GArray *thread_tids(const weft_model_t *model, GHashTable *threads)
+{
+	GArray *tids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GHashTableIter it;
+	gpointer k;
+
+	g_hash_table_iter_init(&it, threads);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		const weft_thread_t *t = g_ptr_array_index(model->threads, GPOINTER_TO_UINT(k) - 1);
+
+		g_array_append_val(tids, t->tid);
+	}
+	g_array_sort(tids, cmp_tid);
+	return tids;
+}
+
+static void row_clear(gpointer p)
+{
+	weft_lock_row_t *row = p;
+
+	g_clear_pointer(&row->tids, g_array_unref);
+}
+
 static int cmp_lock(gconstpointer pa, gconstpointer pb)
 {
 	const weft_lock_row_t *a = pa, *b = pb;
@@ -150,6 +180,8 @@ GArray *weft_lock_analysis_new(const weft_model_t *model, const weft_analysis_op
 {
 	g_autoptr(GHashTable) accs = weft_key_table_new((GDestroyNotify) lock_acc_free);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_lock_row_t));
+
+	g_array_set_clear_func(rows, row_clear);
 	GHashTableIter it;
 	gpointer v;
 
@@ -166,6 +198,7 @@ GArray *weft_lock_analysis_new(const weft_model_t *model, const weft_analysis_op
 		lock_acc_t *acc = v;
 
 		acc->row.n_threads = g_hash_table_size(acc->threads);
+		acc->row.tids = thread_tids(model, acc->threads);
 		acc->row.wait_site = best_site(acc->wait_sites);
 		acc->row.hold_site = best_site(acc->hold_sites);
 		g_array_append_val(rows, acc->row);
@@ -190,7 +223,19 @@ static const weft_column_t lock_columns[] = {
     {"kind", "kind", WEFT_CELL_STRING, WEFT_COLUMN_WIDE},
     {"address", "address", WEFT_CELL_ADDRESS, WEFT_COLUMN_WIDE},
     {"process", "process", WEFT_CELL_STRING, WEFT_COLUMN_WIDE},
+    {"thread_ids", "threads involved", WEFT_CELL_STRING, WEFT_COLUMN_WIDE},
 };
+
+static char *join_tids(const GArray *tids)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; tids && i < tids->len; i++) {
+		g_string_append_printf(s, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+		                       g_array_index(tids, gint64, i));
+	}
+	return g_string_free(s, FALSE);
+}
 
 static void add_lock_row(weft_table_t *table, const weft_model_t *model, const weft_lock_row_t *r)
 {
@@ -225,6 +270,7 @@ static void add_lock_row(weft_table_t *table, const weft_model_t *model, const w
 	weft_table_set_string(table, row, 12, kind);
 	weft_table_set_int(table, row, 13, (gint64) r->lock);
 	weft_table_take_string(table, row, 14, weft_analysis_dup_process_label(model, r->process));
+	weft_table_take_string(table, row, 15, join_tids(r->tids));
 	weft_table_set_link(table, row, r->worst_thread, r->worst_start, r->worst_end);
 }
 

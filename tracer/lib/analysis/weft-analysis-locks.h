@@ -21,13 +21,14 @@ typedef struct {
 	weft_time_t wait_total, wait_max;
 	weft_time_t hold_total, hold_max;
 	guint n_threads;
-	guint32 wait_site;                 /* the call site with the most wait */
-	guint32 hold_site;                 /* the call site with the most hold time */
+	GArray *tids;      /* gint64, the threads involved, ascending; owned by the rows array */
+	guint32 wait_site; /* the call site with the most wait */
+	guint32 hold_site; /* the call site with the most hold time */
 	const weft_thread_t *worst_thread; /* borrowed: longest wait (else hold) */
 	weft_time_t worst_start, worst_end;
 } weft_lock_row_t;
 
-/* weft_lock_row_t rows, the most wait first. */
+/* weft_lock_row_t rows, the most wait first (freeing the array frees the rows). */
 GArray *weft_lock_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options);
 
 /* Section "locks". */
