@@ -278,12 +278,15 @@ weft_table_t *weft_heap_table_new(const weft_model_t *model, const weft_analysis
 		                       weft_analysis_dup_process_label(model, r->process));
 		weft_table_set_int(table, row, 1, r->peak);
 		weft_table_set_int(table, row, 2, r->peak_ts);
-		weft_table_set_int(table, row, 3, (gint64) (r->allocs + 0.5));
-		weft_table_set_int(table, row, 4, r->bytes);
-		weft_table_set_int(table, row, 5, (gint64) (r->frees + 0.5));
-		weft_table_set_int(table, row, 6, r->live_end);
-		weft_table_set_double(table, row, 7, r->alloc_rate);
-		weft_table_set_double(table, row, 8, r->byte_rate);
+		/* Without records (sampling kept none) only the heap counter is known. */
+		if (r->process->allocs && r->process->allocs->len) {
+			weft_table_set_int(table, row, 3, (gint64) (r->allocs + 0.5));
+			weft_table_set_int(table, row, 4, r->bytes);
+			weft_table_set_int(table, row, 5, (gint64) (r->frees + 0.5));
+			weft_table_set_int(table, row, 6, r->live_end);
+			weft_table_set_double(table, row, 7, r->alloc_rate);
+			weft_table_set_double(table, row, 8, r->byte_rate);
+		}
 		weft_table_set_string(table, row, 9, r->peak_exact ? "heap counter" : "records");
 		if (!main && r->process->threads->len) {
 			main = g_ptr_array_index(r->process->threads, 0);

@@ -120,7 +120,7 @@ weft_mmu_t *weft_mmu_new_for_windows(const weft_model_t *model,
 	weft_time_t span;
 
 	mmu->points = g_array_new(FALSE, FALSE, sizeof(weft_mmu_point_t));
-	mmu->ncpus = weft_analysis_ncpus(model, options);
+	mmu->ncpus = weft_analysis_ncpus(model, options, &mmu->ncpus_source);
 	weft_steps_init(&steps, model, options);
 	curve_init(&c, &steps, mmu->ncpus);
 	span = c.n ? c.t[c.n - 1] - c.t[0] : 0;
@@ -184,9 +184,9 @@ weft_table_t *weft_mmu_table_new(const weft_model_t *model, const weft_analysis_
 	                                     G_N_ELEMENTS(mmu_columns), model->start);
 	g_autofree char *note = NULL;
 
-	note = g_strdup_printf("utilization: of the CPUs (%u) the live threads could use, the "
-	                       "share running threads used; mean %.1f%%",
-	                       mmu->ncpus, mmu->mean_utilization * 100);
+	note = g_strdup_printf("utilization: of the CPUs the live threads could use (%u, %s), "
+	                       "the share running threads used; mean %.1f%%",
+	                       mmu->ncpus, mmu->ncpus_source, mmu->mean_utilization * 100);
 	weft_table_set_note(table, note);
 	for (guint i = 0; i < mmu->points->len; i++) {
 		const weft_mmu_point_t *p = &g_array_index(mmu->points, weft_mmu_point_t, i);

@@ -21,9 +21,10 @@ typedef struct {
 } weft_mmu_point_t;
 
 typedef struct {
-	GArray *points;          /* weft_mmu_point_t by window size, owned */
-	double mean_utilization; /* over the whole trace */
-	guint ncpus;             /* CPUs the threads shared */
+	GArray *points;           /* weft_mmu_point_t by window size, owned */
+	double mean_utilization;  /* over the whole trace */
+	guint ncpus;              /* CPUs the threads shared */
+	const char *ncpus_source; /* static: where that number came from */
 } weft_mmu_t;
 
 /* Windows: 1, 2, 5 x 10^k ns up to the trace's duration, which is the last. */

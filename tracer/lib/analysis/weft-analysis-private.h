@@ -59,7 +59,9 @@ typedef void (*weft_span_func_t)(weft_time_t start, weft_time_t end, gpointer da
 void weft_analysis_foreach_running(const weft_thread_t *thread, weft_span_func_t func,
                                    gpointer data);
 
-guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options_t *options);
+/* The CPUs the threads shared; *source (may be NULL) says where the number came from. */
+guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options_t *options,
+                          const char **source);
 
 /*
  * Machine-wide step functions: from t[i] until t[i + 1], running[i]

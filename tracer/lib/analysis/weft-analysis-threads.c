@@ -177,7 +177,7 @@ weft_thread_analysis_t *weft_thread_analysis_new(const weft_model_t *model,
 	a->threads = g_array_new(FALSE, TRUE, sizeof(weft_thread_stats_t));
 	a->groups = g_array_new(FALSE, TRUE, sizeof(weft_thread_group_t));
 	g_array_set_clear_func(a->groups, group_clear);
-	a->ncpus = weft_analysis_ncpus(model, options);
+	a->ncpus = weft_analysis_ncpus(model, options, &a->ncpus_source);
 	a->runnable_estimated = !model->has_kernel;
 	for (guint i = 0; i < model->threads->len; i++) {
 		weft_thread_stats_t ts = {0};
@@ -293,8 +293,8 @@ static void set_estimate_note(weft_table_t *table, const weft_thread_analysis_t 
 		return;
 	}
 	note = g_strdup_printf("~runnable: no kernel scheduling events, so estimated as each "
-	                       "thread's share of the time more threads ran than the %u CPUs",
-	                       a->ncpus);
+	                       "thread's share of the time more threads ran than the %u CPUs (%s)",
+	                       a->ncpus, a->ncpus_source);
 	weft_table_set_note(table, note);
 }
 

@@ -34,6 +34,7 @@ typedef struct {
 	GArray *threads; /* weft_thread_stats_t, by total time, longest first; owned */
 	GArray *groups;  /* weft_thread_group_t, by total time, longest first; owned */
 	guint ncpus;
+	const char *ncpus_source; /* static */
 	gboolean runnable_estimated;
 } weft_thread_analysis_t;
 

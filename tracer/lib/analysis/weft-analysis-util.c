@@ -219,9 +219,14 @@ void weft_analysis_foreach_running(const weft_thread_t *thread, weft_span_func_t
 	}
 }
 
-guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options_t *options)
+guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options_t *options,
+                          const char **source)
 {
+	const char *unused;
+
+	source = source ? source : &unused;
 	if (options && options->ncpus) {
+		*source = "as given";
 		return options->ncpus;
 	}
 	if (model->cpus && model->cpus->len) {
@@ -232,8 +237,10 @@ guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options
 
 			max_cpu = MAX(max_cpu, lane->cpu + 1);
 		}
+		*source = "seen in the trace; --cpus N to override";
 		return max_cpu;
 	}
+	*source = "of this machine; --cpus N to override";
 	return g_get_num_processors();
 }
 
