@@ -582,7 +582,7 @@ static int scenario_tracer_owned(void)
 
 	start(&t[0], f_busy, NULL);
 	start(&t[1], f_busy, NULL);
-	sleep_ms(50);
+	sleep_ms(20);
 	f_stop = 1;
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
