@@ -20,6 +20,8 @@ packages=(
 	clang
 	# tests: a display server for the viewer, memory checkers, GNU time
 	xvfb xauth valgrind time binutils file
+	# tests: real multithreaded programs under the preload runtime
+	xz-utils zstd lbzip2 sqlite3
 )
 
 missing=()

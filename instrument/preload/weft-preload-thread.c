@@ -236,3 +236,97 @@ WEFT_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]
 	weft_exec_event(WEFT_CALLER(), file);
 	return weft_real.execvpe(file, argv, envp);
 }
+
+/*
+ * The execl family: glibc builds the argument vector and calls its internal
+ * execve, which no wrapper sees; these do what glibc does, through the
+ * real execv/execve/execvp, after recording the exec.
+ */
+static size_t weft_count_args(const char *arg, va_list ap)
+{
+	size_t n = 1;
+
+	if (!arg) {
+		return 0;
+	}
+	while (va_arg(ap, const char *)) {
+		n++;
+	}
+	return n;
+}
+
+static void weft_fill_args(char **argv, size_t n, const char *arg, va_list ap)
+{
+	if (n > 0) {
+		argv[0] = (char *) arg;
+	}
+	for (size_t i = 1; i < n; i++) {
+		argv[i] = va_arg(ap, char *);
+	}
+	argv[n] = NULL;
+}
+
+WEFT_EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	weft_real_ensure();
+	va_start(ap, arg);
+	n = weft_count_args(arg, ap);
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		weft_fill_args(argv, n, arg, ap);
+		va_end(ap);
+		weft_exec_event(WEFT_CALLER(), path);
+		return weft_real.execv(path, argv);
+	}
+}
+
+WEFT_EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	weft_real_ensure();
+	va_start(ap, arg);
+	n = weft_count_args(arg, ap);
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		weft_fill_args(argv, n, arg, ap);
+		va_end(ap);
+		weft_exec_event(WEFT_CALLER(), file);
+		return weft_real.execvp(file, argv);
+	}
+}
+
+WEFT_EXPORT int execle(const char *path, const char *arg, ...)
+{
+	char *const *envp;
+	va_list ap;
+	size_t n;
+
+	weft_real_ensure();
+	va_start(ap, arg);
+	n = weft_count_args(arg, ap);
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		weft_fill_args(argv, n, arg, ap);
+		if (n > 0) {
+			(void) va_arg(ap, char *); /* the terminating NULL */
+		}
+		envp = va_arg(ap, char *const *);
+		va_end(ap);
+		weft_exec_event(WEFT_CALLER(), path);
+		return weft_real.execve(path, argv, envp);
+	}
+}

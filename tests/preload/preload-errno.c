@@ -275,6 +275,9 @@ static void check_process(void)
 	CALL("execve missing", execve("/nonexistent/weft", argv, envp));
 	CALL("execvp missing", execvp("weft-no-such-program", argv));
 	CALL("execvpe missing", execvpe("weft-no-such-program", argv, envp));
+	CALL("execl missing", execl("/nonexistent/weft", "weft", "a", (char *) NULL));
+	CALL("execlp missing", execlp("weft-no-such-program", "weft", (char *) NULL));
+	CALL("execle missing", execle("/nonexistent/weft", "weft", (char *) NULL, envp));
 	fflush(stdout);
 	errno = SENTINEL;
 	pid = fork();

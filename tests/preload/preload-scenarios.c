@@ -311,14 +311,24 @@ static int scenario_fork(void)
 
 /* ---- exec ---- */
 
-static int scenario_exec(void)
+static int scenario_exec(const char *how)
 {
 	char *const argv[] = {"true", NULL};
 
 	printf("pid=%d\n", (int) getpid());
 	fflush(stdout);
-	execv("/bin/true", argv);
-	perror("execv");
+	if (strcmp(how, "l") == 0) {
+		execl("/bin/true", "true", "x", (char *) NULL);
+	} else if (strcmp(how, "lp") == 0) {
+		execlp("true", "true", (char *) NULL);
+	} else if (strcmp(how, "le") == 0) {
+		char *const envp[] = {"WEFT_EXEC_TEST=1", NULL};
+
+		execle("/bin/true", "true", (char *) NULL, envp);
+	} else {
+		execv("/bin/true", argv);
+	}
+	perror("exec");
 	return 1;
 }
 
@@ -582,7 +592,7 @@ static int scenario_tracer_owned(void)
 
 	start(&t[0], f_busy, NULL);
 	start(&t[1], f_busy, NULL);
-	sleep_ms(50);
+	sleep_ms(20);
 	f_stop = 1;
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
@@ -666,7 +676,7 @@ int main(int argc, char **argv)
 	} else if (strcmp(s, "fork") == 0) {
 		ret = scenario_fork();
 	} else if (strcmp(s, "exec") == 0) {
-		ret = scenario_exec();
+		ret = scenario_exec(argc > 2 ? argv[2] : "v");
 	} else if (strcmp(s, "syscalls") == 0) {
 		ret = scenario_syscalls();
 	} else if (strcmp(s, "eintr") == 0) {

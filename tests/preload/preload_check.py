@@ -316,11 +316,14 @@ def test_fork():
 
 
 def test_exec():
-    with Session("exec") as s:
-        pid, out, _ = run([SCENARIOS, "exec"])
-        s.stop()
-        ev, _ = read_trace(s.path, {pid})
-    check(len(named(ev, "process_exec", path="/bin/true")) == 1, "process_exec missing")
+    for how, path in (("v", "/bin/true"), ("l", "/bin/true"), ("lp", "true"),
+                      ("le", "/bin/true")):
+        with Session("exec") as s:
+            pid, out, _ = run([SCENARIOS, "exec", how])
+            s.stop()
+            ev, _ = read_trace(s.path, {pid})
+        check(len(named(ev, "process_exec", path=path)) == 1,
+              "exec%s: process_exec(%s) missing" % (how, path))
 
 
 def test_syscalls():
