@@ -485,8 +485,18 @@ static gboolean run_graph(bt_graph *graph, sink_data_t *sd, progress_t *p, const
 	guint64 n = 0;
 
 	for (;;) {
-		bt_graph_run_once_status st = bt_graph_run_once(graph);
+		bt_graph_run_once_status st;
 
+		if ((n++ & 63) == 0) {
+			if (p->opts && p->opts->cancellable &&
+			    g_cancellable_is_cancelled(p->opts->cancellable)) {
+				set_error(error, WEFT_READER_ERROR_CANCELLED, "read trace", label,
+				          "cancelled");
+				return FALSE;
+			}
+			report_progress(p, sd->state, FALSE);
+		}
+		st = bt_graph_run_once(graph);
 		if (st == BT_GRAPH_RUN_ONCE_STATUS_END) {
 			return TRUE;
 		}
@@ -495,15 +505,6 @@ static gboolean run_graph(bt_graph *graph, sink_data_t *sd, progress_t *p, const
 
 			set_error(error, WEFT_READER_ERROR_READ, "read trace", label, reason);
 			return FALSE;
-		}
-		if ((++n & 63) == 0) {
-			if (p->opts && p->opts->cancellable &&
-			    g_cancellable_is_cancelled(p->opts->cancellable)) {
-				set_error(error, WEFT_READER_ERROR_CANCELLED, "read trace", label,
-				          "cancelled");
-				return FALSE;
-			}
-			report_progress(p, sd->state, FALSE);
 		}
 	}
 }
