@@ -1,5 +1,5 @@
 #!/bin/sh
-# model-synth.sh SCENARIO
+# model-synth.sh SCENARIO [--run PROGRAM]
 #
 # Writes the synthetic CTF trace SCENARIO (bt_plugin_weftsynth.py, through
 # babeltrace2's python plugin provider and sink.ctf.fs), dumps the model
@@ -17,6 +17,11 @@ if ! babeltrace2 --plugin-path="$src" -c source.weftsynth.Synth \
 	cat "$tmp/log"
 	echo "model-synth: babeltrace2 could not write the synthetic trace (python3-bt2 plugin provider missing?)" >&2
 	exit 1
+fi
+# --run PROGRAM: run tests/convert/PROGRAM on the trace instead of comparing dumps
+if [ "${2:-}" = --run ]; then
+	"$build/tests/convert/$3" "$tmp/trace"
+	exit
 fi
 "$build/tests/convert/model-dump" "$tmp/trace" >"$tmp/dump" 2>&1 || { cat "$tmp/dump"; exit 1; }
 golden=$src/model-golden-$scenario.txt

@@ -73,4 +73,17 @@ else
 	echo "FAIL merge: processes of both traces expected"
 	failures=$((failures + 1))
 fi
+# one folder holding traces of different UUIDs (an LTTng session with
+# per-process buffers: ust/pid/APP-PID-DATE/ each): one timeline
+mkdir -p "$tmp/session/ust/pid"
+synth tidreuse "$tmp/session/ust/pid/app-100"
+synth ust-wrappers "$tmp/session/ust/pid/app-500"
+if "$dump" "$tmp/session" | grep -q "^process pid=100 " &&
+	"$dump" "$tmp/session" | grep -q "^process pid=500 "; then
+	echo "ok session-folder: traces of two UUIDs under one folder"
+else
+	echo "FAIL session-folder: processes of both traces expected"
+	"$dump" "$tmp/session"
+	failures=$((failures + 1))
+fi
 exit $((failures != 0))

@@ -1792,6 +1792,12 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 			}
 		}
 		break;
+	case WEFT_EV_RUNTIME_CONFIG:
+		/* allocations are sampled: records stand for more bytes than their size */
+		if (ev->i[0] > 1) {
+			bt->p->p->alloc_sampled = TRUE;
+		}
+		break;
 	case WEFT_EV_PROCESS_EXEC:
 		if (ev->s[0] && *ev->s[0]) {
 			bt->p->p->name = weft_model_intern(b->model, ev->s[0]);

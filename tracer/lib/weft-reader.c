@@ -1,7 +1,7 @@
 /*
  * The CTF reader: builds and runs the libbabeltrace2 graph
  *
- *   source.ctf.fs (one per path) -> filter.utils.muxer
+ *   source.ctf.fs (one per trace directory) -> filter.utils.muxer
  *     -> [filter.lttng-utils.debug-info] -> weft's simple sink
  *
  * and hands every message to the sink state (weft-sink.c).
@@ -144,18 +144,20 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-static bt_value *inputs_value(const input_t *in)
+/* {"inputs": [dir]}: one trace per source.ctf.fs (babeltrace2 2.0 merges only
+ * traces of one UUID in a component). */
+static bt_value *inputs_value(const char *dir)
 {
 	bt_value *params = bt_value_map_create();
 	bt_value *inputs = NULL;
 
-	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
-	                   BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK) {
+	if (!params ||
+	    bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
+	        BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
+	    bt_value_array_append_string_element(inputs, dir) !=
+	        BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK) {
 		bt_value_put_ref(params);
 		return NULL;
-	}
-	for (guint i = 0; i < in->dirs->len; i++) {
-		bt_value_array_append_string_element(inputs, g_ptr_array_index(in->dirs, i));
 	}
 	return params;
 }
@@ -210,34 +212,36 @@ static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
 /* Time range of the traces, for the progress estimate. */
 static void query_range(const classes_t *c, input_t *in)
 {
-	bt_value *params = inputs_value(in);
-	const bt_value *res = params ? query(c->ctf_fs, "babeltrace.trace-infos", params) : NULL;
-
 	in->begin = G_MAXINT64;
 	in->end = G_MININT64;
-	bt_value_put_ref(params);
-	if (!res || !bt_value_is_array(res)) {
-		bt_value_put_ref(res);
-		return;
-	}
-	for (guint64 i = 0; i < bt_value_array_get_length(res); i++) {
-		const bt_value *t = bt_value_array_borrow_element_by_index_const(res, i);
-		const bt_value *r = bt_value_is_map(t)
-		                        ? bt_value_map_borrow_entry_value_const(t, "range-ns")
-		                        : NULL;
-		const bt_value *b = r && bt_value_is_map(r)
-		                        ? bt_value_map_borrow_entry_value_const(r, "begin")
-		                        : NULL;
-		const bt_value *e = r && bt_value_is_map(r)
-		                        ? bt_value_map_borrow_entry_value_const(r, "end")
-		                        : NULL;
+	for (guint d = 0; d < in->dirs->len; d++) {
+		bt_value *params = inputs_value(g_ptr_array_index(in->dirs, d));
+		const bt_value *res =
+		    params ? query(c->ctf_fs, "babeltrace.trace-infos", params) : NULL;
 
-		if (b && e && bt_value_is_signed_integer(b) && bt_value_is_signed_integer(e)) {
-			in->begin = MIN(in->begin, bt_value_integer_signed_get(b));
-			in->end = MAX(in->end, bt_value_integer_signed_get(e));
+		bt_value_put_ref(params);
+		for (guint64 i = 0;
+		     res && bt_value_is_array(res) && i < bt_value_array_get_length(res); i++) {
+			const bt_value *t = bt_value_array_borrow_element_by_index_const(res, i);
+			const bt_value *r =
+			    bt_value_is_map(t)
+			        ? bt_value_map_borrow_entry_value_const(t, "range-ns")
+			        : NULL;
+			const bt_value *b = r && bt_value_is_map(r)
+			                        ? bt_value_map_borrow_entry_value_const(r, "begin")
+			                        : NULL;
+			const bt_value *e = r && bt_value_is_map(r)
+			                        ? bt_value_map_borrow_entry_value_const(r, "end")
+			                        : NULL;
+
+			if (b && e && bt_value_is_signed_integer(b) &&
+			    bt_value_is_signed_integer(e)) {
+				in->begin = MIN(in->begin, bt_value_integer_signed_get(b));
+				in->end = MAX(in->end, bt_value_integer_signed_get(e));
+			}
 		}
+		bt_value_put_ref(res);
 	}
-	bt_value_put_ref(res);
 }
 
 static void input_free(input_t *in)
@@ -352,9 +356,9 @@ static gboolean connect_to_muxer(bt_graph *graph, const bt_component_source *src
 }
 
 static const bt_component_source *add_source(bt_graph *graph, const classes_t *c, const input_t *in,
-                                             guint n, GError **error)
+                                             const char *dir, guint n, GError **error)
 {
-	bt_value *params = inputs_value(in);
+	bt_value *params = inputs_value(dir);
 	const bt_component_source *src = NULL;
 	g_autofree char *name = g_strdup_printf("source-%u", n);
 	bt_graph_add_component_status st;
@@ -370,11 +374,6 @@ static const bt_component_source *add_source(bt_graph *graph, const classes_t *c
 		g_autofree char *reason = take_bt_error();
 
 		set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path, reason);
-		return NULL;
-	}
-	if (bt_component_source_get_output_port_count(src) == 0) {
-		set_error(error, WEFT_READER_ERROR_EMPTY, "open trace", in->path,
-		          "the trace holds no event stream");
 		return NULL;
 	}
 	return src;
@@ -417,19 +416,35 @@ static const bt_component_filter *build_graph(bt_graph *graph, const classes_t *
 		set_error(error, WEFT_READER_ERROR_READ, "create the reading graph", "", reason);
 		return NULL;
 	}
-	for (guint i = 0; i < inputs->len; i++) {
+	guint64 ports = 0;
+
+	for (guint i = 0, n = 0; i < inputs->len; i++) {
 		input_t *in = g_ptr_array_index(inputs, i);
-		const bt_component_source *src = add_source(graph, c, in, i, error);
 
-		if (!src) {
-			return NULL;
-		}
-		if (!connect_to_muxer(graph, src, muxer)) {
-			g_autofree char *reason = take_bt_error();
+		for (guint d = 0; d < in->dirs->len; d++) {
+			const bt_component_source *src =
+			    add_source(graph, c, in, g_ptr_array_index(in->dirs, d), n++, error);
 
-			set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path, reason);
-			return NULL;
+			if (!src) {
+				return NULL;
+			}
+			/* a trace without streams (a process that emitted nothing) adds nothing */
+			ports += bt_component_source_get_output_port_count(src);
+			if (!connect_to_muxer(graph, src, muxer)) {
+				g_autofree char *reason = take_bt_error();
+
+				set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path,
+				          reason);
+				return NULL;
+			}
 		}
+	}
+	if (ports == 0) {
+		g_autofree char *label = paths_label(inputs);
+
+		set_error(error, WEFT_READER_ERROR_EMPTY, "open trace", label,
+		          "the trace holds no event stream");
+		return NULL;
 	}
 	if (symbols && c->debug_info) {
 		bt_value *params = bt_value_map_create();
@@ -485,8 +500,18 @@ static gboolean run_graph(bt_graph *graph, sink_data_t *sd, progress_t *p, const
 	guint64 n = 0;
 
 	for (;;) {
-		bt_graph_run_once_status st = bt_graph_run_once(graph);
+		bt_graph_run_once_status st;
 
+		if ((n++ & 63) == 0) {
+			if (p->opts && p->opts->cancellable &&
+			    g_cancellable_is_cancelled(p->opts->cancellable)) {
+				set_error(error, WEFT_READER_ERROR_CANCELLED, "read trace", label,
+				          "cancelled");
+				return FALSE;
+			}
+			report_progress(p, sd->state, FALSE);
+		}
+		st = bt_graph_run_once(graph);
 		if (st == BT_GRAPH_RUN_ONCE_STATUS_END) {
 			return TRUE;
 		}
@@ -495,15 +520,6 @@ static gboolean run_graph(bt_graph *graph, sink_data_t *sd, progress_t *p, const
 
 			set_error(error, WEFT_READER_ERROR_READ, "read trace", label, reason);
 			return FALSE;
-		}
-		if ((++n & 63) == 0) {
-			if (p->opts && p->opts->cancellable &&
-			    g_cancellable_is_cancelled(p->opts->cancellable)) {
-				set_error(error, WEFT_READER_ERROR_CANCELLED, "read trace", label,
-				          "cancelled");
-				return FALSE;
-			}
-			report_progress(p, sd->state, FALSE);
 		}
 	}
 }
