@@ -208,6 +208,14 @@ def test_plugin(tmp, trace, full):
         expect(p.returncode == 0 and a.read() == b.read(),
                "plugin no-symbols identical to weft convert --no-symbols")
     load(out2)
+    small = os.path.join(tmp, "plugin-small.json")
+    limit = os.path.getsize(full) * 0.6 / 1e6
+    p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", trace, "-c", "sink.weft.chrome",
+           "-p", f'path="{small}",max-size={limit:.6f}')
+    expect(p.returncode == 0 and os.path.getsize(small) <= limit * 1e6, "plugin max-size")
+    p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", trace, "-c", "sink.weft.chrome",
+           "-p", f'path="{small}",force=no')
+    expect(p.returncode != 0 and "file exists" in p.stderr, "plugin force=no refuses to overwrite")
     p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", "list-plugins")
     expect("sink.weft.chrome" in p.stdout, "list-plugins finds sink.weft.chrome")
     p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", trace, "-c", "sink.weft.chrome")
