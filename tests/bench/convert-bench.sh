@@ -41,9 +41,12 @@ lttng create "$session" --output="$work/trace" >/dev/null
 # Blocking channel: the program waits for the consumer rather than losing events.
 lttng enable-channel -u -s "$session" ch --subbuf-size=4M --num-subbuf=16 \
 	--blocking-timeout=inf >/dev/null
-lttng enable-event -u -s "$session" -c ch 'weft:*' >/dev/null
-lttng enable-event -u -s "$session" -c ch 'lttng_ust_statedump:*' >/dev/null
 lttng add-context -u -s "$session" -c ch -t vpid -t vtid -t procname -t ip >/dev/null
+# Only the benchmark program: other instrumented processes on the machine
+# would change the event mix.
+only='$ctx.procname == "convert-bench*"'
+lttng enable-event -u -s "$session" -c ch 'weft:*' --filter "$only" >/dev/null
+lttng enable-event -u -s "$session" -c ch 'lttng_ust_statedump:*' --filter "$only" >/dev/null
 lttng start "$session" >/dev/null
 LTTNG_UST_ALLOW_BLOCKING=1 "$prog" "$events" >/dev/null
 lttng stop "$session" >/dev/null

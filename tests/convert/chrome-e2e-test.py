@@ -3,7 +3,11 @@
 `weft convert` and with the babeltrace2 plugin, check every JSON with
 check-chrome-json.py and assert its contents.
 
-    chrome-e2e-test.py WEFT PLUGIN_DIR CHROME_PROG CHECKER
+    chrome-e2e-test.py WEFT PLUGIN_DIR CHROME_PROG CHECKER [PRELOAD_LIB]
+
+With PRELOAD_LIB (libweft-preload.so) the program runs under the preload
+runtime and the test checks what the runtime adds: thread-create flows,
+lock hand-offs, sleeps nested in the regions, joins.
 
 Needs a reachable lttng-sessiond (tests/run.sh starts one); fails, never
 skips, without one. Assertions only look at the launched program's pid:
@@ -19,6 +23,7 @@ import sys
 import tempfile
 
 WEFT, PLUGIN_DIR, PROG, CHECKER = sys.argv[1:5]
+PRELOAD = sys.argv[5] if len(sys.argv) > 5 else None
 spec = importlib.util.spec_from_file_location("checker", CHECKER)
 checker = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(checker)
@@ -54,7 +59,8 @@ def record(tmp):
         lttng("add-context", "-u", "-s", session, "-t", "vpid", "-t", "vtid", "-t", "procname",
               "-t", "ip")
         lttng("start", session)
-        p = sh(PROG)
+        env = dict(os.environ, LD_PRELOAD=PRELOAD) if PRELOAD else None
+        p = sh(PROG, env=env)
         lttng("stop", session)
     finally:
         sh("lttng", "destroy", session)
@@ -202,6 +208,14 @@ def test_plugin(tmp, trace, full):
         expect(p.returncode == 0 and a.read() == b.read(),
                "plugin no-symbols identical to weft convert --no-symbols")
     load(out2)
+    small = os.path.join(tmp, "plugin-small.json")
+    limit = os.path.getsize(full) * 0.6 / 1e6
+    p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", trace, "-c", "sink.weft.chrome",
+           "-p", f'path="{small}",max-size={limit:.6f}')
+    expect(p.returncode == 0 and os.path.getsize(small) <= limit * 1e6, "plugin max-size")
+    p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", trace, "-c", "sink.weft.chrome",
+           "-p", f'path="{small}",force=no')
+    expect(p.returncode != 0 and "file exists" in p.stderr, "plugin force=no refuses to overwrite")
     p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", "list-plugins")
     expect("sink.weft.chrome" in p.stdout, "list-plugins finds sink.weft.chrome")
     p = sh("babeltrace2", f"--plugin-path={PLUGIN_DIR}", trace, "-c", "sink.weft.chrome")
@@ -234,15 +248,49 @@ def test_errors(tmp, trace, full):
     expect(p.returncode == 2 and "no trace" in p.stderr, "missing trace")
 
 
+def test_preload(tmp, trace, pid):
+    out = os.path.join(tmp, "preload.json")
+    p = convert(trace, out, "--pid", str(pid))
+    expect(p.returncode == 0, f"weft convert: {p.stderr}")
+    ev = load(out)["traceEvents"]
+    names = tids_by_name(ev)
+    xs = [e for e in ev if e["ph"] == "X"]
+    flows = {}
+    for e in xs:
+        if "bind_id" in e:
+            flows.setdefault(e["bind_id"], {})["out" if e.get("flow_out") else "in"] = e
+    creates = [f for f in flows.values() if f["out"]["name"] == "thread create"]
+    expect(sorted(f["in"]["tid"] for f in creates) == sorted([names["worker-1"], names["worker-2"]])
+           and all(f["out"]["tid"] == names["main"] for f in creates),
+           f"thread-create flows main -> workers: {creates}")
+    handoffs = [f for f in flows.values() if f["out"]["name"] == "lock hand-off"]
+    expect(handoffs and all(f["in"]["tid"] != f["out"]["tid"] for f in handoffs),
+           f"lock hand-offs between the workers: {len(handoffs)}")
+    sleeps = [e for e in xs if e["name"] == "sleep"]
+    holds = [e for e in xs if e["name"] == "hold"]
+    inside = [s for s in sleeps if any(h["tid"] == s["tid"] and h["ts"] <= s["ts"] and
+                                       s["ts"] + s["dur"] <= h["ts"] + h["dur"] for h in holds)]
+    expect(len(inside) >= 40, f"usleep as sleep slices inside the hold regions: {len(inside)}")
+    joins = [e for e in xs if e["name"] == "join" and "bind_id" not in e]
+    expect(joins and all(e["tid"] == names["main"] for e in joins), "joins on main")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="weft-chrome-e2e-") as tmp:
         trace, pid = record(tmp)
+        if PRELOAD:
+            test_preload(tmp, trace, pid)
+            return report()
         full, doc, names = test_convert(tmp, trace, pid)
         test_filters(tmp, trace, pid, names)
         test_max_size(tmp, trace, full)
         test_gzip(tmp, trace, doc)
         test_plugin(tmp, trace, full)
         test_errors(tmp, trace, full)
+    return report()
+
+
+def report():
     if failures:
         print(f"{len(failures)} failure(s)", file=sys.stderr)
         return 1

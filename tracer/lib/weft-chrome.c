@@ -1116,7 +1116,7 @@ static void emit_flow_end(writer_t *w, const weft_thread_t *t, weft_time_t ts, c
 	put_ts(w, ts);
 	PUT(w, ",\"dur\":0,\"name\":\"");
 	put_mem(w, name, strlen(name));
-	PUT(w, "\",\"bind_id\":");
+	PUT(w, "\",\"cat\":\"flow\",\"bind_id\":");
 	put_u64(w, w->bind_id);
 	if (out) {
 		PUT(w, ",\"flow_out\":true");
