@@ -5,6 +5,7 @@
  */
 #include "weft-counter-lane.h"
 
+#include "weft-lod.h"
 #include "weft-palette.h"
 
 #define HEIGHT 32
@@ -48,13 +49,15 @@ static gint64 max_value(WeftCounterLane *self, const weft_counter_t *c)
 	return self->max_value;
 }
 
-/* The value shown for the column [t0, t1). */
-static gint64 column_value(const weft_counter_t *c, weft_time_t t0, weft_time_t t1)
+/* The value shown for the column [t0, t1); *pos is the first sample at
+ * or after t0 and moves forward with the columns. */
+static gint64 column_value(const weft_counter_t *c, guint *pos, weft_time_t t0, weft_time_t t1)
 {
-	guint lo = weft_model_lower_bound(c->ts, t0);
-	guint hi = weft_model_lower_bound(c->ts, t1);
+	guint lo = weft_lod_gallop(c->ts, *pos, t0);
+	guint hi = weft_lod_gallop(c->ts, lo, t1);
 	gint64 v;
 
+	*pos = lo;
 	if (hi == 0) {
 		return 0;
 	}
@@ -78,6 +81,7 @@ static void weft_counter_lane_render(WeftLane *lane, GtkSnapshot *snapshot, int 
 	double scale;
 	cairo_t *cr;
 	char label[128];
+	guint pos = 0;
 
 	if (!c || !c->ts || c->ts->len == 0) {
 		return;
@@ -88,7 +92,7 @@ static void weft_counter_lane_render(WeftLane *lane, GtkSnapshot *snapshot, int 
 	for (int x = 0; x < width; x++) {
 		weft_time_t t0 = weft_time_window_x_to_time(tw, x);
 		weft_time_t t1 = weft_time_window_x_to_time(tw, x + 1);
-		double y = height - MAX(column_value(c, t0, t1), 0) * scale;
+		double y = height - MAX(column_value(c, &pos, t0, t1), 0) * scale;
 
 		cairo_line_to(cr, x, y);
 		cairo_line_to(cr, x + 1, y);

@@ -125,3 +125,25 @@ guint weft_lod_find(const GArray *starts, const guint32 *index, guint n, weft_ti
 	}
 	return lo == 0 ? G_MAXUINT : lo - 1;
 }
+
+guint weft_lod_gallop(const GArray *times, guint from, weft_time_t t)
+{
+	const weft_time_t *a = (const weft_time_t *) (const void *) times->data;
+	guint lo = from, hi = times->len, step = 1;
+
+	while (lo + step < hi && a[lo + step] < t) {
+		lo += step + 1;
+		step *= 2;
+	}
+	hi = MIN(hi, lo + step + 1);
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < t) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}

@@ -57,6 +57,11 @@ static inline guint weft_lod_iter_model_index(const weft_lod_iter_t *iter, guint
 	return iter->index ? iter->index[pos] : pos;
 }
 
+/* First index i >= from in a sorted weft_time_t array with a[i] >= t,
+ * by galloping from `from`: for walks that move forward (pixel columns,
+ * ticks), each step touches memory near the previous one. */
+guint weft_lod_gallop(const GArray *times, guint from, weft_time_t t);
+
 /* Last position whose start is <= t, or G_MAXUINT. For hit tests. */
 guint weft_lod_find(const GArray *starts, const guint32 *index, guint n, weft_time_t t);
 

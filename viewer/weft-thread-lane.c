@@ -168,8 +168,7 @@ static void render_instants(WeftThreadLane *self, GtkSnapshot *snapshot, const w
 		}
 		cairo_rectangle(cr, x - 0.5, 0, 1.5, WEFT_THREAD_LANE_STATE_Y + 6);
 		last_x = x;
-		i = MAX(i + 1,
-		        weft_model_lower_bound(in->ts, weft_time_window_x_to_time(tw, last_x + 2)));
+		i = weft_lod_gallop(in->ts, i + 1, weft_time_window_x_to_time(tw, last_x + 2));
 	}
 	if (cr) {
 		weft_lane_get_fg(WEFT_LANE(self), &fg);

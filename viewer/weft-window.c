@@ -92,13 +92,25 @@ static void on_progress(double fraction, gpointer data)
 {
 	WeftWindow *self = data;
 
+	if (!self->progress_bar) {
+		return; /* disposed while loading */
+	}
 	gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(self->progress_bar), CLAMP(fraction, 0, 1));
 }
 
 typedef struct {
-	WeftWindow *window; /* owned */
+	WeftWindow *window;        /* owned */
+	GCancellable *cancellable; /* owned */
 	char *path;
 } open_data_t;
+
+static void open_data_free(open_data_t *d)
+{
+	g_object_unref(d->window);
+	g_object_unref(d->cancellable);
+	g_free(d->path);
+	g_free(d);
+}
 
 static void on_loaded(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -107,20 +119,23 @@ static void on_loaded(GObject *source, GAsyncResult *result, gpointer user_data)
 	g_autoptr(GError) error = NULL;
 	weft_model_t *model = weft_loader_load_finish(result, &error);
 
+	/* A cancelled load was replaced by another one or its window is
+	 * going away: nothing to show. */
+	if (g_cancellable_is_cancelled(d->cancellable)) {
+		g_clear_pointer(&model, weft_model_free);
+		open_data_free(d);
+		return;
+	}
 	gtk_revealer_set_reveal_child(GTK_REVEALER(self->progress_revealer), FALSE);
 	g_clear_object(&self->cancellable);
 	if (!model) {
-		if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-			show_error(self, error);
-			g_signal_emit(self, signals[SIGNAL_LOAD_FAILED], 0, error);
-		}
+		show_error(self, error);
+		g_signal_emit(self, signals[SIGNAL_LOAD_FAILED], 0, error);
 	} else {
 		add_recent(self, d->path);
 		weft_window_set_model(self, model, d->path);
 	}
-	g_free(d->path);
-	g_object_unref(d->window);
-	g_free(d);
+	open_data_free(d);
 }
 
 static void open_file_response(GtkNativeDialog *dialog, int response, WeftWindow *self)
@@ -330,6 +345,7 @@ void weft_window_open(WeftWindow *self, const char *path)
 	gtk_revealer_set_reveal_child(GTK_REVEALER(self->progress_revealer), TRUE);
 	d = g_new0(open_data_t, 1);
 	d->window = g_object_ref(self);
+	d->cancellable = g_object_ref(self->cancellable);
 	d->path = g_strdup(path);
 	weft_loader_load_async(path, self->cancellable, on_progress, self, on_loaded, d);
 }

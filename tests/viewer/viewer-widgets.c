@@ -328,7 +328,8 @@ static void test_flows(void)
 	pump(GTK_WIDGET(window), 2);
 	g_assert_cmpuint(weft_flow_layer_get_n_drawn(layer), ==, 1);
 	{
-		g_autofree char *png = g_build_filename(g_get_tmp_dir(), "weft-viewer-flows.png", NULL);
+		g_autofree char *png =
+		    g_build_filename(g_get_tmp_dir(), "weft-viewer-flows.png", NULL);
 
 		g_assert_true(weft_screenshot_save(GTK_WIDGET(window), png, NULL));
 		g_test_message("screenshot: %s", png);
@@ -535,6 +536,44 @@ static void test_errors(void)
 	g_rmdir(dir);
 }
 
+/* A second open replaces the first: only the second one's outcome shows
+ * (no error dialog for the abandoned bad file). */
+static void test_reopen(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("weft-viewer-XXXXXX", NULL);
+	g_autofree char *bad = g_build_filename(dir, "bad.json", NULL);
+	g_autofree char *good = g_build_filename(dir, "good.json", NULL);
+	WeftWindow *window = weft_window_new(NULL);
+	char *message = NULL;
+	gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+
+	g_assert_true(g_file_set_contents(bad, "{\"traceEvents\": [", -1, NULL));
+	g_assert_true(g_file_set_contents(
+	    good, "[{\"ph\":\"X\",\"name\":\"a\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":2}]", -1,
+	    NULL));
+	gtk_window_present(GTK_WINDOW(window));
+	g_signal_connect(window, "load-failed", G_CALLBACK(on_load_failed), &message);
+	g_signal_connect(window, "session-changed", G_CALLBACK(on_session_changed), &message);
+	weft_window_open(window, bad);
+	weft_window_open(window, good);
+	while (!message && g_get_monotonic_time() < deadline) {
+		g_main_context_iteration(NULL, TRUE);
+	}
+	g_assert_cmpstr(message, ==, "loaded");
+	/* Let the abandoned load finish too: it must stay silent. */
+	for (int i = 0; i < 50; i++) {
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(2000);
+	}
+	g_assert_null(error_dialog());
+	g_assert_cmpuint(weft_window_borrow_model(window)->threads->len, ==, 1);
+	gtk_window_destroy(GTK_WINDOW(window));
+	g_free(message);
+	g_unlink(bad);
+	g_unlink(good);
+	g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -552,5 +591,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/widgets/pages-and-reveal", test_pages_and_reveal);
 	g_test_add_func("/viewer/widgets/merged-click", test_merged_click);
 	g_test_add_func("/viewer/widgets/errors", test_errors);
+	g_test_add_func("/viewer/widgets/reopen", test_reopen);
 	return g_test_run();
 }
