@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <lttng/ust-fork.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -242,6 +243,9 @@ WEFT_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]
  * execve, which no wrapper sees; these do what glibc does, through the
  * real execv/execve/execvp, after recording the exec.
  */
+/* As glibc does: at most INT_MAX - 1 arguments, else E2BIG. */
+#define WEFT_MAX_ARGS ((size_t) INT_MAX)
+
 static size_t weft_count_args(const char *arg, va_list ap)
 {
 	size_t n = 1;
@@ -249,21 +253,23 @@ static size_t weft_count_args(const char *arg, va_list ap)
 	if (!arg) {
 		return 0;
 	}
-	while (va_arg(ap, const char *)) {
+	while (va_arg(ap, const char *) && n < WEFT_MAX_ARGS) {
 		n++;
 	}
 	return n;
 }
 
-static void weft_fill_args(char **argv, size_t n, const char *arg, va_list ap)
+static __attribute__((noinline)) void weft_fill_args(char **argv, size_t n, const char *arg,
+                                                     va_list ap)
 {
-	if (n > 0) {
-		argv[0] = (char *) arg;
+	argv[n] = NULL;
+	if (n == 0) {
+		return;
 	}
+	argv[0] = (char *) arg;
 	for (size_t i = 1; i < n; i++) {
 		argv[i] = va_arg(ap, char *);
 	}
-	argv[n] = NULL;
 }
 
 WEFT_EXPORT int execl(const char *path, const char *arg, ...)
@@ -275,6 +281,10 @@ WEFT_EXPORT int execl(const char *path, const char *arg, ...)
 	va_start(ap, arg);
 	n = weft_count_args(arg, ap);
 	va_end(ap);
+	if (n >= WEFT_MAX_ARGS) {
+		errno = E2BIG;
+		return -1;
+	}
 	{
 		char *argv[n + 1];
 
@@ -295,6 +305,10 @@ WEFT_EXPORT int execlp(const char *file, const char *arg, ...)
 	va_start(ap, arg);
 	n = weft_count_args(arg, ap);
 	va_end(ap);
+	if (n >= WEFT_MAX_ARGS) {
+		errno = E2BIG;
+		return -1;
+	}
 	{
 		char *argv[n + 1];
 
@@ -316,6 +330,10 @@ WEFT_EXPORT int execle(const char *path, const char *arg, ...)
 	va_start(ap, arg);
 	n = weft_count_args(arg, ap);
 	va_end(ap);
+	if (n >= WEFT_MAX_ARGS) {
+		errno = E2BIG;
+		return -1;
+	}
 	{
 		char *argv[n + 1];
 

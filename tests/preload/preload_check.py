@@ -654,6 +654,13 @@ def main():
             return 1
     try:
         require_sessiond()
+        needed = subprocess.run(["readelf", "-d", PRELOAD], stdout=subprocess.PIPE,
+                                text=True).stdout
+        if "libasan" in needed:
+            raise Failure("libweft-preload.so is built with AddressSanitizer, which must come "
+                          "first in a program's libraries and cannot be preloaded into the "
+                          "test programs: check the runtime with -Db_sanitize=undefined "
+                          "or valgrind")
         globals()["test_" + sys.argv[1].replace("-", "_")]()
     except Failure as e:
         print("FAIL %s: %s" % (sys.argv[1], e), file=sys.stderr)
