@@ -143,6 +143,8 @@ static void weft_application_startup(GApplication *app)
 {
 	static const char *quit[] = {"<Control>q", NULL};
 	static const char *open[] = {"<Control>o", NULL};
+	static const char *search[] = {"<Control>f", NULL};
+	static const char *fit[] = {"<Control>0", NULL};
 	GtkCssProvider *css = gtk_css_provider_new();
 
 	G_APPLICATION_CLASS(weft_application_parent_class)->startup(app);
@@ -150,6 +152,8 @@ static void weft_application_startup(GApplication *app)
 	                                app);
 	gtk_application_set_accels_for_action(GTK_APPLICATION(app), "app.quit", quit);
 	gtk_application_set_accels_for_action(GTK_APPLICATION(app), "win.open-file", open);
+	gtk_application_set_accels_for_action(GTK_APPLICATION(app), "win.search", search);
+	gtk_application_set_accels_for_action(GTK_APPLICATION(app), "win.fit-all", fit);
 	gtk_css_provider_load_from_resource(css, "/org/weft/View/style.css");
 	gtk_style_context_add_provider_for_display(gdk_display_get_default(),
 	                                           GTK_STYLE_PROVIDER(css),
