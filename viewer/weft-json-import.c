@@ -979,7 +979,7 @@ static json_object *parse_stream(GInputStream *in, goffset size, weft_json_progr
 		jerr = json_tokener_get_error(tok);
 		done += n;
 		if (progress && size > 0) {
-			progress((double) done / (double) size * 0.8, progress_data);
+			progress(MIN((double) done / (double) size, 1.0) * 0.8, progress_data);
 		}
 	}
 	if (error && *error) {
@@ -1009,10 +1009,26 @@ weft_model_t *weft_json_import_file(const char *path, weft_json_progress_func_t 
 
 	in = g_file_read(file, cancellable, &local);
 	if (in) {
+		g_autoptr(GInputStream) stream = g_object_ref(G_INPUT_STREAM(in));
+		goffset size = 0;
+
 		info =
 		    g_file_input_stream_query_info(in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
-		root = parse_stream(G_INPUT_STREAM(in), info ? g_file_info_get_size(info) : 0,
-		                    progress, progress_data, cancellable, &local);
+		if (info) {
+			size = g_file_info_get_size(info);
+		}
+		/* `weft convert -o out.json.gz` writes gzip. Progress then
+		 * counts uncompressed bytes against a guessed ratio. */
+		if (g_str_has_suffix(path, ".gz")) {
+			g_autoptr(GZlibDecompressor) gunzip =
+			    g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+
+			g_object_unref(stream);
+			stream =
+			    g_converter_input_stream_new(G_INPUT_STREAM(in), G_CONVERTER(gunzip));
+			size *= 8;
+		}
+		root = parse_stream(stream, size, progress, progress_data, cancellable, &local);
 		if (root) {
 			model = import_root(root, &local);
 		}

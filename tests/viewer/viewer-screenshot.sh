@@ -38,6 +38,10 @@ json)
 		"$tmp/t.json" || fail "weft view --screenshot --range failed"
 	"$check" png "$tmp/b.png" || exit 1
 	cmp -s "$tmp/a.png" "$tmp/b.png" && fail "--range did not change the picture"
+	gzip -c "$tmp/t.json" >"$tmp/t.json.gz"
+	timeout 60 xvfb-run -a "$view" --screenshot "$tmp/c.png" --size 1100x650 "$tmp/t.json.gz" ||
+		fail "weft-view --screenshot failed on gzip JSON"
+	"$check" png "$tmp/c.png" || exit 1
 	cp "$tmp/a.png" "$build/tests/viewer/screenshot-json.png"
 	cp "$tmp/b.png" "$build/tests/viewer/screenshot-json-range.png"
 	;;
@@ -47,6 +51,9 @@ errors)
 	printf '{"hello": 1}' >"$tmp/other.json"
 	expect_failure "JSON that is not a trace" "not a Chrome trace" --screenshot "$tmp/never.png" \
 		"$tmp/other.json"
+	printf 'not gzip' >"$tmp/bad.json.gz"
+	expect_failure "corrupt gzip" "Invalid compressed data" --screenshot "$tmp/never.png" \
+		"$tmp/bad.json.gz"
 	mkdir "$tmp/folder" && echo notes >"$tmp/folder/notes.txt"
 	expect_failure "folder that is not a trace" "no CTF trace" --screenshot "$tmp/never.png" \
 		"$tmp/folder"
