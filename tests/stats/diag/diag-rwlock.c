@@ -18,7 +18,6 @@
 
 #include <sched.h>
 #include <stdatomic.h>
-#include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -39,26 +38,6 @@ static atomic_int want_write;  /* the writer is about to call wrlock */
 static atomic_int paused;      /* the chain stopped for the writer */
 static atomic_int published;   /* writes done */
 static atomic_long blocked_at; /* ticket that saw the writer blocked, or -1 */
-
-/* Is thread tid asleep (state S) right now? */
-static int thread_sleeping(int tid)
-{
-	char path[64], buf[256];
-	FILE *f;
-	char *p;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "r");
-	if (!f) {
-		return 0;
-	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] == 'S';
-}
 
 static void read_config(void)
 {
@@ -91,7 +70,7 @@ static void *reader(void *arg)
 
 		since = atomic_load(&blocked_at);
 		if (since < 0 && atomic_load(&want_write) &&
-		    thread_sleeping(atomic_load(&writer_tid))) {
+		    diag_thread_sleeping(atomic_load(&writer_tid))) {
 			atomic_store(&blocked_at, ticket);
 		} else if (since >= 0 && ticket - since >= HANDOFFS_BLOCKED) {
 			/* Let the writer in: nobody takes over this time. */
