@@ -2,11 +2,21 @@
  * Planted problem: a condvar wait loop woken far too often. submit_job()
  * broadcasts to every consumer for each single job, so all but one of
  * the consumers waiting in next_job() wake up for nothing and wait again.
- * The start gate wait_until_ready() is woken once. Expected: next_job is
- * the first row of `weft stats --section wakeups`, most wake-ups futile.
+ * The consumer that gets the job works on it in handle_job(), so its
+ * wake-up is not futile. The start gate wait_until_ready() is woken once.
+ * Expected: next_job is the first row of `weft stats --section wakeups`,
+ * most wake-ups futile.
+ *
+ * Nothing here depends on timing: each job is submitted only once every
+ * consumer is asleep, which (nobody else holding the mutex) means waiting
+ * in next_job(), so every broadcast wakes all of them: one takes the job,
+ * the others wait again (3 of 4 wake-ups futile).
  */
+#define _GNU_SOURCE
 #include "diag-common.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #define CONSUMERS 4
@@ -17,6 +27,7 @@ static pthread_cond_t nonempty = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
 static int items, done, ready;
 static volatile long consumed;
+static atomic_int tids[CONSUMERS];
 
 static void wait_until_ready(void)
 {
@@ -43,14 +54,30 @@ static int next_job(void)
 	return got;
 }
 
+static void handle_job(void)
+{
+	diag_spin(50000); /* real work: the wake-up that got the job is not futile */
+	consumed++;
+}
+
 static void *consumer(void *arg)
 {
-	(void) arg;
+	atomic_store(&tids[(long) arg], (int) gettid());
 	wait_until_ready();
 	while (next_job()) {
-		consumed++;
+		handle_job();
 	}
 	return NULL;
+}
+
+/* Until every consumer is asleep in its wait. */
+static void wait_all_waiting(void)
+{
+	for (int i = 0; i < CONSUMERS; i++) {
+		while (!atomic_load(&tids[i]) || !diag_thread_sleeping(atomic_load(&tids[i]))) {
+			sched_yield();
+		}
+	}
 }
 
 static void submit_job(void)
@@ -66,16 +93,17 @@ int main(void)
 	pthread_t c[CONSUMERS];
 
 	for (int i = 0; i < CONSUMERS; i++) {
-		diag_check(pthread_create(&c[i], NULL, consumer, NULL), "pthread_create");
+		diag_check(pthread_create(&c[i], NULL, consumer, (void *) (long) i),
+		           "pthread_create");
 	}
-	usleep(20000);
+	wait_all_waiting();
 	pthread_mutex_lock(&qlock);
 	ready = 1;
 	pthread_cond_broadcast(&ready_cond);
 	pthread_mutex_unlock(&qlock);
 	for (int i = 0; i < JOBS; i++) {
+		wait_all_waiting();
 		submit_job();
-		usleep(300);
 	}
 	pthread_mutex_lock(&qlock);
 	done = 1;

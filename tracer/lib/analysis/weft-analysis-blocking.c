@@ -3,6 +3,8 @@
 
 #include "weft-analysis-private.h"
 
+#include <string.h>
+
 gboolean weft_blocking_family_has_state(weft_blocking_family_t family, weft_state_t state)
 {
 	switch (family) {
@@ -37,8 +39,10 @@ const char *weft_blocking_object_class(weft_state_t state)
 typedef struct {
 	weft_blocking_row_t row;
 	weft_dist_builder_t values;
-	GHashTable *threads;    /* thread index set, owned */
+	guint last_thread;      /* index + 1 of the last thread counted in row.n_threads */
 	GHashTable *site_waits; /* callsite -> total wait (gint64*), owned; BY_OBJECT */
+	guint32 last_site;      /* the site of last_sum, a cache in front of site_waits */
+	gint64 *last_sum;
 } acc_t;
 
 static void acc_free(acc_t *acc)
@@ -46,7 +50,6 @@ static void acc_free(acc_t *acc)
 	if (acc->values.values) {
 		g_array_free(acc->values.values, TRUE);
 	}
-	g_hash_table_destroy(acc->threads);
 	g_clear_pointer(&acc->site_waits, g_hash_table_destroy);
 	g_free(acc);
 }
@@ -83,7 +86,6 @@ static acc_t *acc_new(const weft_thread_t *t, weft_state_t state, guint64 object
 	acc->row.process = t->process;
 	acc->row.worst_start = acc->row.worst_end = 0;
 	weft_dist_builder_init(&acc->values);
-	acc->threads = g_hash_table_new(g_direct_hash, g_direct_equal);
 	if (key == WEFT_BLOCKING_BY_OBJECT) {
 		acc->site_waits =
 		    g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
@@ -96,20 +98,29 @@ static void acc_add(acc_t *acc, const weft_thread_t *t, weft_time_t s, weft_time
 	weft_time_t d = e - s;
 
 	weft_dist_builder_add(&acc->values, d);
-	g_hash_table_add(acc->threads, GUINT_TO_POINTER(t->index + 1));
+	/* Threads are scanned one after the other: a new one is a new thread. */
+	if (acc->last_thread != t->index + 1) {
+		acc->last_thread = t->index + 1;
+		acc->row.n_threads++;
+	}
 	if (!acc->row.worst_thread || d > acc->row.worst_end - acc->row.worst_start) {
 		acc->row.worst_thread = t;
 		acc->row.worst_start = s;
 		acc->row.worst_end = e;
 	}
 	if (acc->site_waits) {
-		gint64 *sum = g_hash_table_lookup(acc->site_waits, GUINT_TO_POINTER(site + 1));
+		gint64 *sum =
+		    acc->last_sum && acc->last_site == site
+		        ? acc->last_sum
+		        : g_hash_table_lookup(acc->site_waits, GUINT_TO_POINTER(site + 1));
 
 		if (!sum) {
 			sum = g_new0(gint64, 1);
 			g_hash_table_insert(acc->site_waits, GUINT_TO_POINTER(site + 1), sum);
 		}
 		*sum += d;
+		acc->last_site = site;
+		acc->last_sum = sum;
 	}
 }
 
@@ -138,6 +149,8 @@ static void scan_thread(const weft_thread_t *t, weft_blocking_family_t family,
 {
 	const weft_state_track_t *st = &t->states;
 	guint n = st->start ? st->start->len : 0;
+	weft_key_t last_key = {0, 0, 0, 0};
+	acc_t *last = NULL; /* the row of last_key: waits come in runs on one object */
 
 	for (guint i = 0; i < n; i++) {
 		weft_state_t state = g_array_index(st->state, guint8, i);
@@ -154,10 +167,16 @@ static void scan_thread(const weft_thread_t *t, weft_blocking_family_t family,
 		aux = g_array_index(st->aux, gint32, i);
 		site = g_array_index(st->callsite, guint32, i);
 		k = row_key(t, key, state, object, aux, site);
-		acc = g_hash_table_lookup(accs, &k);
-		if (!acc) {
-			acc = acc_new(t, state, object, aux, site, key);
-			weft_key_table_insert(accs, &k, acc);
+		if (last && memcmp(&k, &last_key, sizeof(k)) == 0) {
+			acc = last;
+		} else {
+			acc = g_hash_table_lookup(accs, &k);
+			if (!acc) {
+				acc = acc_new(t, state, object, aux, site, key);
+				weft_key_table_insert(accs, &k, acc);
+			}
+			last = acc;
+			last_key = k;
 		}
 		acc_add(acc, t, g_array_index(st->start, weft_time_t, i),
 		        g_array_index(st->end, weft_time_t, i), site);
@@ -200,7 +219,6 @@ GArray *weft_blocking_profile_new(const weft_model_t *model, weft_blocking_famil
 		acc_t *acc = v;
 
 		weft_dist_builder_finish(&acc->values, &acc->row.dist);
-		acc->row.n_threads = g_hash_table_size(acc->threads);
 		if (acc->site_waits) {
 			acc->row.callsite = top_site(acc->site_waits);
 		}

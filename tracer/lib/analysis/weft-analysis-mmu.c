@@ -53,18 +53,12 @@ static double curve_at(const curve_t *c, weft_time_t x, guint *hint)
 	return c->integral[h] + c->u[h] * (double) (x - c->t[h]);
 }
 
-typedef struct {
-	guint lo, hi; /* hints for the window's start and end */
-} hints_t;
-
-static void consider(const curve_t *c, weft_time_t x, weft_time_t w, hints_t *h,
-                     weft_mmu_point_t *p)
+/* Keeps the lower mean of the window [x, x + w], given U at both ends. */
+static inline void keep(weft_mmu_point_t *p, weft_time_t x, double u_start, double u_end,
+                        double inv_w)
 {
-	weft_time_t first = c->t[0], last = c->t[c->n - 1] - w;
-	double mean;
+	double mean = (u_end - u_start) * inv_w;
 
-	x = CLAMP(x, first, last);
-	mean = (curve_at(c, x + w, &h->hi) - curve_at(c, x, &h->lo)) / (double) w;
 	if (mean < p->mmu - 1e-12) {
 		p->mmu = mean;
 		p->worst_at = x;
@@ -74,30 +68,41 @@ static void consider(const curve_t *c, weft_time_t x, weft_time_t w, hints_t *h,
 /*
  * The lowest mean starts or ends a window at a step: two sweeps, windows
  * starting at each step and windows ending at each step, each in time
- * order so the hints only move forward.
+ * order so the hint for the other end only moves forward. The end that
+ * sits on a step reads U there directly.
+ *
+ * The mean's slope is u(x + w) - u(x): a minimum needs it to turn
+ * upwards, so a window may start only where u steps down (down[], found
+ * once for all window sizes), or end where it steps up (up[]), or touch
+ * the ends of the trace.
  */
-static weft_mmu_point_t mmu_for(const curve_t *c, weft_time_t w)
+static weft_mmu_point_t mmu_for(const curve_t *c, const guint *down, guint n_down, const guint *up,
+                                guint n_up, weft_time_t w)
 {
 	weft_mmu_point_t p = {w, 2.0, c->t[0]};
-	hints_t starting = {0, 0}, ending = {0, 0};
+	weft_time_t first = c->t[0], last = c->t[c->n - 1] - w;
+	double inv_w = 1.0 / (double) w;
+	guint hint = 0;
 
-	/*
-	 * The mean's slope is u(x + w) - u(x): a minimum needs it to turn
-	 * upwards, so a window may start only where u steps down, or end
-	 * where it steps up (or touch the ends of the trace).
-	 */
-	consider(c, c->t[0], w, &starting, &p);
-	for (guint i = 1; i < c->n; i++) {
-		if (c->u[i] < c->u[i - 1]) {
-			consider(c, c->t[i], w, &starting, &p);
+	keep(&p, first, c->integral[0], curve_at(c, first + w, &hint), inv_w);
+	for (guint k = 0; k < n_down; k++) {
+		guint i = down[k];
+
+		if (c->t[i] > last) {
+			break;
 		}
+		keep(&p, c->t[i], c->integral[i], curve_at(c, c->t[i] + w, &hint), inv_w);
 	}
-	for (guint i = 1; i < c->n; i++) {
-		if (c->u[i] > c->u[i - 1]) {
-			consider(c, c->t[i] - w, w, &ending, &p);
+	hint = 0;
+	for (guint k = 0; k < n_up; k++) {
+		guint i = up[k];
+
+		if (c->t[i] - w < first) {
+			continue;
 		}
+		keep(&p, c->t[i] - w, curve_at(c, c->t[i] - w, &hint), c->integral[i], inv_w);
 	}
-	consider(c, c->t[c->n - 1] - w, w, &ending, &p);
+	keep(&p, last, curve_at(c, last, &hint), c->integral[c->n - 1], inv_w);
 	p.mmu = CLAMP(p.mmu, 0.0, 1.0);
 	return p;
 }
@@ -126,6 +131,16 @@ weft_mmu_t *weft_mmu_new_for_windows(const weft_model_t *model,
 	span = c.n ? c.t[c.n - 1] - c.t[0] : 0;
 	if (span > 0) {
 		mmu->mean_utilization = c.integral[c.n - 1] / (double) span;
+		g_autofree guint *down = g_new(guint, c.n), *up = g_new(guint, c.n);
+		guint n_down = 0, n_up = 0;
+
+		for (guint i = 1; i < c.n; i++) {
+			if (c.u[i] < c.u[i - 1]) {
+				down[n_down++] = i;
+			} else if (c.u[i] > c.u[i - 1]) {
+				up[n_up++] = i;
+			}
+		}
 		qsort(sorted, n_windows, sizeof(*sorted), cmp_time);
 		for (guint i = 0; i < n_windows; i++) {
 			weft_mmu_point_t p;
@@ -133,7 +148,7 @@ weft_mmu_t *weft_mmu_new_for_windows(const weft_model_t *model,
 			if (sorted[i] <= 0 || sorted[i] > span) {
 				continue;
 			}
-			p = mmu_for(&c, sorted[i]);
+			p = mmu_for(&c, down, n_down, up, n_up, sorted[i]);
 			g_array_append_val(mmu->points, p);
 		}
 	}

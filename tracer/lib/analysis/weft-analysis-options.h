@@ -16,7 +16,10 @@ typedef struct {
 	guint ncpus;
 	/* Slowest instances listed per region or task name; 0: 3. */
 	guint instances;
-	/* A condvar re-wait this soon after a wake-up may be futile; 0: 1 ms. */
+	/*
+	 * A wake-up is futile when the thread waits again on the same object
+	 * after at most this much running (and no other work); 0: 5 us.
+	 */
 	weft_time_t rewait_window;
 	/* Only this process (vpid); 0: every process. */
 	gint64 pid;

@@ -288,15 +288,14 @@ void weft_analysis_sort_u64(guint64 *a, gsize n)
 enum { EV_RUN_START, EV_RUN_END, EV_ALIVE_START, EV_ALIVE_END };
 
 typedef struct {
-	GArray *keys; /* guint64 */
+	guint64 *keys; /* room for every event, counted up front */
+	gsize n;
 	weft_time_t origin;
 } step_events_t;
 
-static void push_event(step_events_t *ev, weft_time_t t, guint kind)
+static inline void push_event(step_events_t *ev, weft_time_t t, guint kind)
 {
-	guint64 key = ((guint64) (MAX(t, ev->origin) - ev->origin) << 2) | kind;
-
-	g_array_append_val(ev->keys, key);
+	ev->keys[ev->n++] = ((guint64) (MAX(t, ev->origin) - ev->origin) << 2) | kind;
 }
 
 static void add_running(weft_time_t start, weft_time_t end, gpointer data)
@@ -308,18 +307,24 @@ static void add_running(weft_time_t start, weft_time_t end, gpointer data)
 void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
                      const weft_analysis_options_t *options)
 {
-	step_events_t ev = {NULL, model->start};
-	const guint64 *k;
+	step_events_t ev = {NULL, 0, model->start};
 	gint64 run = 0, alive = 0;
-	gsize reserve = 0;
+	gsize reserve = 0, n_steps = 0;
+	weft_time_t *out_t;
+	guint32 *out_run, *out_alive;
 
-	/* Sized up front: these arrays are large, and growing them copies and faults. */
+	/*
+	 * Sized up front and written through plain pointers: these arrays are
+	 * large, and growing them (or appending one element per call) copies
+	 * and faults. A thread's running stretches are at most one more than
+	 * its intervals.
+	 */
 	for (guint i = 0; i < model->threads->len; i++) {
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 
 		reserve += 4 + 2 * (gsize) (t->states.start ? t->states.start->len : 0);
 	}
-	ev.keys = g_array_sized_new(FALSE, FALSE, sizeof(guint64), (guint) reserve);
+	ev.keys = g_new(guint64, MAX(reserve, 1));
 	for (guint i = 0; i < model->threads->len; i++) {
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 
@@ -330,29 +335,34 @@ void weft_steps_init(weft_steps_t *steps, const weft_model_t *model,
 		push_event(&ev, t->end, EV_ALIVE_END);
 		weft_analysis_foreach_running(t, add_running, &ev);
 	}
-	weft_analysis_sort_u64((guint64 *) (void *) ev.keys->data, ev.keys->len);
-	steps->t = g_array_sized_new(FALSE, FALSE, sizeof(weft_time_t), ev.keys->len);
-	steps->running = g_array_sized_new(FALSE, FALSE, sizeof(guint32), ev.keys->len);
-	steps->alive = g_array_sized_new(FALSE, FALSE, sizeof(guint32), ev.keys->len);
-	k = (const guint64 *) (const void *) ev.keys->data;
-	for (guint i = 0; i < ev.keys->len;) {
-		guint64 at = k[i] >> 2;
-		weft_time_t t = ev.origin + (weft_time_t) at;
-		guint32 r, a;
+	weft_analysis_sort_u64(ev.keys, ev.n);
+	/* Distinct times: the size of the step arrays. */
+	for (gsize i = 0; i < ev.n; i++) {
+		n_steps += i == 0 || ev.keys[i] >> 2 != ev.keys[i - 1] >> 2;
+	}
+	steps->t = g_array_sized_new(FALSE, FALSE, sizeof(weft_time_t), (guint) n_steps);
+	steps->running = g_array_sized_new(FALSE, FALSE, sizeof(guint32), (guint) n_steps);
+	steps->alive = g_array_sized_new(FALSE, FALSE, sizeof(guint32), (guint) n_steps);
+	g_array_set_size(steps->t, (guint) n_steps);
+	g_array_set_size(steps->running, (guint) n_steps);
+	g_array_set_size(steps->alive, (guint) n_steps);
+	out_t = (weft_time_t *) (void *) steps->t->data;
+	out_run = (guint32 *) (void *) steps->running->data;
+	out_alive = (guint32 *) (void *) steps->alive->data;
+	for (gsize i = 0, k = 0; i < ev.n; k++) {
+		guint64 at = ev.keys[i] >> 2;
 
-		for (; i < ev.keys->len && k[i] >> 2 == at; i++) {
+		for (; i < ev.n && ev.keys[i] >> 2 == at; i++) {
 			static const gint drun[] = {1, -1, 0, 0}, dalive[] = {0, 0, 1, -1};
 
-			run += drun[k[i] & 3];
-			alive += dalive[k[i] & 3];
+			run += drun[ev.keys[i] & 3];
+			alive += dalive[ev.keys[i] & 3];
 		}
-		r = (guint32) MAX(run, 0);
-		a = (guint32) MAX(alive, 0);
-		g_array_append_val(steps->t, t);
-		g_array_append_val(steps->running, r);
-		g_array_append_val(steps->alive, a);
+		out_t[k] = ev.origin + (weft_time_t) at;
+		out_run[k] = (guint32) MAX(run, 0);
+		out_alive[k] = (guint32) MAX(alive, 0);
 	}
-	g_array_free(ev.keys, TRUE);
+	g_free(ev.keys);
 }
 
 void weft_steps_clear(weft_steps_t *steps)

@@ -3,18 +3,21 @@
 
 #include "weft-analysis-private.h"
 
-#define DEFAULT_REWAIT_WINDOW 1000000 /* 1 ms */
+#include <string.h>
+
+/*
+ * A futile wake-up: the thread, once woken, waits again on the same
+ * object having done no work in between. "No work": no other wait than
+ * for a lock (re-acquiring the condvar's mutex), no region entered or
+ * left, and at most this much running time between the wake and the next
+ * wait (checking the predicate and calling wait again, tracing included).
+ */
+#define DEFAULT_FUTILE_WORK 5000 /* 5 us */
 
 typedef struct {
 	weft_wakeup_row_t row;
-	GHashTable *threads; /* thread index + 1 set, owned */
+	guint last_thread; /* index + 1 of the last thread counted in row.n_threads */
 } wake_acc_t;
-
-static void wake_acc_free(wake_acc_t *acc)
-{
-	g_hash_table_destroy(acc->threads);
-	g_free(acc);
-}
 
 static gboolean is_wait(guint8 state)
 {
@@ -33,53 +36,116 @@ static wake_acc_t *lookup(GHashTable *accs, const weft_thread_t *t, guint8 state
 		acc->row.object = object;
 		acc->row.state = state;
 		acc->row.callsite = site;
-		acc->threads = g_hash_table_new(g_direct_hash, g_direct_equal);
 		weft_key_table_insert(accs, &key, acc);
 	}
 	return acc;
 }
 
-/* Index of the next non-running interval after i, or n. */
-static guint next_blocked(const weft_state_track_t *st, guint i, guint n)
+/* Region boundaries of one thread, both sorted, read with forward cursors. */
+typedef struct {
+	const weft_time_t *starts;
+	GArray *ends; /* sorted copy, reused from thread to thread */
+	guint n, next_start, next_end;
+} bounds_t;
+
+static void bounds_reset(bounds_t *b, const weft_thread_t *t)
 {
-	for (guint j = i + 1; j < n; j++) {
-		if (g_array_index(st->state, guint8, j) != WEFT_STATE_RUNNING) {
-			return j;
-		}
+	const weft_slice_track_t *sl = &t->slices;
+
+	b->n = sl->start ? sl->start->len : 0;
+	b->starts = b->n ? (const weft_time_t *) (const void *) sl->start->data : NULL;
+	b->next_start = b->next_end = 0;
+	g_array_set_size(b->ends, b->n);
+	if (b->n) {
+		weft_time_t *e = (weft_time_t *) (void *) b->ends->data;
+
+		memcpy(e, sl->end->data, sizeof(*e) * b->n);
+		/* Times are nanoseconds since the epoch: sorting them as unsigned is exact. */
+		weft_analysis_sort_u64((guint64 *) (void *) e, b->n);
 	}
-	return n;
 }
 
-static void scan_thread(const weft_thread_t *t, weft_time_t window, GHashTable *accs)
+/* Does a region start or end in (from, to)? Calls come with from increasing. */
+static gboolean bounds_within(bounds_t *b, weft_time_t from, weft_time_t to)
+{
+	const weft_time_t *e = (const weft_time_t *) (const void *) b->ends->data;
+
+	while (b->next_start < b->n && b->starts[b->next_start] <= from) {
+		b->next_start++;
+	}
+	while (b->next_end < b->n && e[b->next_end] <= from) {
+		b->next_end++;
+	}
+	return (b->next_start < b->n && b->starts[b->next_start] < to) ||
+	       (b->next_end < b->n && e[b->next_end] < to);
+}
+
+/*
+ * After the wait i that ended at e: is the thread's next wait, lock waits
+ * aside, on the same object with no work in between?
+ */
+static gboolean is_futile(const weft_state_track_t *st, guint i, guint n, weft_time_t limit,
+                          bounds_t *b)
+{
+	const guint8 *state = (const guint8 *) (const void *) st->state->data;
+	const weft_time_t *start = (const weft_time_t *) (const void *) st->start->data;
+	const weft_time_t *end = (const weft_time_t *) (const void *) st->end->data;
+	weft_time_t e = end[i], locked = 0;
+
+	for (guint j = i + 1; j < n; j++) {
+		if (start[j] - e - locked > limit) {
+			return FALSE; /* ran too long already */
+		}
+		if (state[j] == WEFT_STATE_RUNNING) {
+			continue;
+		}
+		if (weft_analysis_is_lock_state(state[j])) {
+			locked += end[j] - start[j];
+			continue;
+		}
+		return state[j] == state[i] &&
+		       g_array_index(st->object, guint64, j) ==
+		           g_array_index(st->object, guint64, i) &&
+		       !bounds_within(b, e, start[j]);
+	}
+	return FALSE;
+}
+
+static void scan_thread(const weft_thread_t *t, weft_time_t limit, GHashTable *accs, bounds_t *b)
 {
 	const weft_state_track_t *st = &t->states;
 	guint n = st->start ? st->start->len : 0;
 
+	bounds_reset(b, t);
 	for (guint i = 0; i < n; i++) {
 		guint8 state = g_array_index(st->state, guint8, i);
-		guint64 object;
 		weft_time_t s, e;
 		wake_acc_t *acc;
-		guint j;
 		gboolean futile;
 
 		if (!is_wait(state) ||
 		    (g_array_index(st->flags, guint8, i) & WEFT_FLAG_UNFINISHED)) {
 			continue;
 		}
-		object = g_array_index(st->object, guint64, i);
 		s = g_array_index(st->start, weft_time_t, i);
 		e = g_array_index(st->end, weft_time_t, i);
-		j = next_blocked(st, i, n);
-		futile = j < n && g_array_index(st->state, guint8, j) == state &&
-		         g_array_index(st->object, guint64, j) == object &&
-		         g_array_index(st->start, weft_time_t, j) - e <= window;
-		acc = lookup(accs, t, state, object, g_array_index(st->callsite, guint32, i));
+		futile = is_futile(st, i, n, limit, b);
+		acc = lookup(accs, t, state, g_array_index(st->object, guint64, i),
+		             g_array_index(st->callsite, guint32, i));
 		acc->row.wakeups++;
 		acc->row.futile += futile;
 		acc->row.wait_total += e - s;
-		g_hash_table_add(acc->threads, GUINT_TO_POINTER(t->index + 1));
+		if (acc->last_thread != t->index + 1) {
+			acc->last_thread = t->index + 1;
+			acc->row.n_threads++;
+		}
 		if (!acc->row.example_thread || (futile && acc->row.futile == 1)) {
+			guint j = i + 1;
+
+			/* A futile example spans the wait, the wake and the next wait. */
+			while (futile && g_array_index(st->state, guint8, j) != state) {
+				j++;
+			}
 			acc->row.example_thread = t;
 			acc->row.example_start = s;
 			acc->row.example_end = futile ? g_array_index(st->end, weft_time_t, j) : e;
@@ -105,10 +171,11 @@ static int cmp_wake(gconstpointer pa, gconstpointer pb)
 
 GArray *weft_wakeup_analysis_new(const weft_model_t *model, const weft_analysis_options_t *options)
 {
-	g_autoptr(GHashTable) accs = weft_key_table_new((GDestroyNotify) wake_acc_free);
+	g_autoptr(GHashTable) accs = weft_key_table_new(g_free);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_wakeup_row_t));
-	weft_time_t window =
-	    options && options->rewait_window ? options->rewait_window : DEFAULT_REWAIT_WINDOW;
+	weft_time_t limit =
+	    options && options->rewait_window ? options->rewait_window : DEFAULT_FUTILE_WORK;
+	bounds_t b = {NULL, g_array_new(FALSE, FALSE, sizeof(weft_time_t)), 0, 0, 0};
 	GHashTableIter it;
 	gpointer v;
 
@@ -116,14 +183,14 @@ GArray *weft_wakeup_analysis_new(const weft_model_t *model, const weft_analysis_
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 
 		if (weft_analysis_wants_thread(options, t)) {
-			scan_thread(t, window, accs);
+			scan_thread(t, limit, accs, &b);
 		}
 	}
+	g_array_free(b.ends, TRUE);
 	g_hash_table_iter_init(&it, accs);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		wake_acc_t *acc = v;
 
-		acc->row.n_threads = g_hash_table_size(acc->threads);
 		g_array_append_val(rows, acc->row);
 	}
 	g_array_sort(rows, cmp_wake);
@@ -152,12 +219,13 @@ weft_table_t *weft_wakeup_table_new(const weft_model_t *model,
 	    weft_table_new("wakeups", "Condvar and semaphore wake-ups", wake_columns,
 	                   G_N_ELEMENTS(wake_columns), model->start);
 	double seconds = (double) MAX(model->end - model->start, 1) / 1e9;
-	weft_time_t window =
-	    options && options->rewait_window ? options->rewait_window : DEFAULT_REWAIT_WINDOW;
-	g_autofree char *span = weft_table_format_duration(window);
-	g_autofree char *note = g_strdup_printf("futile: woken, then waiting again on the same "
-	                                        "object within %s with no other wait between",
-	                                        span);
+	weft_time_t limit =
+	    options && options->rewait_window ? options->rewait_window : DEFAULT_FUTILE_WORK;
+	g_autofree char *span = weft_table_format_duration(limit);
+	g_autofree char *note =
+	    g_strdup_printf("futile: woken, then waiting again on the same object after at most "
+	                    "%s of running, no region entered or left, no wait but for a lock",
+	                    span);
 
 	weft_table_set_note(table, note);
 	for (guint i = 0; i < rows->len; i++) {

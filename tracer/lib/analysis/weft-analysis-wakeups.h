@@ -1,8 +1,9 @@
 /*
  * weft-analysis-wakeups.h - how often waits on condition variables and
  * semaphores end, and how many of those wake-ups were futile: the thread
- * went straight back to waiting on the same object (nothing else blocked
- * it in between, within options->rewait_window). A wait loop woken far
+ * went back to waiting on the same object without doing any work in
+ * between: no wait but for a lock, no region entered or left, at most
+ * options->rewait_window of running. A wait loop woken far
  * more often than its predicate turns true shows up here first.
  */
 #ifndef WEFT_ANALYSIS_WAKEUPS_H
@@ -19,7 +20,7 @@ typedef struct {
 	guint8 state; /* CONDVAR or SEMAPHORE */
 	guint32 callsite;
 	guint64 wakeups; /* waits that ended */
-	guint64 futile;  /* followed at once by another wait on the object */
+	guint64 futile;  /* followed by another wait on the object, no work between */
 	weft_time_t wait_total;
 	guint n_threads;
 	const weft_thread_t *example_thread; /* borrowed: a futile (else any) wake-up */
