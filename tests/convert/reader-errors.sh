@@ -43,6 +43,17 @@ mkdir -p "$tmp/badmeta"
 printf 'this is { not TSDL\n' >"$tmp/badmeta/metadata"
 expect bad-metadata 'reason="cannot parse the CTF metadata' "$tmp/badmeta"
 
+# LTTng's packetized metadata cut inside a packet (babeltrace2 2.0 would spin)
+mkdir -p "$tmp/cutmeta"
+"${PYTHON_BT2:-python3}" -c '
+import struct, sys
+header = struct.pack("<I16sIIIBBBBB", 0x75D11D57, b"u" * 16, 0, 4096 * 8, 4096 * 8, 0, 0, 0, 1, 8)
+sys.stdout.buffer.write(header + b"/* CTF 1.8 */\ntrace { major = 1; minor = 8; };\n")
+' >"$tmp/cutmeta/metadata"
+expect cut-metadata 'metadata file .* is truncated or corrupt' "$tmp/cutmeta"
+echo '{"traceEvents": []}' >"$tmp/file.json"
+expect a-file 'reason="not a CTF trace' "$tmp/file.json"
+
 synth empty "$tmp/empty"
 expect empty 'reason="the trace holds no events"' "$tmp/empty"
 

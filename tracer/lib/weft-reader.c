@@ -181,6 +181,61 @@ static const bt_value *query(const bt_component_class_source *cls, const char *o
 	return result;
 }
 
+/*
+ * LTTng writes metadata in packets (CTF 1.8 metadata packet header: magic,
+ * uuid, checksum, content_size and packet_size in bits, ...). babeltrace2
+ * 2.0 loops forever on a metadata file cut inside a packet, so check the
+ * framing first: every packet must fit in the file. Plain-text metadata
+ * has nothing to check. Returns NULL when fine, else the reason.
+ */
+#define METADATA_MAGIC 0x75D11D57U
+#define METADATA_HEADER_SIZE 37
+
+static guint32 read_u32(const guint8 *p, gboolean big_endian)
+{
+	return big_endian
+	           ? ((guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3])
+	           : ((guint32) p[3] << 24 | (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0]);
+}
+
+static char *check_metadata_packets(const char *dir)
+{
+	g_autofree char *path = g_build_filename(dir, "metadata", NULL);
+	g_autofree char *data = NULL;
+	gsize len = 0, off = 0;
+	gboolean be;
+
+	if (!g_file_get_contents(path, &data, &len, NULL)) {
+		return g_strdup_printf("cannot read %s", path);
+	}
+	if (len < 4 || (read_u32((guint8 *) data, FALSE) != METADATA_MAGIC &&
+	                read_u32((guint8 *) data, TRUE) != METADATA_MAGIC)) {
+		return NULL; /* plain text */
+	}
+	be = read_u32((guint8 *) data, TRUE) == METADATA_MAGIC;
+	while (off < len) {
+		const guint8 *h = (const guint8 *) data + off;
+		guint64 content, packet;
+
+		if (len - off < METADATA_HEADER_SIZE || read_u32(h, be) != METADATA_MAGIC) {
+			return g_strdup_printf(
+			    "the metadata file %s is truncated or corrupt at byte %" G_GSIZE_FORMAT,
+			    path, off);
+		}
+		content = read_u32(h + 24, be) / 8;
+		packet = read_u32(h + 28, be) / 8;
+		if (packet < METADATA_HEADER_SIZE || content > packet || packet > len - off) {
+			return g_strdup_printf(
+			    "the metadata file %s is truncated or corrupt: its packet at byte "
+			    "%" G_GSIZE_FORMAT " needs %" G_GUINT64_FORMAT
+			    " bytes, %" G_GSIZE_FORMAT " remain",
+			    path, off, packet, len - off);
+		}
+		off += packet;
+	}
+	return NULL;
+}
+
 /* Reads each trace's metadata: does it carry what the debug-info filter needs? */
 static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
 {
@@ -275,10 +330,20 @@ static input_t *open_input(const classes_t *c, const char *path, GError **error)
 	}
 	if (!in->dirs->len) {
 		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path,
-		          "no CTF trace (no metadata file) in this folder");
+		          g_file_test(path, G_FILE_TEST_IS_DIR)
+		              ? "no CTF trace (no metadata file) in this folder"
+		              : "not a CTF trace (give the trace's folder or its metadata file)");
 		goto error;
 	}
 	g_ptr_array_sort(in->dirs, cmp_str);
+	for (guint i = 0; i < in->dirs->len; i++) {
+		g_autofree char *bad = check_metadata_packets(g_ptr_array_index(in->dirs, i));
+
+		if (bad) {
+			set_error(error, WEFT_READER_ERROR_READ, "open trace", path, bad);
+			goto error;
+		}
+	}
 	if (!check_metadata(c, in, &reason)) {
 		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path, reason);
 		goto error;
