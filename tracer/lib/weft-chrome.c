@@ -734,7 +734,9 @@ static void nest_regions(writer_t *w, const weft_thread_t *t)
 		g_array_append_val(w->boundaries, s);
 		g_array_append_val(w->boundaries, e);
 	}
-	qsort(w->boundaries->data, w->boundaries->len, sizeof(weft_time_t), cmp_time);
+	if (w->boundaries->len > 1) {
+		qsort(w->boundaries->data, w->boundaries->len, sizeof(weft_time_t), cmp_time);
+	}
 	b = (weft_time_t *) (void *) w->boundaries->data;
 	for (guint k = 0; k < w->boundaries->len; k++) {
 		if (u == 0 || b[u - 1] != b[k]) {
