@@ -17,7 +17,7 @@ packages=(
 	# converter and viewer
 	libglib2.0-dev libjson-c-dev zlib1g-dev libgtk-4-dev libdw-dev
 	# the fuzz target (libFuzzer)
-	clang
+	clang libclang-rt-14-dev
 	# tests: a display server for the viewer, memory checkers, GNU time
 	xvfb xauth valgrind time binutils file
 	# tests: real multithreaded programs under the preload runtime
