@@ -77,9 +77,11 @@ assert list(some["sections"]) == ["threads", "sync", "sleep"], list(some["sectio
 assert all(len(s["rows"]) <= 1 for s in some["sections"].values())
 PY
 
-check "--pid of another process: empty thread table" bash -c "'$weft' stats --json \
-	--section threads --pid 1 '$trace' | python3 -c 'import json,sys; \
-	assert json.load(sys.stdin)[\"sections\"][\"threads\"][\"rows\"] == []'"
+check "--pid not in the trace: exit 1, one clear line" bash -c "! '$weft' stats \
+	--section threads --pid 1 '$trace' >/dev/null 2>'$work/nopid.err' && \
+	[ \$(wc -l <'$work/nopid.err') = 1 ] && grep -q 'no process with pid 1' '$work/nopid.err'"
+check "--pid: the header says which process is shown" bash -c "'$weft' stats \
+	--section threads --pid '$pid' '$trace' | grep -q 'showing process $pid only'"
 
 for kind in sync syscall sleep blocked running alloc leak regions; do
 	"$weft" stats --folded "$kind" --pid "$pid" "$trace" >"$work/$kind.folded"

@@ -154,6 +154,18 @@ static void render(const weft_model_t *model, const stats_args_t *a,
 	}
 }
 
+static gboolean has_process(const weft_model_t *model, gint64 pid)
+{
+	for (guint i = 0; i < model->processes->len; i++) {
+		const weft_process_t *p = g_ptr_array_index(model->processes, i);
+
+		if (p->pid == pid) {
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 static int run(stats_args_t *a)
 {
 	weft_analysis_options_t options = WEFT_ANALYSIS_OPTIONS_INIT;
@@ -174,6 +186,12 @@ static int run(stats_args_t *a)
 	model = weft_reader_load((const char *const *) a->traces, &ropts, &error);
 	if (!model) {
 		fprintf(stderr, "weft stats: cannot read trace: %s\n", error->message);
+		return EXIT_TRACE;
+	}
+	if (a->pid && !has_process(model, a->pid)) {
+		fprintf(stderr,
+		        "weft stats: no process with pid %" G_GINT64_FORMAT " in the trace\n",
+		        a->pid);
 		return EXIT_TRACE;
 	}
 	options.ncpus = (guint) a->cpus;

@@ -293,8 +293,8 @@ static void set_estimate_note(weft_table_t *table, const weft_thread_analysis_t 
 		return;
 	}
 	note = g_strdup_printf("~runnable: no kernel scheduling events, so estimated as each "
-	                       "thread's share of the time more threads ran than the %u CPUs (%s)",
-	                       a->ncpus, a->ncpus_source);
+	                       "thread's share of the time more threads ran than the %u CPU%s (%s)",
+	                       a->ncpus, a->ncpus == 1 ? "" : "s", a->ncpus_source);
 	weft_table_set_note(table, note);
 }
 

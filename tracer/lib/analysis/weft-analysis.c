@@ -141,10 +141,16 @@ void weft_analysis_report_text(const weft_model_t *model, const char *const *wan
 	g_autofree char *span = weft_table_format_duration(model->end - model->start);
 
 	g_string_append_printf(out,
-	                       "trace: %s, %u processes, %u threads, %" G_GUINT64_FORMAT
+	                       "trace: %s, %u process%s, %u thread%s, %" G_GUINT64_FORMAT
 	                       " events, %" G_GUINT64_FORMAT " discarded%s\n",
-	                       span, model->processes->len, model->threads->len, model->n_events,
-	                       model->n_discarded, model->has_kernel ? ", kernel scheduling" : "");
+	                       span, model->processes->len, model->processes->len == 1 ? "" : "es",
+	                       model->threads->len, model->threads->len == 1 ? "" : "s",
+	                       model->n_events, model->n_discarded,
+	                       model->has_kernel ? ", kernel scheduling" : "");
+	if (options && options->pid > 0) {
+		g_string_append_printf(out, "showing process %" G_GINT64_FORMAT " only\n",
+		                       options->pid);
+	}
 	report_t r = {model, options, NULL};
 
 	for (guint i = 0; i < names->len; i++) {
