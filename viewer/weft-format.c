@@ -4,6 +4,7 @@
  */
 #include "weft-format.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,29 +61,29 @@ void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step)
 
 gboolean weft_parse_time(const char *text, weft_time_t *out)
 {
+	/* The rules of weft convert --from/--to: a number and a unit, no
+	 * space; a bare number is seconds. */
+	static const struct {
+		const char *unit;
+		double ns;
+	} suffixes[] = {{"ns", 1},  {"us", 1e3},   {"µs", 1e3}, {"ms", 1e6},
+	                {"s", 1e9}, {"min", 60e9}, {"", 1e9}};
 	char *end = NULL;
 	double v;
 
 	if (!text || !*text) {
 		return FALSE;
 	}
+	errno = 0;
 	v = g_ascii_strtod(text, &end);
-	if (end == text) {
+	if (end == text || errno || !(v >= 0) || v > 1e6 * 3600) {
 		return FALSE;
 	}
-	while (*end == ' ') {
-		end++;
+	for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+		if (!strcmp(end, suffixes[i].unit)) {
+			*out = (weft_time_t) (v * suffixes[i].ns + 0.5);
+			return TRUE;
+		}
 	}
-	if (!*end || !strcmp(end, "ns")) {
-		*out = (weft_time_t) v;
-	} else if (!strcmp(end, "us") || !strcmp(end, "µs")) {
-		*out = (weft_time_t) (v * 1e3);
-	} else if (!strcmp(end, "ms")) {
-		*out = (weft_time_t) (v * 1e6);
-	} else if (!strcmp(end, "s")) {
-		*out = (weft_time_t) (v * 1e9);
-	} else {
-		return FALSE;
-	}
-	return TRUE;
+	return FALSE;
 }

@@ -15,7 +15,8 @@ void weft_format_duration(char *buf, gsize len, weft_time_t ns);
 /* A tick label for time t (ns from the trace start) when ticks are step
  * ns apart: enough decimals to tell neighbours apart. */
 void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step);
-/* Parses "1500", "1.5us", "2ms", "0.3s" into ns. FALSE on junk. */
+/* Parses a time as weft convert --from/--to do: "10ns", "750us", "200ms",
+ * "1.5s", "2min"; a bare number is seconds. FALSE on junk or negatives. */
 gboolean weft_parse_time(const char *text, weft_time_t *out);
 
 G_END_DECLS
