@@ -209,6 +209,13 @@ static int weft_application_handle_local_options(GApplication *app, GVariantDict
 		        size);
 		return 2;
 	}
+	/* GtkApplication's startup would only warn "cannot open display". */
+	if (!gtk_init_check()) {
+		fprintf(stderr,
+		        "weft view: cannot open a display (set DISPLAY, or use weft convert "
+		        "for Perfetto)\n");
+		return 1;
+	}
 	return -1;
 }
 
