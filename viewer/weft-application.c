@@ -61,16 +61,51 @@ static gboolean apply_range(WeftApplication *self, WeftWindow *window)
 	return TRUE;
 }
 
+/*
+ * The window manager (or GTK itself) keeps a window within the screen and
+ * takes the client-side decoration's shadow out of its size, so the
+ * window may be smaller than --size. The picture is rendered offscreen
+ * anyway: lay the window's widgets out at exactly the asked size (--size,
+ * or the default 1280x800) before each frame and the snapshot. GTK
+ * rewrites the window's default size as it is resized, so it is kept here.
+ */
+static void allocate_requested_size(WeftApplication *self, GtkWidget *widget)
+{
+	int w = self->width, h = self->height, min_w = 0, min_h = 0, dw = 0, dh = 0;
+	GdkSurface *surface;
+
+	gtk_widget_measure(widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+	gtk_widget_measure(widget, GTK_ORIENTATION_VERTICAL, MAX(w, min_w), &min_h, NULL, NULL,
+	                   NULL);
+	if (w <= 0 || h <= 0) {
+		return;
+	}
+	/* The surface holds the window's CSS margins (the room for the
+	 * decoration's shadow) around it: add them so the window itself is
+	 * w x h. */
+	surface = gtk_native_get_surface(GTK_NATIVE(widget));
+	if (surface) {
+		dw = MAX(gdk_surface_get_width(surface) - gtk_widget_get_width(widget), 0);
+		dh = MAX(gdk_surface_get_height(surface) - gtk_widget_get_height(widget), 0);
+	}
+	if (gtk_widget_get_width(widget) != MAX(w, min_w - dw) ||
+	    gtk_widget_get_height(widget) != MAX(h, min_h - dh)) {
+		gtk_widget_allocate(widget, MAX(w + dw, min_w), MAX(h + dh, min_h), -1, NULL);
+	}
+}
+
 static gboolean on_tick(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
 	WeftApplication *self = data;
 	g_autoptr(GError) error = NULL;
+	int w = 0, h = 0;
 
 	/* A few frames: the first lays out (the ruler sets the time
 	 * window's width), the next draw with it. */
 	if (!gtk_widget_get_mapped(widget) || gtk_widget_get_width(widget) <= 1) {
 		return G_SOURCE_CONTINUE;
 	}
+	allocate_requested_size(self, widget);
 	if (++self->frames < SCREENSHOT_FRAMES) {
 		gtk_widget_queue_draw(widget);
 		return G_SOURCE_CONTINUE;
@@ -84,6 +119,13 @@ static gboolean on_tick(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 		}
 		fail(self, error->message);
 		return G_SOURCE_REMOVE;
+	}
+	w = self->width;
+	h = self->height;
+	if (w != gtk_widget_get_width(widget) || h != gtk_widget_get_height(widget)) {
+		fprintf(stderr,
+		        "weft-view: warning: the window cannot be %dx%d; the picture is %dx%d\n", w,
+		        h, gtk_widget_get_width(widget), gtk_widget_get_height(widget));
 	}
 	g_application_quit(G_APPLICATION(self));
 	return G_SOURCE_REMOVE;
@@ -109,9 +151,10 @@ static WeftWindow *new_window(WeftApplication *self)
 	WeftWindow *window = weft_window_new(GTK_APPLICATION(self));
 
 	weft_analysis_pages_install(window);
-	if (self->width > 0 && self->height > 0) {
-		gtk_window_set_default_size(GTK_WINDOW(window), self->width, self->height);
+	if (self->width <= 0 || self->height <= 0) {
+		gtk_window_get_default_size(GTK_WINDOW(window), &self->width, &self->height);
 	}
+	gtk_window_set_default_size(GTK_WINDOW(window), self->width, self->height);
 	if (self->screenshot) {
 		g_signal_connect(window, "session-changed", G_CALLBACK(on_session_changed), self);
 		g_signal_connect(window, "load-failed", G_CALLBACK(on_load_failed), self);

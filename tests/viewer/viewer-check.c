@@ -63,13 +63,28 @@ static int check_texture(GdkTexture *texture, const char *what)
 	return 0;
 }
 
-static int check_png(const char *path)
+/* A picture that is not blank, and exactly SIZE ("WxH") when given. */
+static int check_png(const char *path, const char *size)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename(path, &error);
+	int w = 0, h = 0;
 
 	if (!texture) {
 		return failf(path, error->message);
+	}
+	if (size) {
+		g_autofree char *got = NULL;
+
+		if (sscanf(size, "%dx%d", &w, &h) != 2) {
+			return failf(path, "bad expected size");
+		}
+		got = g_strdup_printf("the picture is %dx%d, expected %s",
+		                      gdk_texture_get_width(texture),
+		                      gdk_texture_get_height(texture), size);
+		if (gdk_texture_get_width(texture) != w || gdk_texture_get_height(texture) != h) {
+			return failf(path, got);
+		}
 	}
 	return check_texture(texture, path);
 }
@@ -263,8 +278,8 @@ static int check_compare(const char *trace, const char *json, gint64 pid)
 int main(int argc, char **argv)
 {
 	g_setenv("GTK_A11Y", "none", TRUE);
-	if (argc == 3 && !strcmp(argv[1], "png")) {
-		return check_png(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "png")) {
+		return check_png(argv[2], argc == 4 ? argv[3] : NULL);
 	}
 	if (argc == 5 && !strcmp(argv[1], "compare")) {
 		return check_compare(argv[2], argv[3], g_ascii_strtoll(argv[4], NULL, 10));
@@ -273,6 +288,6 @@ int main(int argc, char **argv)
 		gtk_init();
 		return check_recorded(argv[2], g_ascii_strtoll(argv[3], NULL, 10), argv + 4);
 	}
-	fprintf(stderr, "usage: viewer-check png FILE | recorded TRACE PID NAME...\n");
+	fprintf(stderr, "usage: viewer-check png FILE [WxH] | recorded TRACE PID NAME...\n");
 	return 2;
 }
