@@ -5,6 +5,7 @@
  */
 #include "weft-counter-lane.h"
 
+#include "weft-format.h"
 #include "weft-lod.h"
 #include "weft-palette.h"
 
@@ -103,8 +104,8 @@ static void weft_counter_lane_render(WeftLane *lane, GtkSnapshot *snapshot, int 
 	cairo_fill(cr);
 	cairo_destroy(cr);
 	weft_lane_get_fg(lane, &fg);
-	g_snprintf(label, sizeof label, "%s (max %" G_GINT64_FORMAT ")",
-	           weft_model_borrow_string(model, c->name), max_value(self, c));
+	weft_format_counter_caption(label, sizeof label, weft_model_borrow_string(model, c->name),
+	                            c->is_heap, max_value(self, c));
 	weft_lane_draw_label(lane, snapshot, label, &GRAPHENE_RECT_INIT(0, 0, MIN(width, 400), 16),
 	                     &fg);
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft-table.h"
+
 static const struct {
 	weft_time_t ns;
 	const char *unit;
@@ -86,4 +88,17 @@ gboolean weft_parse_time(const char *text, weft_time_t *out)
 		}
 	}
 	return FALSE;
+}
+
+void weft_format_counter_caption(char *buf, gsize len, const char *name, gboolean is_heap,
+                                 gint64 max)
+{
+	if (is_heap) {
+		/* Bytes, in the units weft stats prints. */
+		g_autofree char *bytes = weft_table_format_bytes(max);
+
+		g_snprintf(buf, len, "%s (max %s)", name, bytes);
+	} else {
+		g_snprintf(buf, len, "%s (max %" G_GINT64_FORMAT ")", name, max);
+	}
 }

@@ -17,6 +17,10 @@ void weft_format_duration(char *buf, gsize len, weft_time_t ns);
 void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step);
 /* Parses a time as weft convert --from/--to do: "10ns", "750us", "200ms",
  * "1.5s", "2min"; a bare number is seconds. FALSE on junk or negatives. */
+/* A counter lane's caption: "NAME (max V)"; the heap counter's V in
+ * binary units as weft stats prints bytes ("3.2 KiB"). */
+void weft_format_counter_caption(char *buf, gsize len, const char *name, gboolean is_heap,
+                                 gint64 max);
 gboolean weft_parse_time(const char *text, weft_time_t *out);
 
 G_END_DECLS

@@ -168,10 +168,24 @@ static void add_thread_row(WeftTimelinePage *self, GtkWidget *body, const weft_m
 static void add_process(WeftTimelinePage *self, const weft_model_t *m, const weft_process_t *p)
 {
 	const char *name = weft_model_borrow_string(m, p->name);
-	g_autofree char *title = g_strdup_printf("%s (pid %" G_GINT64_FORMAT ", %u threads)",
-	                                         *name ? name : "process", p->pid, p->threads->len);
+	g_autofree char *title = NULL;
 	GtkWidget *body;
-	GtkWidget *group = make_group(title, &body);
+	GtkWidget *group;
+
+	/* A process seen only through its id (no thread, no counter) has
+	 * nothing to draw: no group for it. */
+	if (p->threads->len == 0 && p->counters->len == 0) {
+		return;
+	}
+	if (p->threads->len == 0) {
+		title = g_strdup_printf("%s (pid %" G_GINT64_FORMAT ")", *name ? name : "process",
+		                        p->pid);
+	} else {
+		title = g_strdup_printf("%s (pid %" G_GINT64_FORMAT ", %u thread%s)",
+		                        *name ? name : "process", p->pid, p->threads->len,
+		                        p->threads->len == 1 ? "" : "s");
+	}
+	group = make_group(title, &body);
 
 	g_ptr_array_add(self->expanders, group);
 	for (guint i = 0; i < p->threads->len; i++) {

@@ -192,6 +192,12 @@ static void test_format(void)
 	g_assert_cmpstr(buf, ==, "2.5 ms");
 	weft_format_tick(buf, sizeof buf, 3000000000, 1000000000);
 	g_assert_cmpstr(buf, ==, "3 s");
+	weft_format_counter_caption(buf, sizeof buf, "heap in use", TRUE, 162560);
+	g_assert_cmpstr(buf, ==, "heap in use (max 158.8 KiB)");
+	weft_format_counter_caption(buf, sizeof buf, "heap in use", TRUE, 3 * 1024 * 1024);
+	g_assert_cmpstr(buf, ==, "heap in use (max 3.0 MiB)");
+	weft_format_counter_caption(buf, sizeof buf, "queue depth", FALSE, 16);
+	g_assert_cmpstr(buf, ==, "queue depth (max 16)");
 	g_assert_true(weft_parse_time("1.5ms", &t));
 	g_assert_cmpint(t, ==, 1500000);
 	/* The same rules as weft convert --from/--to: a bare number is seconds. */

@@ -119,6 +119,33 @@ static void test_lanes(void)
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
+static void collect_expander_titles(GtkWidget *widget, GString *out)
+{
+	if (GTK_IS_EXPANDER(widget)) {
+		g_string_append_printf(out, "%s\n", gtk_expander_get_label(GTK_EXPANDER(widget)));
+	}
+	for (GtkWidget *c = gtk_widget_get_first_child(widget); c;
+	     c = gtk_widget_get_next_sibling(c)) {
+		collect_expander_titles(c, out);
+	}
+}
+
+/* A process with no lanes (seen only by its id) gets no group. */
+static void test_empty_process(void)
+{
+	weft_model_t *model = weft_test_model_new();
+	WeftWindow *window;
+	g_autoptr(GString) titles = g_string_new(NULL);
+
+	weft_test_model_add_process(model, 16432, "ghost");
+	window = open_model(model);
+	collect_expander_titles(GTK_WIDGET(window), titles);
+	g_assert_nonnull(strstr(titles->str, "demo (pid 100, 3 threads)"));
+	g_assert_null(strstr(titles->str, "ghost"));
+	g_assert_null(strstr(titles->str, "pid 16432"));
+	gtk_window_destroy(GTK_WINDOW(window));
+}
+
 static guint count_color(const guchar *data, gsize stride, int w, int h, const GdkRGBA *c)
 {
 	guint n = 0;
@@ -582,6 +609,7 @@ int main(int argc, char **argv)
 	g_setenv("GTK_A11Y", "none", TRUE);
 	gtk_init();
 	g_test_add_func("/viewer/widgets/lanes", test_lanes);
+	g_test_add_func("/viewer/widgets/empty-process", test_empty_process);
 	g_test_add_func("/viewer/widgets/screenshot", test_screenshot);
 	g_test_add_func("/viewer/widgets/keys", test_keys);
 	g_test_add_func("/viewer/widgets/select", test_select);

@@ -159,6 +159,11 @@ static void add_extras(weft_model_t *m, weft_process_t *p)
 	}
 }
 
+weft_process_t *weft_test_model_add_process(weft_model_t *m, int64_t pid, const char *name)
+{
+	return new_process(m, pid, name);
+}
+
 weft_model_t *weft_test_model_new(void)
 {
 	weft_model_t *m = weft_model_new();

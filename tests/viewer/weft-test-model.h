@@ -26,4 +26,7 @@ weft_model_t *weft_test_model_new(void);
  * and as many depth-0 slices: for LOD and drawing at scale. */
 weft_model_t *weft_test_model_dense(guint n_threads, guint n_states, weft_time_t dur);
 
+/* An empty process (no thread, no counter) appended to m. */
+weft_process_t *weft_test_model_add_process(weft_model_t *m, int64_t pid, const char *name);
+
 #endif /* WEFT_TEST_MODEL_H */
