@@ -3,6 +3,8 @@
  */
 #include "weft-palette.h"
 
+#include <math.h>
+
 #define RGB(hex)                                                                                  \
 	{                                                                                         \
 		((hex) >> 16 & 0xff) / 255.f, ((hex) >> 8 & 0xff) / 255.f, ((hex) &0xff) / 255.f, \
@@ -60,6 +62,48 @@ const GdkRGBA *weft_palette_hash(guint32 key)
 {
 	/* Spread neighbouring ids (interned strings) over the palette. */
 	return &hash_colors[(key * 2654435761u) >> 29];
+}
+
+/*
+ * Regions (slices, tasks): twelve hues 30 degrees apart, pale and muted
+ * (HSL lightness 0.88, saturation 0.45), so they never read as one of the
+ * saturated state colors and black labels read on them.
+ */
+#define REGION_HUES 12
+
+static void hsl_to_rgb(double h, double s, double l, GdkRGBA *out)
+{
+	double c = (1 - fabs(2 * l - 1)) * s, hp = h / 60, x = c * (1 - fabs(fmod(hp, 2) - 1));
+	double m = l - c / 2, r = 0, g = 0, b = 0;
+
+	if (hp < 1) {
+		r = c, g = x;
+	} else if (hp < 2) {
+		r = x, g = c;
+	} else if (hp < 3) {
+		g = c, b = x;
+	} else if (hp < 4) {
+		g = x, b = c;
+	} else if (hp < 5) {
+		r = x, b = c;
+	} else {
+		r = c, b = x;
+	}
+	*out = (GdkRGBA){(float) (r + m), (float) (g + m), (float) (b + m), 1.f};
+}
+
+const GdkRGBA *weft_palette_region(const char *name)
+{
+	static GdkRGBA colors[REGION_HUES];
+	static gsize init;
+
+	if (g_once_init_enter(&init)) {
+		for (int i = 0; i < REGION_HUES; i++) {
+			hsl_to_rgb(i * 360.0 / REGION_HUES + 15, 0.45, 0.88, &colors[i]);
+		}
+		g_once_init_leave(&init, 1);
+	}
+	return &colors[g_str_hash(name ? name : "") % REGION_HUES];
 }
 
 const GdkRGBA *weft_palette_text_on(const GdkRGBA *bg)

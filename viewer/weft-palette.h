@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 const GdkRGBA *weft_palette_state(weft_state_t state);
 /* A stable color for a name (slices, tasks, threads on CPU lanes). */
 const GdkRGBA *weft_palette_hash(guint32 key);
+/* A region's (slice's, task's) color from its name: pale, muted hues
+ * that cannot be taken for a state color. */
+const GdkRGBA *weft_palette_region(const char *name);
 /* Black or white, whichever reads better on bg. */
 const GdkRGBA *weft_palette_text_on(const GdkRGBA *bg);
 /* Boxes that stand for several intervals. */

@@ -203,7 +203,8 @@ static void render_slice_box(WeftThreadLane *self, GtkSnapshot *snapshot, const 
 		                     weft_palette_text_on(color));
 		return;
 	}
-	color = weft_palette_hash(g_array_index(t->slices.name, weft_str_t, index));
+	color = weft_palette_region(
+	    weft_model_borrow_string(model, g_array_index(t->slices.name, weft_str_t, index)));
 	gtk_snapshot_append_color(snapshot, color, &r);
 	if (r.size.width > 3) {
 		gtk_snapshot_append_color(snapshot, &(GdkRGBA){0, 0, 0, 0.25f},

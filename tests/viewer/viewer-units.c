@@ -4,12 +4,14 @@
  * tick steps, per-state times in a range, and the Chrome JSON import.
  */
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "weft-details-pane.h"
 #include "weft-format.h"
 #include "weft-json-import.h"
 #include "weft-lod.h"
+#include "weft-palette.h"
 #include "weft-ruler.h"
 #include "weft-test-model.h"
 #include "weft-time-window.h"
@@ -219,6 +221,26 @@ static void test_format(void)
 	g_assert_false(weft_parse_time("3 weeks", &t));
 }
 
+/* Region colors stay far from every state color, whatever the name. */
+static void test_region_palette(void)
+{
+	for (guint i = 0; i < 200; i++) {
+		g_autofree char *name = g_strdup_printf("region-%u", i);
+		const GdkRGBA *c = weft_palette_region(name);
+
+		for (int s = 0; s < WEFT_STATE_COUNT; s++) {
+			const GdkRGBA *st = weft_palette_state((weft_state_t) s);
+			double dr = c->red - st->red, dg = c->green - st->green,
+			       db = c->blue - st->blue;
+
+			g_assert_cmpfloat(sqrt(dr * dr + dg * dg + db * db), >, 0.2);
+		}
+		g_assert_true(weft_palette_text_on(c) ==
+		              weft_palette_text_on(&(GdkRGBA){1, 1, 1, 1}));
+	}
+	g_assert_true(weft_palette_region("request") == weft_palette_region("request"));
+}
+
 static void test_tick_step(void)
 {
 	g_assert_cmpint(weft_ruler_tick_step(1000, 100), ==, 100000);
@@ -379,6 +401,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/time-window/zoom-pan", test_time_window_zoom_pan);
 	g_test_add_func("/viewer/time-window/signal", test_time_window_signal);
 	g_test_add_func("/viewer/lod/walk", test_lod);
+	g_test_add_func("/viewer/palette/regions", test_region_palette);
 	g_test_add_func("/viewer/lod/index", test_lod_index);
 	g_test_add_func("/viewer/format", test_format);
 	g_test_add_func("/viewer/ruler/tick-step", test_tick_step);
