@@ -13,6 +13,7 @@
 #include "weft-lane.h"
 #include "weft-palette.h"
 #include "weft-screenshot.h"
+#include "weft-task-lane.h"
 #include "weft-test-model.h"
 #include "weft-thread-lane.h"
 #include "weft-window.h"
@@ -143,6 +144,48 @@ static void test_empty_process(void)
 	g_assert_nonnull(strstr(titles->str, "demo (pid 100, 3 threads)"));
 	g_assert_null(strstr(titles->str, "ghost"));
 	g_assert_null(strstr(titles->str, "pid 16432"));
+	gtk_window_destroy(GTK_WINDOW(window));
+}
+
+/* Twelve tasks overlapping at once: three rows of single tasks and an
+ * overflow row of merged boxes, not twelve rows. */
+static void test_task_rows(void)
+{
+	weft_model_t *model = weft_test_model_new();
+	WeftWindow *window;
+	GtkWidget *lane;
+	weft_item_t item;
+	weft_time_t start = 0, end = 0;
+	int h;
+
+	g_array_set_size(model->tasks, 0);
+	for (guint i = 0; i < 12; i++) {
+		weft_task_t task = {100 + i,
+		                    weft_model_intern(model, "request"),
+		                    T0 + (100 + 10 * i) * US,
+		                    T0 + 9000 * US,
+		                    0,
+		                    1,
+		                    0,
+		                    0};
+
+		g_array_append_val(model->tasks, task);
+	}
+	window = open_model(model);
+	lane = find_type(GTK_WIDGET(window), WEFT_TYPE_TASK_LANE);
+	g_assert_nonnull(lane);
+	h = gtk_widget_get_height(lane);
+	g_assert_cmpint(h, >=, 4 * 17);
+	g_assert_cmpint(h, <=, 4 * 17 + 4);
+	/* The first row holds one task; the last row the nine others, merged. */
+	g_assert_cmpint(weft_lane_pick(WEFT_LANE(lane), gtk_widget_get_width(lane) / 2.0, 5, &item,
+	                               &start, &end),
+	                ==, WEFT_PICK_ITEM);
+	g_assert_cmpint(weft_lane_pick(WEFT_LANE(lane), gtk_widget_get_width(lane) / 2.0,
+	                               3 * 17 + 8, &item, &start, &end),
+	                ==, WEFT_PICK_MERGED);
+	g_assert_cmpint(start, ==, T0 + 130 * US);
+	g_assert_cmpint(end, ==, T0 + 9000 * US);
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
@@ -610,6 +653,7 @@ int main(int argc, char **argv)
 	gtk_init();
 	g_test_add_func("/viewer/widgets/lanes", test_lanes);
 	g_test_add_func("/viewer/widgets/empty-process", test_empty_process);
+	g_test_add_func("/viewer/widgets/task-rows", test_task_rows);
 	g_test_add_func("/viewer/widgets/screenshot", test_screenshot);
 	g_test_add_func("/viewer/widgets/keys", test_keys);
 	g_test_add_func("/viewer/widgets/select", test_select);
