@@ -35,6 +35,7 @@ struct _WeftTimelinePage {
 	GtkWidget *rows;
 	GtkWidget *flow_layer;
 	GtkWidget *legend;
+	GtkWidget *paned; /* lanes | details */
 	GtkWidget *details;
 	GPtrArray *thread_lanes; /* WeftThreadLane* by thread index, borrowed from rows */
 	GPtrArray *expanders;    /* GtkExpander* by process index, borrowed */
@@ -48,6 +49,11 @@ struct _WeftTimelinePage {
 };
 
 G_DEFINE_FINAL_TYPE(WeftTimelinePage, weft_timeline_page, GTK_TYPE_WIDGET)
+
+#define DETAILS_WIDE 900
+#define DETAILS_SHARE 22
+#define DETAILS_MIN_WIDTH 220
+#define DETAILS_MAX_WIDTH 360
 
 enum { PROP_0, PROP_SHOW_ALL_FLOWS, N_PROPS };
 
@@ -616,10 +622,39 @@ static void add_input(WeftTimelinePage *self)
 	gtk_widget_add_controller(self->overlay, motion);
 }
 
+/*
+ * The details pane takes a share of the width (DETAILS_SHARE, within
+ * [DETAILS_MIN_WIDTH, DETAILS_MAX_WIDTH]); below DETAILS_WIDE px it is
+ * hidden while nothing (no item, no range) is selected, so the lanes get
+ * the room.
+ */
+static void update_details_layout(WeftTimelinePage *self)
+{
+	int width = gtk_widget_get_width(self->paned);
+	weft_time_t s, e;
+	gboolean selected =
+	    self->session && ((weft_session_get_selection(self->session) &&
+	                       weft_session_get_selection(self->session)->kind != WEFT_ITEM_NONE) ||
+	                      weft_session_get_range(self->session, &s, &e));
+	gboolean visible = width <= 0 || width >= DETAILS_WIDE || selected;
+
+	if (gtk_widget_get_visible(self->details) != visible) {
+		gtk_widget_set_visible(self->details, visible);
+	}
+	if (visible && width > 0) {
+		int dw = CLAMP(width * DETAILS_SHARE / 100, DETAILS_MIN_WIDTH, DETAILS_MAX_WIDTH);
+
+		if (gtk_paned_get_position(GTK_PANED(self->paned)) != width - dw) {
+			gtk_paned_set_position(GTK_PANED(self->paned), width - dw);
+		}
+	}
+}
+
 static GtkWidget *build_timeline(WeftTimelinePage *self)
 {
 	GtkWidget *main = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
 	GtkWidget *paned = gtk_paned_new(GTK_ORIENTATION_HORIZONTAL);
+	GtkWidget *legend_scroller;
 
 	self->ruler_row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
 	self->rows = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
@@ -633,19 +668,30 @@ static GtkWidget *build_timeline(WeftTimelinePage *self)
 	gtk_widget_set_focusable(self->overlay, TRUE);
 	self->legend = gtk_flow_box_new();
 	gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(self->legend), GTK_SELECTION_NONE);
-	gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(self->legend), 16);
+	/* One line, scrolled sideways when the window is narrow: the lanes
+	 * keep the height. */
+	gtk_flow_box_set_min_children_per_line(GTK_FLOW_BOX(self->legend), WEFT_STATE_COUNT);
+	gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(self->legend), WEFT_STATE_COUNT);
 	gtk_widget_add_css_class(self->legend, "weft-legend");
 	build_legend(self);
+	legend_scroller = gtk_scrolled_window_new();
+	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(legend_scroller), GTK_POLICY_AUTOMATIC,
+	                               GTK_POLICY_NEVER);
+	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(legend_scroller), self->legend);
 	gtk_box_append(GTK_BOX(main), self->ruler_row);
 	gtk_box_append(GTK_BOX(main), self->overlay);
-	gtk_box_append(GTK_BOX(main), self->legend);
+	gtk_box_append(GTK_BOX(main), legend_scroller);
 	self->details = weft_details_pane_new();
-	gtk_widget_set_size_request(self->details, 300, -1);
+	gtk_widget_set_size_request(self->details, DETAILS_MIN_WIDTH, -1);
 	g_signal_connect(self->details, "jump", G_CALLBACK(on_jump), self);
 	gtk_paned_set_start_child(GTK_PANED(paned), main);
 	gtk_paned_set_end_child(GTK_PANED(paned), self->details);
 	gtk_paned_set_resize_end_child(GTK_PANED(paned), FALSE);
 	gtk_paned_set_shrink_end_child(GTK_PANED(paned), FALSE);
+	self->paned = paned;
+	/* max-position follows the paned's width. */
+	g_signal_connect_swapped(paned, "notify::max-position", G_CALLBACK(update_details_layout),
+	                         self);
 	add_input(self);
 	return paned;
 }
@@ -821,6 +867,11 @@ void weft_timeline_page_set_session(WeftTimelinePage *self, WeftSession *session
 	self->flow_layer = weft_flow_layer_new(session, self->thread_lanes);
 	gtk_overlay_add_overlay(GTK_OVERLAY(self->overlay), self->flow_layer);
 	weft_details_pane_set_session(WEFT_DETAILS_PANE(self->details), session);
+	g_signal_connect_object(session, "selection-changed", G_CALLBACK(update_details_layout),
+	                        self, G_CONNECT_SWAPPED);
+	g_signal_connect_object(session, "range-changed", G_CALLBACK(update_details_layout), self,
+	                        G_CONNECT_SWAPPED);
+	update_details_layout(self);
 	gtk_stack_set_visible_child_name(GTK_STACK(self->stack), "timeline");
 	g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_SHOW_ALL_FLOWS]);
 }

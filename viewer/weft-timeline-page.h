@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 
 #define WEFT_TIMELINE_ZOOM_STEP 0.8
 #define WEFT_TIMELINE_PAN_STEP 0.2
-#define WEFT_TIMELINE_LABEL_WIDTH 200
+#define WEFT_TIMELINE_LABEL_WIDTH 160
 
 #define WEFT_TYPE_TIMELINE_PAGE (weft_timeline_page_get_type())
 G_DECLARE_FINAL_TYPE(WeftTimelinePage, weft_timeline_page, WEFT, TIMELINE_PAGE, GtkWidget)

@@ -189,6 +189,38 @@ static void test_task_rows(void)
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
+/* At 800x500 the lanes get most of the width: the details pane shows
+ * only once something is selected, the legend keeps to one line. */
+static void test_small_window(void)
+{
+	WeftWindow *window = weft_window_new(NULL);
+	GtkWidget *details, *lane;
+	weft_item_t item = {0};
+
+	gtk_window_set_default_size(GTK_WINDOW(window), 800, 500);
+	gtk_window_present(GTK_WINDOW(window));
+	weft_window_set_model(window, weft_test_model_new(), "synthetic");
+	pump(GTK_WIDGET(window), 4);
+	details = GTK_WIDGET(details_of(window));
+	lane = weft_timeline_page_get_thread_lane(weft_window_get_timeline(window), 0);
+	g_assert_false(gtk_widget_get_mapped(details));
+	g_assert_cmpint(gtk_widget_get_width(lane), >,
+	                gtk_widget_get_width(GTK_WIDGET(window)) / 2);
+	item.kind = WEFT_ITEM_STATE;
+	item.thread = 0;
+	item.index = 0;
+	item.start = T0;
+	item.end = T0 + 300 * US;
+	weft_session_select(weft_window_get_session(window), &item);
+	pump(GTK_WIDGET(window), 3);
+	g_assert_true(gtk_widget_get_mapped(details));
+	g_assert_cmpint(gtk_widget_get_width(details), >=, 200);
+	weft_session_select(weft_window_get_session(window), NULL);
+	pump(GTK_WIDGET(window), 3);
+	g_assert_false(gtk_widget_get_mapped(details));
+	gtk_window_destroy(GTK_WINDOW(window));
+}
+
 static guint count_color(const guchar *data, gsize stride, int w, int h, const GdkRGBA *c)
 {
 	guint n = 0;
@@ -654,6 +686,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/widgets/lanes", test_lanes);
 	g_test_add_func("/viewer/widgets/empty-process", test_empty_process);
 	g_test_add_func("/viewer/widgets/task-rows", test_task_rows);
+	g_test_add_func("/viewer/widgets/small-window", test_small_window);
 	g_test_add_func("/viewer/widgets/screenshot", test_screenshot);
 	g_test_add_func("/viewer/widgets/keys", test_keys);
 	g_test_add_func("/viewer/widgets/select", test_select);
