@@ -14,8 +14,11 @@
  * it is the gap between states (docs/convert.md has the reasoning).
  *
  * --max-size runs the writer twice: a measuring pass that counts bytes per
- * class (slices by duration bucket, instants, flows, counters) without
- * output, then the real pass with the finest detail dropped.
+ * class (slices by duration, instants, flows, counters) without
+ * output, then the real pass with the finest detail dropped. The measuring
+ * pass keeps the duration and size of every slice, so the threshold is
+ * exact: the shortest slice kept, and the output fills the budget up to
+ * the slices of that one duration.
  */
 #include "weft-chrome.h"
 
@@ -32,8 +35,8 @@
 G_DEFINE_QUARK(weft - chrome - error - quark, weft_chrome_error)
 
 #define BUF_CAP (1u << 20)
-#define BUF_SLACK 256 /* room for one event's fixed part */
-#define N_BUCKETS 512
+#define BUF_SLACK 256   /* room for one event's fixed part */
+#define SIZE_MARGIN 128 /* bytes: the "dropped" counts in the metadata grow after measuring */
 #define PROGRESS_STEP 65536
 
 typedef enum {
@@ -41,6 +44,11 @@ typedef enum {
 	SEL_KEEP,
 	SEL_EXCLUDED,
 } sel_t;
+
+typedef struct {
+	weft_time_t dur;
+	guint64 bytes;
+} slice_size_t;
 
 typedef struct {
 	const weft_model_t *model;        /* borrowed */
@@ -69,10 +77,9 @@ typedef struct {
 	GArray *boundaries; /* weft_time_t, per-thread scratch */
 	GArray *stack;      /* weft_time_t, per-thread scratch */
 	/* --max-size accounting (measuring pass) and decisions (real pass) */
-	guint64 slice_bytes[N_BUCKETS];
-	weft_time_t slice_max_dur[N_BUCKETS];
+	GArray *slice_sizes; /* slice_size_t per slice written while measuring */
 	guint64 instant_bytes, flow_bytes, counter_bytes;
-	guint drop_bucket; /* slices in a lower bucket are dropped */
+	weft_time_t drop_below; /* slices shorter than this (ns) are dropped */
 	gboolean drop_instants, drop_flows, drop_counters;
 	/* progress */
 	guint64 work_done, work_total, next_report;
@@ -363,35 +370,42 @@ static gboolean thread_selected(const writer_t *w, guint index)
 	return index < w->model->threads->len && w->thread_sel[index];
 }
 
-/* ---- --max-size: duration buckets (8 per power of two) ---- */
+/* ---- --max-size ---- */
 
-static guint dur_bucket(weft_time_t d)
+static int cmp_slice_size(const void *a, const void *b)
 {
-	guint64 v = (guint64) (d < 0 ? 0 : d) + 1;
-	guint e = 63u - (guint) __builtin_clzll(v);
-	guint m = e >= 3 ? (guint) ((v >> (e - 3)) & 7) : (guint) ((v << (3 - e)) & 7);
+	weft_time_t x = ((const slice_size_t *) a)->dur, y = ((const slice_size_t *) b)->dur;
 
-	return MIN(e * 8 + m, N_BUCKETS - 1);
+	return x < y ? -1 : x > y;
 }
 
+/*
+ * Drops whole classes of detail until total fits: slices shortest first
+ * (all slices of one duration together), then instants, flows, counters.
+ */
 static void choose_drops(writer_t *w, guint64 total)
 {
+	slice_size_t *sz = (slice_size_t *) (void *) w->slice_sizes->data;
+	guint n = w->slice_sizes->len, k = 0;
 	guint64 need, cum = 0;
-	guint k = 0;
 
 	if (!w->opt->max_size || total <= w->opt->max_size) {
 		return;
 	}
-	need = total - w->opt->max_size;
-	while (k < N_BUCKETS && cum < need) {
-		cum += w->slice_bytes[k++];
-	}
-	w->drop_bucket = k;
-	for (guint b = 0; b < k; b++) {
-		if (w->slice_bytes[b]) {
-			w->stats->dropped_below =
-			    MAX(w->stats->dropped_below, w->slice_max_dur[b] + 1);
+	need = total - w->opt->max_size + MIN(SIZE_MARGIN, w->opt->max_size);
+	qsort(sz, n, sizeof(*sz), cmp_slice_size);
+	while (k < n && cum < need) {
+		weft_time_t d = sz[k].dur;
+
+		for (; k < n && sz[k].dur == d; k++) {
+			cum += sz[k].bytes;
 		}
+	}
+	if (k > 0) {
+		/* the shortest kept duration; past the longest when all go */
+		w->drop_below = k < n ? sz[k].dur : sz[n - 1].dur + 1;
+		w->stats->dropped_below = w->drop_below;
+		w->stats->dropped_all_slices = k == n;
 	}
 	if (cum >= need) {
 		return;
@@ -555,7 +569,7 @@ static void put_flags(writer_t *w, args_t *a, guint8 flags)
  * Clips [*s, *e] to the window and applies the --max-size slice threshold.
  * Returns FALSE when the slice is not written.
  */
-static gboolean slice_visible(writer_t *w, weft_time_t *s, weft_time_t *e, guint *bucket)
+static gboolean slice_visible(writer_t *w, weft_time_t *s, weft_time_t *e)
 {
 	if (*s > w->hi || *e < w->lo) {
 		w->stats->n_filtered++;
@@ -563,8 +577,7 @@ static gboolean slice_visible(writer_t *w, weft_time_t *s, weft_time_t *e, guint
 	}
 	*s = MAX(*s, w->lo);
 	*e = MIN(*e, w->hi);
-	*bucket = dur_bucket(*e - *s);
-	if (*bucket < w->drop_bucket) {
+	if (*e - *s < w->drop_below) {
 		w->stats->dropped_slices++;
 		return FALSE;
 	}
@@ -582,11 +595,12 @@ static void slice_open(writer_t *w, const weft_thread_t *t, weft_time_t s, weft_
 	PUT(w, ",\"name\":");
 }
 
-static void slice_account(writer_t *w, guint bucket, weft_time_t dur, guint64 mark)
+static void slice_account(writer_t *w, weft_time_t dur, guint64 mark)
 {
 	if (w->measuring) {
-		w->slice_bytes[bucket] += out_pos(w) - mark;
-		w->slice_max_dur[bucket] = MAX(w->slice_max_dur[bucket], dur);
+		slice_size_t sz = {dur, out_pos(w) - mark};
+
+		g_array_append_val(w->slice_sizes, sz);
 	}
 }
 
@@ -629,9 +643,8 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 	guint8 flags = st->flags ? g_array_index(st->flags, guint8, k) : 0;
 	guint64 mark = out_pos(w);
 	args_t a = {FALSE};
-	guint bucket;
 
-	if (!slice_visible(w, &s, &e, &bucket)) {
+	if (!slice_visible(w, &s, &e)) {
 		return;
 	}
 	slice_open(w, t, s, e);
@@ -667,7 +680,7 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 	put_flags(w, &a, flags);
 	args_close(w, &a);
 	put_char(w, '}');
-	slice_account(w, bucket, e - s, mark);
+	slice_account(w, e - s, mark);
 }
 
 static void emit_region(writer_t *w, const weft_thread_t *t, guint k, weft_time_t end)
@@ -679,13 +692,12 @@ static void emit_region(writer_t *w, const weft_thread_t *t, guint k, weft_time_
 	guint8 flags = sl->flags ? g_array_index(sl->flags, guint8, k) : 0;
 	guint64 mark = out_pos(w);
 	args_t a = {FALSE};
-	guint bucket;
 
 	if (str_excluded(w, name)) {
 		w->stats->n_filtered++;
 		return;
 	}
-	if (!slice_visible(w, &s, &end, &bucket)) {
+	if (!slice_visible(w, &s, &end)) {
 		return;
 	}
 	slice_open(w, t, s, end);
@@ -694,7 +706,7 @@ static void emit_region(writer_t *w, const weft_thread_t *t, guint k, weft_time_
 	put_flags(w, &a, flags);
 	args_close(w, &a);
 	put_char(w, '}');
-	slice_account(w, bucket, end - s, mark);
+	slice_account(w, end - s, mark);
 }
 
 static int cmp_time(const void *a, const void *b)
@@ -1342,6 +1354,7 @@ static gboolean writer_init(writer_t *w, const weft_model_t *model,
 	w->region_end = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	w->boundaries = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	w->stack = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
+	w->slice_sizes = g_array_new(FALSE, FALSE, sizeof(slice_size_t));
 	w->work_total = count_work(model) * (opt->max_size ? 2 : 1);
 	select_threads(w);
 	return TRUE;
@@ -1372,6 +1385,7 @@ static void writer_clear(writer_t *w)
 		g_array_free(w->region_end, TRUE);
 		g_array_free(w->boundaries, TRUE);
 		g_array_free(w->stack, TRUE);
+		g_array_free(w->slice_sizes, TRUE);
 	}
 	g_free(w->buf);
 }
@@ -1476,6 +1490,7 @@ gboolean weft_chrome_write_file(const weft_model_t *model, const char *path,
 		write_document(&w);
 		memset(stats, 0, sizeof(*stats));
 		choose_drops(&w, w.flushed);
+		g_array_set_size(w.slice_sizes, 0);
 		w.measuring = FALSE;
 		w.flushed = 0;
 	}
@@ -1494,13 +1509,30 @@ end:
 	return ok;
 }
 
+/* ns as a number from 1 to 999.x in ns, us, ms or s; exact below 1 ms. */
+static void append_duration(GString *out, weft_time_t ns)
+{
+	if (ns < 1000) {
+		g_string_append_printf(out, "%" G_GINT64_FORMAT " ns", ns);
+	} else if (ns < 1000000) {
+		g_string_append_printf(out, "%.3f us", (double) ns / 1e3);
+	} else if (ns < 1000000000) {
+		g_string_append_printf(out, "%.3f ms", (double) ns / 1e6);
+	} else {
+		g_string_append_printf(out, "%.3f s", (double) ns / 1e9);
+	}
+}
+
 char *weft_chrome_stats_describe_dropped(const weft_chrome_stats_t *s)
 {
 	GString *out = g_string_new(NULL);
 
-	if (s->dropped_slices) {
-		g_string_append_printf(out, "%" G_GUINT64_FORMAT " slices shorter than %.3f us",
-		                       s->dropped_slices, (double) s->dropped_below / 1000.0);
+	if (s->dropped_slices && s->dropped_all_slices) {
+		g_string_append_printf(out, "all %" G_GUINT64_FORMAT " slices", s->dropped_slices);
+	} else if (s->dropped_slices) {
+		g_string_append_printf(out, "%" G_GUINT64_FORMAT " slices shorter than ",
+		                       s->dropped_slices);
+		append_duration(out, s->dropped_below);
 	}
 	if (s->dropped_instants) {
 		g_string_append_printf(out, "%s%" G_GUINT64_FORMAT " instants",
