@@ -178,6 +178,22 @@ def test_max_size(tmp):
             tolerance = units[m.group(2)] * decimal.Decimal(10) ** -digits / 2
             expect(abs(shown - below) <= tolerance and 1 <= decimal.Decimal(m.group(1)) < 1000,
                    f"summary threshold {m.group(0)!r} vs shortest kept {below} us")
+    # Past the slices, instants, flows and counters are thinned evenly, so
+    # the budget is still filled; a class is only dropped whole when needed.
+    partial = []
+    for limit in range(100_000, 400_001, 50_000):
+        doc, st = run(tmp, "big:20000", f"thin{limit}.json", "--max-size", str(limit))
+        size = os.path.getsize(os.path.join(tmp, f"thin{limit}.json"))
+        if st["over_size"]:
+            expect(size > limit, f"over_size but {size} <= {limit}")
+            continue
+        expect(0.8 * limit <= size <= limit,
+               f"--max-size {limit} past the slices: {size} bytes outside [0.8, 1.0] x budget")
+        if st["dropped_slices"] == 20000:
+            expect(st["message"].startswith("all 20000 slices"), f"all slices: {st['message']}")
+        partial.append((st["dropped_instants"], st["dropped_flows"]))
+    expect(any(0 < i < 2000 for i, _ in partial), f"instants never thinned: {partial}")
+    expect(any(i == 2000 and 0 < f for i, f in partial), f"flows never dropped: {partial}")
     # nothing left of slices: then instants go
     doc, st = run(tmp, "big:20000", "tiny.json", "--max-size", "200000")
     expect(st["dropped_instants"] > 0 and not [e for e in xs(doc) if "bind_id" not in e],

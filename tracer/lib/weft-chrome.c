@@ -50,6 +50,20 @@ typedef struct {
 	guint64 bytes;
 } slice_size_t;
 
+#define THIN_ONE (1u << 20) /* drop_class_t.thin of a class dropped whole */
+
+/*
+ * Instants, flows or counter samples under --max-size: dropped whole, or
+ * thinned evenly (every item adds thin to acc; one that brings acc to
+ * THIN_ONE is dropped), so that the output fills the limit.
+ */
+typedef struct {
+	GArray *sizes; /* guint32 per item written, measuring pass */
+	guint64 bytes; /* sum of sizes */
+	guint32 thin;  /* 0: keep all; THIN_ONE: drop all */
+	guint32 acc;
+} drop_class_t;
+
 typedef struct {
 	const weft_model_t *model;        /* borrowed */
 	const weft_chrome_options_t *opt; /* borrowed */
@@ -77,10 +91,9 @@ typedef struct {
 	GArray *boundaries; /* weft_time_t, per-thread scratch */
 	GArray *stack;      /* weft_time_t, per-thread scratch */
 	/* --max-size accounting (measuring pass) and decisions (real pass) */
-	GArray *slice_sizes; /* slice_size_t per slice written while measuring */
-	guint64 instant_bytes, flow_bytes, counter_bytes;
+	GArray *slice_sizes;    /* slice_size_t per slice written while measuring */
 	weft_time_t drop_below; /* slices shorter than this (ns) are dropped */
-	gboolean drop_instants, drop_flows, drop_counters;
+	drop_class_t instants, flows, counters;
 	/* progress */
 	guint64 work_done, work_total, next_report;
 	guint64 bind_id;
@@ -379,9 +392,76 @@ static int cmp_slice_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Whether this item of the class is dropped (same sequence in both passes). */
+static gboolean class_drops(drop_class_t *c)
+{
+	if (c->thin == 0 || c->thin >= THIN_ONE) {
+		return c->thin != 0;
+	}
+	c->acc += c->thin;
+	if (c->acc >= THIN_ONE) {
+		c->acc -= THIN_ONE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static void class_account(writer_t *w, drop_class_t *c, guint64 mark)
+{
+	if (w->measuring) {
+		guint32 size = (guint32) MIN(out_pos(w) - mark, G_MAXUINT32);
+
+		g_array_append_val(c->sizes, size);
+		c->bytes += size;
+	}
+}
+
+static guint64 thinned_bytes(const drop_class_t *c, guint32 thin)
+{
+	drop_class_t t = {NULL, 0, thin, 0};
+	guint64 sum = 0;
+
+	for (guint i = 0; i < c->sizes->len; i++) {
+		if (class_drops(&t)) {
+			sum += g_array_index(c->sizes, guint32, i);
+		}
+	}
+	return sum;
+}
+
 /*
- * Drops whole classes of detail until total fits: slices shortest first
- * (all slices of one duration together), then instants, flows, counters.
+ * Sets the class to free at least need bytes with the least thinning
+ * (binary search; all of it when even that is not enough). Returns FALSE
+ * when dropping the whole class is not enough.
+ */
+static gboolean choose_thinning(drop_class_t *c, guint64 need)
+{
+	guint32 lo = 0, hi = THIN_ONE;
+
+	if (c->bytes == 0) {
+		return need == 0;
+	}
+	c->thin = THIN_ONE;
+	if (c->bytes <= need) {
+		return c->bytes == need;
+	}
+	while (hi - lo > 1) {
+		guint32 mid = lo + (hi - lo) / 2;
+
+		if (thinned_bytes(c, mid) >= need) {
+			hi = mid;
+		} else {
+			lo = mid;
+		}
+	}
+	c->thin = hi;
+	return TRUE;
+}
+
+/*
+ * Drops detail until total fits: slices shortest first
+ * (all slices of one duration together), then instants, flows, counters,
+ * each thinned evenly or dropped whole.
  */
 static void choose_drops(writer_t *w, guint64 total)
 {
@@ -411,18 +491,15 @@ static void choose_drops(writer_t *w, guint64 total)
 		return;
 	}
 	need -= cum;
-	w->drop_instants = TRUE;
-	if (w->instant_bytes >= need) {
+	if (choose_thinning(&w->instants, need)) {
 		return;
 	}
-	need -= w->instant_bytes;
-	w->drop_flows = TRUE;
-	if (w->flow_bytes >= need) {
+	need -= w->instants.bytes;
+	if (choose_thinning(&w->flows, need)) {
 		return;
 	}
-	need -= w->flow_bytes;
-	w->drop_counters = TRUE;
-	if (w->counter_bytes < need) {
+	need -= w->flows.bytes;
+	if (!choose_thinning(&w->counters, need)) {
 		w->stats->over_size = TRUE;
 	}
 }
@@ -844,7 +921,7 @@ static void emit_instants(writer_t *w, const weft_thread_t *t)
 			w->stats->n_filtered++;
 			continue;
 		}
-		if (w->drop_instants) {
+		if (class_drops(&w->instants)) {
 			w->stats->dropped_instants++;
 			continue;
 		}
@@ -866,9 +943,7 @@ static void emit_instants(writer_t *w, const weft_thread_t *t)
 		put_site(w, &a, callsite);
 		args_close(w, &a);
 		put_char(w, '}');
-		if (w->measuring) {
-			w->instant_bytes += out_pos(w) - mark;
-		}
+		class_account(w, &w->instants, mark);
 	}
 	progress_step(w, n);
 }
@@ -964,7 +1039,7 @@ static void emit_counter_sample(writer_t *w, const weft_process_t *p, const weft
 {
 	guint64 mark = out_pos(w);
 
-	if (w->drop_counters) {
+	if (class_drops(&w->counters)) {
 		w->stats->dropped_counters++;
 		return;
 	}
@@ -985,9 +1060,7 @@ static void emit_counter_sample(writer_t *w, const weft_process_t *p, const weft
 	}
 	put_i64(w, value);
 	PUT(w, "}}");
-	if (w->measuring) {
-		w->counter_bytes += out_pos(w) - mark;
-	}
+	class_account(w, &w->counters, mark);
 }
 
 static void emit_counters(writer_t *w, const weft_process_t *p)
@@ -1165,16 +1238,14 @@ static void emit_flows(writer_t *w)
 			w->stats->n_bad_flows++;
 			continue;
 		}
-		if (w->drop_flows) {
+		if (class_drops(&w->flows)) {
 			w->stats->dropped_flows++;
 			continue;
 		}
 		w->bind_id++;
 		emit_flow_end(w, from, f->from_ts, name, TRUE, f->object);
 		emit_flow_end(w, to, f->to_ts, name, FALSE, 0);
-		if (w->measuring) {
-			w->flow_bytes += out_pos(w) - mark;
-		}
+		class_account(w, &w->flows, mark);
 	}
 	progress_step(w, w->model->flows->len);
 }
@@ -1355,6 +1426,9 @@ static gboolean writer_init(writer_t *w, const weft_model_t *model,
 	w->boundaries = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	w->stack = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	w->slice_sizes = g_array_new(FALSE, FALSE, sizeof(slice_size_t));
+	w->instants.sizes = g_array_new(FALSE, FALSE, sizeof(guint32));
+	w->flows.sizes = g_array_new(FALSE, FALSE, sizeof(guint32));
+	w->counters.sizes = g_array_new(FALSE, FALSE, sizeof(guint32));
 	w->work_total = count_work(model) * (opt->max_size ? 2 : 1);
 	select_threads(w);
 	return TRUE;
@@ -1386,6 +1460,9 @@ static void writer_clear(writer_t *w)
 		g_array_free(w->boundaries, TRUE);
 		g_array_free(w->stack, TRUE);
 		g_array_free(w->slice_sizes, TRUE);
+		g_array_free(w->instants.sizes, TRUE);
+		g_array_free(w->flows.sizes, TRUE);
+		g_array_free(w->counters.sizes, TRUE);
 	}
 	g_free(w->buf);
 }
@@ -1491,6 +1568,9 @@ gboolean weft_chrome_write_file(const weft_model_t *model, const char *path,
 		memset(stats, 0, sizeof(*stats));
 		choose_drops(&w, w.flushed);
 		g_array_set_size(w.slice_sizes, 0);
+		g_array_set_size(w.instants.sizes, 0);
+		g_array_set_size(w.flows.sizes, 0);
+		g_array_set_size(w.counters.sizes, 0);
 		w.measuring = FALSE;
 		w.flushed = 0;
 	}
