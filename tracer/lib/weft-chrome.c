@@ -473,7 +473,9 @@ static void choose_drops(writer_t *w, guint64 total)
 		return;
 	}
 	need = total - w->opt->max_size + MIN(SIZE_MARGIN, w->opt->max_size);
-	qsort(sz, n, sizeof(*sz), cmp_slice_size);
+	if (n > 0) {
+		qsort(sz, n, sizeof(*sz), cmp_slice_size); /* data is NULL when empty */
+	}
 	while (k < n && cum < need) {
 		weft_time_t d = sz[k].dur;
 
