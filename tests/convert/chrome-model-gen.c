@@ -265,6 +265,7 @@ int main(int argc, char **argv)
 	GPtrArray *excl = g_ptr_array_new();
 	weft_model_t *m;
 	GError *error = NULL;
+	char *dropped;
 	int rc = 0;
 
 	if (argc < 3) {
@@ -332,6 +333,9 @@ int main(int argc, char **argv)
 		       st.n_json_events, st.n_bytes, st.n_filtered, st.n_bad_flows,
 		       st.dropped_below, st.dropped_slices, st.dropped_instants, st.dropped_flows,
 		       st.over_size ? "true" : "false");
+		dropped = weft_chrome_stats_describe_dropped(&st);
+		printf("%s\n", dropped); /* the --max-size summary, plain text */
+		g_free(dropped);
 	}
 	weft_model_free(m);
 	g_array_free(pids, TRUE);

@@ -8,6 +8,7 @@ import decimal
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,10 @@ def run(tmp, model, name, *opts, ok=True):
     text = checker.load_text(out)
     problems = checker.check_document(text)
     expect(not problems, f"{name}: checker: {problems[:5]}")
-    return json.loads(text, parse_float=decimal.Decimal), json.loads(p.stdout)
+    first, _, message = p.stdout.partition("\n")
+    st = json.loads(first)
+    st["message"] = message.strip()
+    return json.loads(text, parse_float=decimal.Decimal), st
 
 
 def xs(doc, tid=None, name=None):
@@ -151,6 +155,45 @@ def test_max_size(tmp):
     below = decimal.Decimal(st["dropped_below"]) / 1000
     expect(kept and min(kept) >= below, f"only the shortest slices dropped: {min(kept)} < {below}")
     expect(doc["metadata"]["dropped"]["slices"] == st["dropped_slices"], "dropped in metadata")
+    # The budget is filled (at least 80 %), the shortest slices go first and
+    # the summary names the shortest kept duration, in a readable unit.
+    units = {"ns": decimal.Decimal("0.001"), "us": 1, "ms": 1000, "s": 1000000}
+    for frac in (0.3, 0.5, 0.7, 0.9):
+        limit = int(full * frac)
+        doc, st = run(tmp, "big:20000", f"fill{frac}.json", "--max-size", str(limit))
+        size = os.path.getsize(os.path.join(tmp, f"fill{frac}.json"))
+        expect(0.8 * limit <= size <= limit,
+               f"--max-size {limit}: {size} bytes outside [0.8, 1.0] x budget")
+        kept = [e["dur"] for e in xs(doc) if "bind_id" not in e]
+        below = decimal.Decimal(st["dropped_below"]) / 1000
+        expect(kept and min(kept) == below,
+               f"--max-size {limit}: threshold {below} us is not the shortest kept {min(kept)}")
+        expect(doc["metadata"]["dropped"]["slices-shorter-than-ns"] == st["dropped_below"],
+               "threshold in metadata")
+        m = re.search(r"slices shorter than ([0-9.]+) (ns|us|ms|s)\b", st["message"])
+        expect(m is not None, f"summary names the threshold: {st['message']!r}")
+        if m:
+            shown = decimal.Decimal(m.group(1)) * units[m.group(2)]
+            digits = len(m.group(1).partition(".")[2])
+            tolerance = units[m.group(2)] * decimal.Decimal(10) ** -digits / 2
+            expect(abs(shown - below) <= tolerance and 1 <= decimal.Decimal(m.group(1)) < 1000,
+                   f"summary threshold {m.group(0)!r} vs shortest kept {below} us")
+    # Past the slices, instants, flows and counters are thinned evenly, so
+    # the budget is still filled; a class is only dropped whole when needed.
+    partial = []
+    for limit in range(100_000, 400_001, 50_000):
+        doc, st = run(tmp, "big:20000", f"thin{limit}.json", "--max-size", str(limit))
+        size = os.path.getsize(os.path.join(tmp, f"thin{limit}.json"))
+        if st["over_size"]:
+            expect(size > limit, f"over_size but {size} <= {limit}")
+            continue
+        expect(0.8 * limit <= size <= limit,
+               f"--max-size {limit} past the slices: {size} bytes outside [0.8, 1.0] x budget")
+        if st["dropped_slices"] == 20000:
+            expect(st["message"].startswith("all 20000 slices"), f"all slices: {st['message']}")
+        partial.append((st["dropped_instants"], st["dropped_flows"]))
+    expect(any(0 < i < 2000 for i, _ in partial), f"instants never thinned: {partial}")
+    expect(any(i == 2000 and 0 < f for i, f in partial), f"flows never dropped: {partial}")
     # nothing left of slices: then instants go
     doc, st = run(tmp, "big:20000", "tiny.json", "--max-size", "200000")
     expect(st["dropped_instants"] > 0 and not [e for e in xs(doc) if "bind_id" not in e],

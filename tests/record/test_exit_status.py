@@ -21,9 +21,10 @@ def test(tmp):
         ("exit0", [prog], 0),
         ("exit3", [prog, "3"], 3),
         ("exit255", [prog, "255"], 255),
-        ("kill", ["sh", "-c", "kill -KILL $$"], 128 + signal.SIGKILL),
-        ("abort", ["sh", "-c", "kill -ABRT $$"], 128 + signal.SIGABRT),
-        ("term", ["sh", "-c", "kill -TERM $$"], 128 + signal.SIGTERM),
+        # the instrumented program runs first, so there is a trace to keep
+        ("kill", ["sh", "-c", "'%s'; kill -KILL $$" % prog], 128 + signal.SIGKILL),
+        ("abort", ["sh", "-c", "'%s'; kill -ABRT $$" % prog], 128 + signal.SIGABRT),
+        ("term", ["sh", "-c", "'%s'; kill -TERM $$" % prog], 128 + signal.SIGTERM),
     ]
     for name, cmd, expected in cases:
         out = os.path.join(tmp, name)

@@ -280,6 +280,47 @@ static void print_summary(const convert_args_t *a, const weft_model_t *m,
 	g_free(dropped);
 }
 
+/*
+ * A trace argument that is not a folder gets one line saying what weft
+ * convert reads, before anything is read or written. Missing paths and
+ * folders without a trace are left to the reader's own messages.
+ */
+static int check_inputs(char **traces)
+{
+	for (guint i = 0; traces[i]; i++) {
+		const char *t = traces[i];
+		char *dir;
+
+		if (!g_file_test(t, G_FILE_TEST_EXISTS) || g_file_test(t, G_FILE_TEST_IS_DIR)) {
+			continue;
+		}
+		if (!g_file_test(t, G_FILE_TEST_IS_REGULAR)) {
+			fprintf(stderr,
+			        "weft convert: %s is not a folder; weft convert reads CTF trace "
+			        "folders\n",
+			        t);
+			return 1;
+		}
+		dir = g_path_get_dirname(t);
+		if (strcmp(strrchr(t, '/') ? strrchr(t, '/') + 1 : t, "metadata") == 0) {
+			fprintf(stderr,
+			        "weft convert: %s is a file; weft convert reads CTF trace folders "
+			        "(give "
+			        "its folder: weft convert %s)\n",
+			        t, dir);
+		} else {
+			fprintf(stderr,
+			        "weft convert: %s is a file; weft convert reads CTF trace folders "
+			        "(weft "
+			        "view opens weft's JSON files)\n",
+			        t);
+		}
+		g_free(dir);
+		return 1;
+	}
+	return 0;
+}
+
 static int convert(const convert_args_t *a, weft_chrome_options_t *opt)
 {
 	progress_t progress = {isatty(STDERR_FILENO) && !a->quiet, FALSE, g_get_monotonic_time(),
@@ -338,6 +379,9 @@ int weft_cmd_convert(int argc, char **argv)
 	rc = parse_args(argc, argv, &args);
 	if (rc == 0) {
 		rc = build_options(&args, &opt, pids, tids);
+	}
+	if (rc == 0) {
+		rc = check_inputs(args.traces);
 	}
 	if (rc == 0) {
 		rc = convert(&args, &opt);

@@ -653,18 +653,21 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
-/*
- * Undoes prepare_output: empties trace_dir, which was new or empty, and
- * removes the folders we made. Never touches a folder that was refused.
- */
-static void remove_output(struct weft_record *rec)
+static int remove_empty_dir(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void) st;
+	if (ftw->level > 0 && flag == FTW_DP) {
+		rmdir(path); /* fails, harmlessly, on a folder that holds anything */
+	}
+	return 0;
+}
+
+/* Removes trace_dir and the folders above it that we made, if empty. */
+static void remove_created_dirs(struct weft_record *rec)
 {
 	char path[PATH_MAX];
 	size_t top;
 
-	if (rec->output_ready) {
-		nftw(rec->trace_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	}
 	/* rmdir removes only empty folders, and only those we made. */
 	if (!rec->created_top[0]) {
 		return;
@@ -681,6 +684,35 @@ static void remove_output(struct weft_record *rec)
 		}
 		*slash = '\0';
 	}
+}
+
+/*
+ * Undoes prepare_output: empties trace_dir, which was new or empty, and
+ * removes the folders we made. Never touches a folder that was refused.
+ */
+static void remove_output(struct weft_record *rec)
+{
+	if (rec->output_ready) {
+		nftw(rec->trace_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	remove_created_dirs(rec);
+}
+
+/*
+ * After a session that recorded nothing: removes the empty folders the
+ * session daemon left in trace_dir (never a file), then trace_dir and its
+ * parents if we made them. Returns true when trace_dir is gone.
+ */
+static bool remove_empty_output(struct weft_record *rec)
+{
+	struct stat st;
+
+	if (!rec->output_ready) {
+		return false;
+	}
+	nftw(rec->trace_dir, remove_empty_dir, 16, FTW_DEPTH | FTW_PHYS);
+	remove_created_dirs(rec);
+	return lstat(rec->trace_dir, &st) != 0 && errno == ENOENT;
 }
 
 /* ---- The session ---- */
@@ -1068,18 +1100,40 @@ end:
 	return ret;
 }
 
-static void print_summary(const struct weft_record *rec, const char *base)
+/*
+ * No instrumented process registered with the session daemon, so it wrote
+ * no trace, only empty folders: says so and removes them (docs/record.md).
+ */
+static void report_no_events(struct weft_record *rec, const char *base)
+{
+	fprintf(stderr,
+	        "weft record: no events were recorded: no instrumented process registered with "
+	        "the session daemon (%s uses no TRACE_* macro and ran without --preload?)\n",
+	        base);
+	if (remove_empty_output(rec)) {
+		fprintf(stderr, "weft record: removed the empty trace folder %s\n", rec->trace_dir);
+	} else if (!rec->created_top[0] && dir_contents(rec->trace_dir) == 0) {
+		fprintf(stderr, "weft record: %s is left empty, as it was\n", rec->trace_dir);
+	} else {
+		fprintf(stderr,
+		        "weft record: warning: could not remove the empty trace folder %s\n",
+		        rec->trace_dir);
+	}
+}
+
+static void print_summary(struct weft_record *rec, const char *base)
 {
 	struct weft_count count = {.vpid = rec->child};
 	char why[512];
 
 	int ret = count_events(rec->trace_dir, &count, why, sizeof(why));
 
-	fprintf(stderr, "weft record: trace: %s\n", rec->trace_dir);
 	if (ret == 1) {
-		fprintf(stderr, "weft record: events: 0 (no instrumented process registered with "
-		                "the session daemon)\n");
-	} else if (ret < 0) {
+		report_no_events(rec, base);
+		return;
+	}
+	fprintf(stderr, "weft record: trace: %s\n", rec->trace_dir);
+	if (ret < 0) {
 		fail("warning: cannot count the events", rec->trace_dir, why);
 	} else {
 		fprintf(stderr, "weft record: events: %" PRIu64 " (%" PRIu64 " from %s, pid %d)\n",

@@ -14,8 +14,11 @@
  * it is the gap between states (docs/convert.md has the reasoning).
  *
  * --max-size runs the writer twice: a measuring pass that counts bytes per
- * class (slices by duration bucket, instants, flows, counters) without
- * output, then the real pass with the finest detail dropped.
+ * class (slices by duration, instants, flows, counters) without
+ * output, then the real pass with the finest detail dropped. The measuring
+ * pass keeps the duration and size of every slice, so the threshold is
+ * exact: the shortest slice kept, and the output fills the budget up to
+ * the slices of that one duration.
  */
 #include "weft-chrome.h"
 
@@ -32,8 +35,8 @@
 G_DEFINE_QUARK(weft - chrome - error - quark, weft_chrome_error)
 
 #define BUF_CAP (1u << 20)
-#define BUF_SLACK 256 /* room for one event's fixed part */
-#define N_BUCKETS 512
+#define BUF_SLACK 256   /* room for one event's fixed part */
+#define SIZE_MARGIN 128 /* bytes: the "dropped" counts in the metadata grow after measuring */
 #define PROGRESS_STEP 65536
 
 typedef enum {
@@ -41,6 +44,25 @@ typedef enum {
 	SEL_KEEP,
 	SEL_EXCLUDED,
 } sel_t;
+
+typedef struct {
+	weft_time_t dur;
+	guint64 bytes;
+} slice_size_t;
+
+#define THIN_ONE (1u << 20) /* drop_class_t.thin of a class dropped whole */
+
+/*
+ * Instants, flows or counter samples under --max-size: dropped whole, or
+ * thinned evenly (every item adds thin to acc; one that brings acc to
+ * THIN_ONE is dropped), so that the output fills the limit.
+ */
+typedef struct {
+	GArray *sizes; /* guint32 per item written, measuring pass */
+	guint64 bytes; /* sum of sizes */
+	guint32 thin;  /* 0: keep all; THIN_ONE: drop all */
+	guint32 acc;
+} drop_class_t;
 
 typedef struct {
 	const weft_model_t *model;        /* borrowed */
@@ -69,11 +91,9 @@ typedef struct {
 	GArray *boundaries; /* weft_time_t, per-thread scratch */
 	GArray *stack;      /* weft_time_t, per-thread scratch */
 	/* --max-size accounting (measuring pass) and decisions (real pass) */
-	guint64 slice_bytes[N_BUCKETS];
-	weft_time_t slice_max_dur[N_BUCKETS];
-	guint64 instant_bytes, flow_bytes, counter_bytes;
-	guint drop_bucket; /* slices in a lower bucket are dropped */
-	gboolean drop_instants, drop_flows, drop_counters;
+	GArray *slice_sizes;    /* slice_size_t per slice written while measuring */
+	weft_time_t drop_below; /* slices shorter than this (ns) are dropped */
+	drop_class_t instants, flows, counters;
 	/* progress */
 	guint64 work_done, work_total, next_report;
 	guint64 bind_id;
@@ -363,52 +383,125 @@ static gboolean thread_selected(const writer_t *w, guint index)
 	return index < w->model->threads->len && w->thread_sel[index];
 }
 
-/* ---- --max-size: duration buckets (8 per power of two) ---- */
+/* ---- --max-size ---- */
 
-static guint dur_bucket(weft_time_t d)
+static int cmp_slice_size(const void *a, const void *b)
 {
-	guint64 v = (guint64) (d < 0 ? 0 : d) + 1;
-	guint e = 63u - (guint) __builtin_clzll(v);
-	guint m = e >= 3 ? (guint) ((v >> (e - 3)) & 7) : (guint) ((v << (3 - e)) & 7);
+	weft_time_t x = ((const slice_size_t *) a)->dur, y = ((const slice_size_t *) b)->dur;
 
-	return MIN(e * 8 + m, N_BUCKETS - 1);
+	return x < y ? -1 : x > y;
 }
 
+/* Whether this item of the class is dropped (same sequence in both passes). */
+static gboolean class_drops(drop_class_t *c)
+{
+	if (c->thin == 0 || c->thin >= THIN_ONE) {
+		return c->thin != 0;
+	}
+	c->acc += c->thin;
+	if (c->acc >= THIN_ONE) {
+		c->acc -= THIN_ONE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static void class_account(writer_t *w, drop_class_t *c, guint64 mark)
+{
+	if (w->measuring) {
+		guint32 size = (guint32) MIN(out_pos(w) - mark, G_MAXUINT32);
+
+		g_array_append_val(c->sizes, size);
+		c->bytes += size;
+	}
+}
+
+static guint64 thinned_bytes(const drop_class_t *c, guint32 thin)
+{
+	drop_class_t t = {NULL, 0, thin, 0};
+	guint64 sum = 0;
+
+	for (guint i = 0; i < c->sizes->len; i++) {
+		if (class_drops(&t)) {
+			sum += g_array_index(c->sizes, guint32, i);
+		}
+	}
+	return sum;
+}
+
+/*
+ * Sets the class to free at least need bytes with the least thinning
+ * (binary search; all of it when even that is not enough). Returns FALSE
+ * when dropping the whole class is not enough.
+ */
+static gboolean choose_thinning(drop_class_t *c, guint64 need)
+{
+	guint32 lo = 0, hi = THIN_ONE;
+
+	if (c->bytes == 0) {
+		return need == 0;
+	}
+	c->thin = THIN_ONE;
+	if (c->bytes <= need) {
+		return c->bytes == need;
+	}
+	while (hi - lo > 1) {
+		guint32 mid = lo + (hi - lo) / 2;
+
+		if (thinned_bytes(c, mid) >= need) {
+			hi = mid;
+		} else {
+			lo = mid;
+		}
+	}
+	c->thin = hi;
+	return TRUE;
+}
+
+/*
+ * Drops detail until total fits: slices shortest first
+ * (all slices of one duration together), then instants, flows, counters,
+ * each thinned evenly or dropped whole.
+ */
 static void choose_drops(writer_t *w, guint64 total)
 {
+	slice_size_t *sz = (slice_size_t *) (void *) w->slice_sizes->data;
+	guint n = w->slice_sizes->len, k = 0;
 	guint64 need, cum = 0;
-	guint k = 0;
 
 	if (!w->opt->max_size || total <= w->opt->max_size) {
 		return;
 	}
-	need = total - w->opt->max_size;
-	while (k < N_BUCKETS && cum < need) {
-		cum += w->slice_bytes[k++];
+	need = total - w->opt->max_size + MIN(SIZE_MARGIN, w->opt->max_size);
+	if (n > 0) {
+		qsort(sz, n, sizeof(*sz), cmp_slice_size); /* data is NULL when empty */
 	}
-	w->drop_bucket = k;
-	for (guint b = 0; b < k; b++) {
-		if (w->slice_bytes[b]) {
-			w->stats->dropped_below =
-			    MAX(w->stats->dropped_below, w->slice_max_dur[b] + 1);
+	while (k < n && cum < need) {
+		weft_time_t d = sz[k].dur;
+
+		for (; k < n && sz[k].dur == d; k++) {
+			cum += sz[k].bytes;
 		}
+	}
+	if (k > 0) {
+		/* the shortest kept duration; past the longest when all go */
+		w->drop_below = k < n ? sz[k].dur : sz[n - 1].dur + 1;
+		w->stats->dropped_below = w->drop_below;
+		w->stats->dropped_all_slices = k == n;
 	}
 	if (cum >= need) {
 		return;
 	}
 	need -= cum;
-	w->drop_instants = TRUE;
-	if (w->instant_bytes >= need) {
+	if (choose_thinning(&w->instants, need)) {
 		return;
 	}
-	need -= w->instant_bytes;
-	w->drop_flows = TRUE;
-	if (w->flow_bytes >= need) {
+	need -= w->instants.bytes;
+	if (choose_thinning(&w->flows, need)) {
 		return;
 	}
-	need -= w->flow_bytes;
-	w->drop_counters = TRUE;
-	if (w->counter_bytes < need) {
+	need -= w->flows.bytes;
+	if (!choose_thinning(&w->counters, need)) {
 		w->stats->over_size = TRUE;
 	}
 }
@@ -555,7 +648,7 @@ static void put_flags(writer_t *w, args_t *a, guint8 flags)
  * Clips [*s, *e] to the window and applies the --max-size slice threshold.
  * Returns FALSE when the slice is not written.
  */
-static gboolean slice_visible(writer_t *w, weft_time_t *s, weft_time_t *e, guint *bucket)
+static gboolean slice_visible(writer_t *w, weft_time_t *s, weft_time_t *e)
 {
 	if (*s > w->hi || *e < w->lo) {
 		w->stats->n_filtered++;
@@ -563,8 +656,7 @@ static gboolean slice_visible(writer_t *w, weft_time_t *s, weft_time_t *e, guint
 	}
 	*s = MAX(*s, w->lo);
 	*e = MIN(*e, w->hi);
-	*bucket = dur_bucket(*e - *s);
-	if (*bucket < w->drop_bucket) {
+	if (*e - *s < w->drop_below) {
 		w->stats->dropped_slices++;
 		return FALSE;
 	}
@@ -582,11 +674,12 @@ static void slice_open(writer_t *w, const weft_thread_t *t, weft_time_t s, weft_
 	PUT(w, ",\"name\":");
 }
 
-static void slice_account(writer_t *w, guint bucket, weft_time_t dur, guint64 mark)
+static void slice_account(writer_t *w, weft_time_t dur, guint64 mark)
 {
 	if (w->measuring) {
-		w->slice_bytes[bucket] += out_pos(w) - mark;
-		w->slice_max_dur[bucket] = MAX(w->slice_max_dur[bucket], dur);
+		slice_size_t sz = {dur, out_pos(w) - mark};
+
+		g_array_append_val(w->slice_sizes, sz);
 	}
 }
 
@@ -629,9 +722,8 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 	guint8 flags = st->flags ? g_array_index(st->flags, guint8, k) : 0;
 	guint64 mark = out_pos(w);
 	args_t a = {FALSE};
-	guint bucket;
 
-	if (!slice_visible(w, &s, &e, &bucket)) {
+	if (!slice_visible(w, &s, &e)) {
 		return;
 	}
 	slice_open(w, t, s, e);
@@ -667,7 +759,7 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 	put_flags(w, &a, flags);
 	args_close(w, &a);
 	put_char(w, '}');
-	slice_account(w, bucket, e - s, mark);
+	slice_account(w, e - s, mark);
 }
 
 static void emit_region(writer_t *w, const weft_thread_t *t, guint k, weft_time_t end)
@@ -679,13 +771,12 @@ static void emit_region(writer_t *w, const weft_thread_t *t, guint k, weft_time_
 	guint8 flags = sl->flags ? g_array_index(sl->flags, guint8, k) : 0;
 	guint64 mark = out_pos(w);
 	args_t a = {FALSE};
-	guint bucket;
 
 	if (str_excluded(w, name)) {
 		w->stats->n_filtered++;
 		return;
 	}
-	if (!slice_visible(w, &s, &end, &bucket)) {
+	if (!slice_visible(w, &s, &end)) {
 		return;
 	}
 	slice_open(w, t, s, end);
@@ -694,7 +785,7 @@ static void emit_region(writer_t *w, const weft_thread_t *t, guint k, weft_time_
 	put_flags(w, &a, flags);
 	args_close(w, &a);
 	put_char(w, '}');
-	slice_account(w, bucket, end - s, mark);
+	slice_account(w, end - s, mark);
 }
 
 static int cmp_time(const void *a, const void *b)
@@ -832,7 +923,7 @@ static void emit_instants(writer_t *w, const weft_thread_t *t)
 			w->stats->n_filtered++;
 			continue;
 		}
-		if (w->drop_instants) {
+		if (class_drops(&w->instants)) {
 			w->stats->dropped_instants++;
 			continue;
 		}
@@ -854,9 +945,7 @@ static void emit_instants(writer_t *w, const weft_thread_t *t)
 		put_site(w, &a, callsite);
 		args_close(w, &a);
 		put_char(w, '}');
-		if (w->measuring) {
-			w->instant_bytes += out_pos(w) - mark;
-		}
+		class_account(w, &w->instants, mark);
 	}
 	progress_step(w, n);
 }
@@ -952,7 +1041,7 @@ static void emit_counter_sample(writer_t *w, const weft_process_t *p, const weft
 {
 	guint64 mark = out_pos(w);
 
-	if (w->drop_counters) {
+	if (class_drops(&w->counters)) {
 		w->stats->dropped_counters++;
 		return;
 	}
@@ -973,9 +1062,7 @@ static void emit_counter_sample(writer_t *w, const weft_process_t *p, const weft
 	}
 	put_i64(w, value);
 	PUT(w, "}}");
-	if (w->measuring) {
-		w->counter_bytes += out_pos(w) - mark;
-	}
+	class_account(w, &w->counters, mark);
 }
 
 static void emit_counters(writer_t *w, const weft_process_t *p)
@@ -1153,16 +1240,14 @@ static void emit_flows(writer_t *w)
 			w->stats->n_bad_flows++;
 			continue;
 		}
-		if (w->drop_flows) {
+		if (class_drops(&w->flows)) {
 			w->stats->dropped_flows++;
 			continue;
 		}
 		w->bind_id++;
 		emit_flow_end(w, from, f->from_ts, name, TRUE, f->object);
 		emit_flow_end(w, to, f->to_ts, name, FALSE, 0);
-		if (w->measuring) {
-			w->flow_bytes += out_pos(w) - mark;
-		}
+		class_account(w, &w->flows, mark);
 	}
 	progress_step(w, w->model->flows->len);
 }
@@ -1342,6 +1427,10 @@ static gboolean writer_init(writer_t *w, const weft_model_t *model,
 	w->region_end = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	w->boundaries = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	w->stack = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
+	w->slice_sizes = g_array_new(FALSE, FALSE, sizeof(slice_size_t));
+	w->instants.sizes = g_array_new(FALSE, FALSE, sizeof(guint32));
+	w->flows.sizes = g_array_new(FALSE, FALSE, sizeof(guint32));
+	w->counters.sizes = g_array_new(FALSE, FALSE, sizeof(guint32));
 	w->work_total = count_work(model) * (opt->max_size ? 2 : 1);
 	select_threads(w);
 	return TRUE;
@@ -1372,6 +1461,10 @@ static void writer_clear(writer_t *w)
 		g_array_free(w->region_end, TRUE);
 		g_array_free(w->boundaries, TRUE);
 		g_array_free(w->stack, TRUE);
+		g_array_free(w->slice_sizes, TRUE);
+		g_array_free(w->instants.sizes, TRUE);
+		g_array_free(w->flows.sizes, TRUE);
+		g_array_free(w->counters.sizes, TRUE);
 	}
 	g_free(w->buf);
 }
@@ -1476,6 +1569,10 @@ gboolean weft_chrome_write_file(const weft_model_t *model, const char *path,
 		write_document(&w);
 		memset(stats, 0, sizeof(*stats));
 		choose_drops(&w, w.flushed);
+		g_array_set_size(w.slice_sizes, 0);
+		g_array_set_size(w.instants.sizes, 0);
+		g_array_set_size(w.flows.sizes, 0);
+		g_array_set_size(w.counters.sizes, 0);
 		w.measuring = FALSE;
 		w.flushed = 0;
 	}
@@ -1494,13 +1591,30 @@ end:
 	return ok;
 }
 
+/* ns as a number from 1 to 999.x in ns, us, ms or s; exact below 1 ms. */
+static void append_duration(GString *out, weft_time_t ns)
+{
+	if (ns < 1000) {
+		g_string_append_printf(out, "%" G_GINT64_FORMAT " ns", ns);
+	} else if (ns < 1000000) {
+		g_string_append_printf(out, "%.3f us", (double) ns / 1e3);
+	} else if (ns < 1000000000) {
+		g_string_append_printf(out, "%.3f ms", (double) ns / 1e6);
+	} else {
+		g_string_append_printf(out, "%.3f s", (double) ns / 1e9);
+	}
+}
+
 char *weft_chrome_stats_describe_dropped(const weft_chrome_stats_t *s)
 {
 	GString *out = g_string_new(NULL);
 
-	if (s->dropped_slices) {
-		g_string_append_printf(out, "%" G_GUINT64_FORMAT " slices shorter than %.3f us",
-		                       s->dropped_slices, (double) s->dropped_below / 1000.0);
+	if (s->dropped_slices && s->dropped_all_slices) {
+		g_string_append_printf(out, "all %" G_GUINT64_FORMAT " slices", s->dropped_slices);
+	} else if (s->dropped_slices) {
+		g_string_append_printf(out, "%" G_GUINT64_FORMAT " slices shorter than ",
+		                       s->dropped_slices);
+		append_duration(out, s->dropped_below);
 	}
 	if (s->dropped_instants) {
 		g_string_append_printf(out, "%s%" G_GUINT64_FORMAT " instants",

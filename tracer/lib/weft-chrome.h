@@ -56,7 +56,9 @@ typedef struct {
 	guint64 n_filtered;    /* model items outside --pid/--tid/window/exclude */
 	guint64 n_bad_flows;   /* flows whose end precedes their start: left out */
 	/* --max-size: what was dropped to fit, finest detail first. */
-	weft_time_t dropped_below; /* slices shorter than this (ns) were dropped; 0: none */
+	/* slices shorter than this (ns) were dropped: the shortest slice kept; 0: none dropped */
+	weft_time_t dropped_below;
+	gboolean dropped_all_slices; /* no slice kept (dropped_below: past the longest) */
 	guint64 dropped_slices;
 	guint64 dropped_instants;
 	guint64 dropped_flows;
