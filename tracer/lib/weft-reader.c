@@ -236,6 +236,105 @@ static char *check_metadata_packets(const char *dir)
 	return NULL;
 }
 
+/*
+ * Whether TSDL text ends after a complete top-level declaration: braces
+ * balanced outside comments and string literals, and the last significant
+ * character a ';'. babeltrace2 2.0 also spins on metadata cut at a packet
+ * boundary, which the framing check cannot see.
+ */
+static gboolean tsdl_complete(const char *s, gsize len)
+{
+	gint64 depth = 0;
+	char last = 0;
+
+	for (gsize i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
+			const char *end = g_strstr_len(s + i + 2, (gssize) (len - i - 2), "*/");
+
+			if (!end) {
+				return FALSE;
+			}
+			i = (gsize) (end - s) + 1;
+			continue;
+		}
+		if (ch == '/' && i + 1 < len && s[i + 1] == '/') {
+			while (i < len && s[i] != '\n') {
+				i++;
+			}
+			continue;
+		}
+		if (ch == '"' || ch == '\'') {
+			for (i++; i < len && s[i] != ch; i++) {
+				if (s[i] == '\\') {
+					i++;
+				}
+			}
+			if (i >= len) {
+				return FALSE;
+			}
+			last = ch;
+			continue;
+		}
+		if (ch == '{') {
+			depth++;
+		} else if (ch == '}' && --depth < 0) {
+			return FALSE;
+		}
+		if (!g_ascii_isspace(ch) && ch != '\0') {
+			last = ch;
+		}
+	}
+	return depth == 0 && last == ';';
+}
+
+/*
+ * After check_metadata_packets(): the TSDL text of dir/metadata (the
+ * packets' contents, or the plain file) must not be cut mid-way. Returns
+ * NULL when fine, else the reason.
+ */
+static char *check_metadata_text(const char *dir)
+{
+	g_autofree char *path = g_build_filename(dir, "metadata", NULL);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	GString *text;
+	gboolean ok;
+
+	if (!g_file_get_contents(path, &data, &len, NULL)) {
+		return g_strdup_printf("cannot read %s", path);
+	}
+	if (len >= 4 && (read_u32((guint8 *) data, FALSE) == METADATA_MAGIC ||
+	                 read_u32((guint8 *) data, TRUE) == METADATA_MAGIC)) {
+		gboolean be = read_u32((guint8 *) data, TRUE) == METADATA_MAGIC;
+
+		text = g_string_new(NULL);
+		for (gsize off = 0; off + METADATA_HEADER_SIZE <= len;) {
+			const guint8 *h = (const guint8 *) data + off;
+			gsize content = read_u32(h + 24, be) / 8, packet = read_u32(h + 28, be) / 8;
+
+			if (packet < METADATA_HEADER_SIZE || content > packet ||
+			    packet > len - off) {
+				break; /* the framing check reports it */
+			}
+			if (content > METADATA_HEADER_SIZE) {
+				g_string_append_len(text, (const char *) h + METADATA_HEADER_SIZE,
+				                    (gssize) (content - METADATA_HEADER_SIZE));
+			}
+			off += packet;
+		}
+	} else {
+		text = g_string_new_len(data, (gssize) len);
+	}
+	ok = tsdl_complete(text->str, text->len);
+	g_string_free(text, TRUE);
+	return ok ? NULL
+	          : g_strdup_printf("truncated metadata: the TSDL text of %s ends inside a "
+	                            "declaration",
+	                            path);
+}
+
 /* Reads each trace's metadata: does it carry what the debug-info filter needs? */
 static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
 {
@@ -337,7 +436,12 @@ static input_t *open_input(const classes_t *c, const char *path, GError **error)
 	}
 	g_ptr_array_sort(in->dirs, cmp_str);
 	for (guint i = 0; i < in->dirs->len; i++) {
-		g_autofree char *bad = check_metadata_packets(g_ptr_array_index(in->dirs, i));
+		const char *dir = g_ptr_array_index(in->dirs, i);
+		g_autofree char *bad = check_metadata_packets(dir);
+
+		if (!bad) {
+			bad = check_metadata_text(dir);
+		}
 
 		if (bad) {
 			set_error(error, WEFT_READER_ERROR_READ, "open trace", path, bad);
