@@ -217,6 +217,25 @@ def scenario_unknown():
     ], None)])]
 
 
+# weft:heap is sampled at most once per ms: allocations after its last
+# sample. pid 700 records every allocation (its heap curve must end with
+# the records' total, 500 bytes live); pid 701 samples them (weight != size:
+# the records are not exact, the curve stays as written).
+def scenario_heap_tail():
+    return [("ust", 0, [(1000, 9000, [
+        u(1000, "weft:alloc", 700, 700, ptr=0xA000, size=100, func=0, weight=100),
+        u(1000, "weft:heap", 700, 700, in_use=100, allocs=1, frees=0),
+        u(1100, "weft:alloc", 701, 701, ptr=0xA000, size=64, func=0, weight=4096),
+        u(1100, "weft:heap", 701, 701, in_use=64, allocs=1, frees=0),
+        u(1500, "weft:alloc", 700, 700, ptr=0xB000, size=200, func=0, weight=200),
+        u(1600, "weft:alloc", 700, 701, ptr=0xC000, size=300, func=0, weight=300),
+        u(1700, "weft:alloc", 701, 701, ptr=0xB000, size=64, func=0, weight=4096),
+        u(2000, "weft:free", 700, 700, ptr=0xA000),
+        u(9000, "weft:mark", 700, 700, name="end"),
+        u(9000, "weft:mark", 701, 701, name="end"),
+    ], None)])]
+
+
 def scenario_empty():
     return [("ust", 0, [(1000, 2000, [], None)])]
 
@@ -229,6 +248,7 @@ SCENARIOS = {
     "ust-wrappers": scenario_ust_wrappers,
     "unknown": scenario_unknown,
     "empty": scenario_empty,
+    "heap-tail": scenario_heap_tail,
 }
 
 
