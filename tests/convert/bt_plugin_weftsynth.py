@@ -63,6 +63,8 @@ EVENTS = {
     "lttng_ust_libc:malloc": [("size", "u"), ("ptr", "u")],
     "lttng_ust_libc:free": [("ptr", "u")],
     "foo:unknown": [("x", "u")],
+    "lttng_ust_statedump:bin_info": [("baddr", "u"), ("memsz", "u"), ("path", "s"),
+                                     ("is_pic", "u")],
     "sched_switch": [
         ("prev_comm", "s"),
         ("prev_tid", "i"),
@@ -236,6 +238,21 @@ def scenario_heap_tail():
     ], None)])]
 
 
+# A thread whose start routine lies in a library weft cannot name (not on
+# this machine, or stripped): it keeps the library's name and the offset.
+def scenario_stripped_routine():
+    lib = 0x7F0000000000
+    return [("ust", 0, [(1000, 9000, [
+        u(1000, "lttng_ust_statedump:bin_info", 800, 800, baddr=lib, memsz=0x100000,
+          path="/nonexistent/liblzma.so.5.4.1", is_pic=1),
+        u(2000, "weft:thread_create", 800, 800, create_id=1, start_routine=lib + 0xCD00),
+        u(3000, "weft:thread_start", 800, 801, create_id=1, start_routine=lib + 0xCD00,
+          pthread=0xAA),
+        u(4000, "weft:mark", 800, 801, name="work"),
+        u(9000, "weft:thread_exit", 800, 801),
+    ], None)])]
+
+
 def scenario_empty():
     return [("ust", 0, [(1000, 2000, [], None)])]
 
@@ -249,6 +266,7 @@ SCENARIOS = {
     "unknown": scenario_unknown,
     "empty": scenario_empty,
     "heap-tail": scenario_heap_tail,
+    "stripped-routine": scenario_stripped_routine,
 }
 
 

@@ -120,6 +120,10 @@ char *weft_analysis_dup_routine_label(const weft_model_t *model, const weft_thre
 		if (cs->function) {
 			return g_strdup(weft_model_borrow_string(model, cs->function));
 		}
+		if (cs->binary) {
+			/* unnamed (stripped, or not on this machine): as call sites print */
+			return weft_analysis_dup_site_label(model, thread->start_routine_site);
+		}
 	}
 	if (thread->start_routine) {
 		return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", thread->start_routine);
