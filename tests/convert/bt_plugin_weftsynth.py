@@ -63,6 +63,8 @@ EVENTS = {
     "lttng_ust_libc:malloc": [("size", "u"), ("ptr", "u")],
     "lttng_ust_libc:free": [("ptr", "u")],
     "foo:unknown": [("x", "u")],
+    "lttng_ust_statedump:bin_info": [("baddr", "u"), ("memsz", "u"), ("path", "s"),
+                                     ("is_pic", "u")],
     "sched_switch": [
         ("prev_comm", "s"),
         ("prev_tid", "i"),
@@ -217,6 +219,40 @@ def scenario_unknown():
     ], None)])]
 
 
+# weft:heap is sampled at most once per ms: allocations after its last
+# sample. pid 700 records every allocation (its heap curve must end with
+# the records' total, 500 bytes live); pid 701 samples them (weight != size:
+# the records are not exact, the curve stays as written).
+def scenario_heap_tail():
+    return [("ust", 0, [(1000, 9000, [
+        u(1000, "weft:alloc", 700, 700, ptr=0xA000, size=100, func=0, weight=100),
+        u(1000, "weft:heap", 700, 700, in_use=100, allocs=1, frees=0),
+        u(1100, "weft:alloc", 701, 701, ptr=0xA000, size=64, func=0, weight=4096),
+        u(1100, "weft:heap", 701, 701, in_use=64, allocs=1, frees=0),
+        u(1500, "weft:alloc", 700, 700, ptr=0xB000, size=200, func=0, weight=200),
+        u(1600, "weft:alloc", 700, 701, ptr=0xC000, size=300, func=0, weight=300),
+        u(1700, "weft:alloc", 701, 701, ptr=0xB000, size=64, func=0, weight=4096),
+        u(2000, "weft:free", 700, 700, ptr=0xA000),
+        u(9000, "weft:mark", 700, 700, name="end"),
+        u(9000, "weft:mark", 701, 701, name="end"),
+    ], None)])]
+
+
+# A thread whose start routine lies in a library weft cannot name (not on
+# this machine, or stripped): it keeps the library's name and the offset.
+def scenario_stripped_routine():
+    lib = 0x7F0000000000
+    return [("ust", 0, [(1000, 9000, [
+        u(1000, "lttng_ust_statedump:bin_info", 800, 800, baddr=lib, memsz=0x100000,
+          path="/nonexistent/liblzma.so.5.4.1", is_pic=1),
+        u(2000, "weft:thread_create", 800, 800, create_id=1, start_routine=lib + 0xCD00),
+        u(3000, "weft:thread_start", 800, 801, create_id=1, start_routine=lib + 0xCD00,
+          pthread=0xAA),
+        u(4000, "weft:mark", 800, 801, name="work"),
+        u(9000, "weft:thread_exit", 800, 801),
+    ], None)])]
+
+
 def scenario_empty():
     return [("ust", 0, [(1000, 2000, [], None)])]
 
@@ -229,6 +265,8 @@ SCENARIOS = {
     "ust-wrappers": scenario_ust_wrappers,
     "unknown": scenario_unknown,
     "empty": scenario_empty,
+    "heap-tail": scenario_heap_tail,
+    "stripped-routine": scenario_stripped_routine,
 }
 
 

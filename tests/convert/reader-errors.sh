@@ -40,7 +40,7 @@ expect not-a-trace 'Failed to open trace: path=".*notrace", reason="no CTF trace
 expect missing 'reason="no such file or directory"' "$tmp/does-not-exist"
 
 mkdir -p "$tmp/badmeta"
-printf 'this is { not TSDL\n' >"$tmp/badmeta/metadata"
+printf 'this is { not TSDL };\n' >"$tmp/badmeta/metadata"
 expect bad-metadata 'reason="cannot parse the CTF metadata' "$tmp/badmeta"
 
 # LTTng's packetized metadata cut inside a packet (babeltrace2 2.0 would spin)

@@ -351,6 +351,10 @@ static int convert(const convert_args_t *a, weft_chrome_options_t *opt)
 		g_error_free(error);
 		return rc;
 	}
+	for (guint i = 0; i < model->warnings->len; i++) {
+		fprintf(stderr, "weft convert: warning: %s\n",
+		        (const char *) g_ptr_array_index(model->warnings, i));
+	}
 	progress.phase = "writing";
 	opt->progress = on_write_progress;
 	opt->progress_data = &progress;

@@ -188,6 +188,10 @@ static int run(stats_args_t *a)
 		fprintf(stderr, "weft stats: cannot read trace: %s\n", error->message);
 		return EXIT_TRACE;
 	}
+	for (guint i = 0; i < model->warnings->len; i++) {
+		fprintf(stderr, "weft stats: warning: %s\n",
+		        (const char *) g_ptr_array_index(model->warnings, i));
+	}
 	if (a->pid && !has_process(model, a->pid)) {
 		fprintf(stderr,
 		        "weft stats: no process with pid %" G_GINT64_FORMAT " in the trace\n",

@@ -2321,6 +2321,22 @@ static void finish_allocs(weft_builder_t *b, bprocess_t *bp)
 		src->heap_ts = NULL;
 		src->heap_val = NULL;
 	}
+	/*
+	 * weft:heap is written at most once per ms, so the changes after its
+	 * last sample are missing from it. When every allocation and free was
+	 * recorded (weft's records, not sampled), the records' running total at
+	 * the last of them is exact: the curve ends with it.
+	 */
+	if (heap && heap == bp->heap_events && src == &bp->weft_allocs && !bp->p->alloc_sampled &&
+	    src->heap_ts->len) {
+		guint n = src->heap_ts->len;
+		weft_time_t last = g_array_index(src->heap_ts, weft_time_t, n - 1);
+
+		if (!heap->ts->len ||
+		    g_array_index(heap->ts, weft_time_t, heap->ts->len - 1) < last) {
+			counter_add(heap, last, g_array_index(src->heap_val, gint64, n - 1));
+		}
+	}
 	if (heap) {
 		g_ptr_array_insert(bp->p->counters, 0, heap);
 		bp->heap_events = NULL;

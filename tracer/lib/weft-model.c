@@ -63,6 +63,8 @@ weft_model_t *weft_model_new(void)
 	model->tasks = g_array_new(FALSE, FALSE, sizeof(weft_task_t));
 	model->holds = g_array_new(FALSE, FALSE, sizeof(weft_lock_hold_t));
 	model->lost = g_array_new(FALSE, FALSE, sizeof(weft_lost_t));
+	model->warnings = g_ptr_array_new_with_free_func(g_free);
+	model->stream_cpus = g_array_new(FALSE, FALSE, sizeof(guint));
 	model->strings_chunk = g_string_chunk_new(64 * 1024);
 	model->strings_index = g_hash_table_new(g_str_hash, g_str_equal);
 	model->strings = g_ptr_array_new();
@@ -136,6 +138,8 @@ void weft_model_free(weft_model_t *model)
 	g_array_free(model->tasks, TRUE);
 	g_array_free(model->holds, TRUE);
 	g_array_free(model->lost, TRUE);
+	g_ptr_array_free(model->warnings, TRUE);
+	g_array_free(model->stream_cpus, TRUE);
 	g_hash_table_destroy(model->strings_index);
 	g_ptr_array_free(model->strings, TRUE);
 	g_string_chunk_free(model->strings_chunk);

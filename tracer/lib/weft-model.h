@@ -216,6 +216,18 @@ typedef struct {
 	uint64_t n_discarded;   /* events the tracer reported discarded */
 	uint64_t n_skipped;     /* events read that weft does not understand */
 	gboolean has_kernel;    /* kernel sched events gave the thread states */
+	/*
+	 * Data loss the reader found outside the events: one sentence per
+	 * problem (char*, owned), e.g. a stream file that is empty or shorter
+	 * than its index says. Callers show them as warnings.
+	 */
+	GPtrArray *warnings;
+	/*
+	 * guint, sorted, unique: the CPUs that had an LTTng per-CPU stream file
+	 * (named CHANNEL_CPU), readable or not: the CPU count of the traced
+	 * machine stays known when a stream file is lost.
+	 */
+	GArray *stream_cpus;
 	/* private to weft-model.c */
 	GStringChunk *strings_chunk;
 	GHashTable *strings_index; /* const char* -> index+1, borrowed keys */

@@ -6,7 +6,11 @@
  *
  * and hands every message to the sink state (weft-sink.c).
  */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "weft-reader-private.h"
 
@@ -236,6 +240,105 @@ static char *check_metadata_packets(const char *dir)
 	return NULL;
 }
 
+/*
+ * Whether TSDL text ends after a complete top-level declaration: braces
+ * balanced outside comments and string literals, and the last significant
+ * character a ';'. babeltrace2 2.0 also spins on metadata cut at a packet
+ * boundary, which the framing check cannot see.
+ */
+static gboolean tsdl_complete(const char *s, gsize len)
+{
+	gint64 depth = 0;
+	char last = 0;
+
+	for (gsize i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
+			const char *end = g_strstr_len(s + i + 2, (gssize) (len - i - 2), "*/");
+
+			if (!end) {
+				return FALSE;
+			}
+			i = (gsize) (end - s) + 1;
+			continue;
+		}
+		if (ch == '/' && i + 1 < len && s[i + 1] == '/') {
+			while (i < len && s[i] != '\n') {
+				i++;
+			}
+			continue;
+		}
+		if (ch == '"' || ch == '\'') {
+			for (i++; i < len && s[i] != ch; i++) {
+				if (s[i] == '\\') {
+					i++;
+				}
+			}
+			if (i >= len) {
+				return FALSE;
+			}
+			last = ch;
+			continue;
+		}
+		if (ch == '{') {
+			depth++;
+		} else if (ch == '}' && --depth < 0) {
+			return FALSE;
+		}
+		if (!g_ascii_isspace(ch) && ch != '\0') {
+			last = ch;
+		}
+	}
+	return depth == 0 && last == ';';
+}
+
+/*
+ * After check_metadata_packets(): the TSDL text of dir/metadata (the
+ * packets' contents, or the plain file) must not be cut mid-way. Returns
+ * NULL when fine, else the reason.
+ */
+static char *check_metadata_text(const char *dir)
+{
+	g_autofree char *path = g_build_filename(dir, "metadata", NULL);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	GString *text;
+	gboolean ok;
+
+	if (!g_file_get_contents(path, &data, &len, NULL)) {
+		return g_strdup_printf("cannot read %s", path);
+	}
+	if (len >= 4 && (read_u32((guint8 *) data, FALSE) == METADATA_MAGIC ||
+	                 read_u32((guint8 *) data, TRUE) == METADATA_MAGIC)) {
+		gboolean be = read_u32((guint8 *) data, TRUE) == METADATA_MAGIC;
+
+		text = g_string_new(NULL);
+		for (gsize off = 0; off + METADATA_HEADER_SIZE <= len;) {
+			const guint8 *h = (const guint8 *) data + off;
+			gsize content = read_u32(h + 24, be) / 8, packet = read_u32(h + 28, be) / 8;
+
+			if (packet < METADATA_HEADER_SIZE || content > packet ||
+			    packet > len - off) {
+				break; /* the framing check reports it */
+			}
+			if (content > METADATA_HEADER_SIZE) {
+				g_string_append_len(text, (const char *) h + METADATA_HEADER_SIZE,
+				                    (gssize) (content - METADATA_HEADER_SIZE));
+			}
+			off += packet;
+		}
+	} else {
+		text = g_string_new_len(data, (gssize) len);
+	}
+	ok = tsdl_complete(text->str, text->len);
+	g_string_free(text, TRUE);
+	return ok ? NULL
+	          : g_strdup_printf("truncated metadata: the TSDL text of %s ends inside a "
+	                            "declaration",
+	                            path);
+}
+
 /* Reads each trace's metadata: does it carry what the debug-info filter needs? */
 static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
 {
@@ -337,7 +440,12 @@ static input_t *open_input(const classes_t *c, const char *path, GError **error)
 	}
 	g_ptr_array_sort(in->dirs, cmp_str);
 	for (guint i = 0; i < in->dirs->len; i++) {
-		g_autofree char *bad = check_metadata_packets(g_ptr_array_index(in->dirs, i));
+		const char *dir = g_ptr_array_index(in->dirs, i);
+		g_autofree char *bad = check_metadata_packets(dir);
+
+		if (!bad) {
+			bad = check_metadata_text(dir);
+		}
 
 		if (bad) {
 			set_error(error, WEFT_READER_ERROR_READ, "open trace", path, bad);
@@ -353,6 +461,128 @@ static input_t *open_input(const classes_t *c, const char *path, GError **error)
 error:
 	input_free(in);
 	return NULL;
+}
+
+/* ---- stream files ---- */
+
+#define INDEX_MAGIC 0xC1F1DCC1u
+#define INDEX_HEADER_SIZE 16
+#define INDEX_ENTRY_MIN 56 /* offset, packet_size, content_size, 2 times, discarded, stream id */
+
+/*
+ * Bytes the LTTng index of stream dir/name says the stream holds
+ * (dir/index/name.idx, big-endian), or 0 when there is no usable index.
+ */
+static guint64 index_expected_size(const char *dir, const char *name)
+{
+	g_autofree char *idx_name = g_strconcat(name, ".idx", NULL);
+	g_autofree char *path = g_build_filename(dir, "index", idx_name, NULL);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	guint32 h[4];
+	guint64 end = 0;
+
+	if (!g_file_get_contents(path, &data, &len, NULL) || len < INDEX_HEADER_SIZE) {
+		return 0;
+	}
+	memcpy(h, data, sizeof h);
+	if (GUINT32_FROM_BE(h[0]) != INDEX_MAGIC || GUINT32_FROM_BE(h[3]) < INDEX_ENTRY_MIN) {
+		return 0;
+	}
+	for (gsize off = INDEX_HEADER_SIZE; off + GUINT32_FROM_BE(h[3]) <= len;
+	     off += GUINT32_FROM_BE(h[3])) {
+		guint64 e[2];
+
+		memcpy(e, data + off, sizeof e);
+		if (GUINT64_FROM_BE(e[1]) % 8 ||
+		    GUINT64_FROM_BE(e[0]) > G_MAXUINT64 - GUINT64_FROM_BE(e[1]) / 8) {
+			return 0;
+		}
+		end = MAX(end, GUINT64_FROM_BE(e[0]) + GUINT64_FROM_BE(e[1]) / 8);
+	}
+	return end;
+}
+
+static void add_cpu(GArray *cpus, guint cpu)
+{
+	for (guint i = 0; i < cpus->len; i++) {
+		if (g_array_index(cpus, guint, i) == cpu) {
+			return;
+		}
+	}
+	g_array_append_val(cpus, cpu);
+}
+
+/*
+ * Looks at the stream files of trace directory dir: babeltrace2 skips an
+ * empty one silently and reads a file cut at a packet boundary as if it
+ * were whole. Adds a sentence per such file to warnings and the CPU of each
+ * per-CPU stream file (CHANNEL_CPU) to cpus.
+ */
+static void scan_streams(const char *dir, GPtrArray *warnings, GArray *cpus)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (!d) {
+		return;
+	}
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		const char *us = strrchr(name, '_');
+		GStatBuf st;
+		guint64 expected;
+
+		if (name[0] == '.' || !strcmp(name, "metadata") || g_stat(path, &st) != 0 ||
+		    !S_ISREG(st.st_mode)) {
+			continue;
+		}
+		if (us && us[1] && strspn(us + 1, "0123456789") == strlen(us + 1) &&
+		    strlen(us + 1) < 6) {
+			add_cpu(cpus, (guint) atoi(us + 1));
+		}
+		expected = index_expected_size(dir, name);
+		if (st.st_size == 0) {
+			g_ptr_array_add(
+			    warnings,
+			    g_strdup_printf("stream %s is empty: its events are missing", path));
+		} else if ((guint64) st.st_size < expected) {
+			g_ptr_array_add(warnings,
+			                g_strdup_printf("stream %s is truncated (%" G_GUINT64_FORMAT
+			                                " of %" G_GUINT64_FORMAT
+			                                " bytes): the events of its "
+			                                "missing packets are missing",
+			                                path, (guint64) st.st_size, expected));
+		}
+	}
+	g_dir_close(d);
+}
+
+static int cmp_guint(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *) a, y = *(const guint *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Records in model what the stream files of every input say. */
+static void add_stream_facts(weft_model_t *model, GPtrArray *inputs)
+{
+	guint first = model->warnings->len;
+
+	for (guint i = 0; i < inputs->len; i++) {
+		const input_t *in = g_ptr_array_index(inputs, i);
+
+		for (guint d = 0; d < in->dirs->len; d++) {
+			scan_streams(g_ptr_array_index(in->dirs, d), model->warnings,
+			             model->stream_cpus);
+		}
+	}
+	g_array_sort(model->stream_cpus, cmp_guint);
+	if (model->warnings->len > first) {
+		qsort(model->warnings->pdata + first, model->warnings->len - first,
+		      sizeof(gpointer), cmp_str);
+	}
 }
 
 /* ---- the sink ---- */
@@ -660,6 +890,8 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	if (!model) {
 		set_error(error, WEFT_READER_ERROR_EMPTY, "read trace", label,
 		          "the trace holds no events");
+	} else {
+		add_stream_facts(model, inputs);
 	}
 end:
 	bt_graph_put_ref(graph);

@@ -120,6 +120,10 @@ char *weft_analysis_dup_routine_label(const weft_model_t *model, const weft_thre
 		if (cs->function) {
 			return g_strdup(weft_model_borrow_string(model, cs->function));
 		}
+		if (cs->binary) {
+			/* unnamed (stripped, or not on this machine): as call sites print */
+			return weft_analysis_dup_site_label(model, thread->start_routine_site);
+		}
 	}
 	if (thread->start_routine) {
 		return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", thread->start_routine);
@@ -229,13 +233,17 @@ guint weft_analysis_ncpus(const weft_model_t *model, const weft_analysis_options
 		*source = "as given";
 		return options->ncpus;
 	}
-	if (model->cpus && model->cpus->len) {
+	if ((model->cpus && model->cpus->len) || (model->stream_cpus && model->stream_cpus->len)) {
 		guint max_cpu = 0;
 
-		for (guint i = 0; i < model->cpus->len; i++) {
+		for (guint i = 0; model->cpus && i < model->cpus->len; i++) {
 			const weft_cpu_lane_t *lane = g_ptr_array_index(model->cpus, i);
 
 			max_cpu = MAX(max_cpu, lane->cpu + 1);
+		}
+		/* a CPU whose stream file was lost still existed */
+		for (guint i = 0; model->stream_cpus && i < model->stream_cpus->len; i++) {
+			max_cpu = MAX(max_cpu, g_array_index(model->stream_cpus, guint, i) + 1);
 		}
 		*source = "seen in the trace; --cpus N to override";
 		return max_cpu;
