@@ -2,6 +2,12 @@
  * An analysis section as a sortable GtkColumnView; layout in
  * weft-analysis-page.ui. Rows are WeftAnalysisRow objects holding the
  * table row index; columns are built from the table's columns.
+ *
+ * weft_analysis_page_compute() runs the analysis in a GTask worker thread:
+ * the model is read-only once loaded, so the worker and the UI thread may
+ * read it together. The page shows a spinner meanwhile and fills the table
+ * when the worker returns; a newer request cancels the older one, whose
+ * result is dropped.
  */
 #include "weft-analysis-page.h"
 
@@ -37,11 +43,14 @@ struct _WeftAnalysisPage {
 	GtkWidget *title_label;
 	GtkWidget *note_label;
 	GtkWidget *empty_label;
+	GtkWidget *busy_box;
+	GtkWidget *spinner;
 	GtkColumnView *column_view;
 	GListStore *rows;         /* WeftAnalysisRow, owned */
 	GtkSortListModel *sorted; /* owned */
 	weft_table_t *table;      /* owned, NULL before a model */
 	char *section;            /* owned */
+	GCancellable *computing;  /* owned, the running worker's; NULL when none */
 };
 
 G_DEFINE_FINAL_TYPE(WeftAnalysisPage, weft_analysis_page, GTK_TYPE_BOX)
@@ -180,7 +189,13 @@ static void show_table(WeftAnalysisPage *self)
 	gtk_label_set_text(GTK_LABEL(self->note_label),
 	                   self->table && self->table->note ? self->table->note : "");
 	gtk_widget_set_visible(self->note_label, self->table && self->table->note);
-	gtk_widget_set_visible(self->empty_label, empty);
+	gtk_widget_set_visible(self->empty_label, empty && !self->computing);
+	gtk_widget_set_visible(self->busy_box, self->computing != NULL);
+	if (self->computing) {
+		gtk_spinner_start(GTK_SPINNER(self->spinner));
+	} else {
+		gtk_spinner_stop(GTK_SPINNER(self->spinner));
+	}
 	for (guint r = 0; self->table && r < self->table->n_rows; r++) {
 		g_ptr_array_add(items, weft_analysis_row_new(r));
 	}
@@ -193,6 +208,15 @@ static void show_table(WeftAnalysisPage *self)
 	}
 }
 
+/* Forgets the running worker, if any: its result will be dropped. */
+static void cancel_compute(WeftAnalysisPage *self)
+{
+	if (self->computing) {
+		g_cancellable_cancel(self->computing);
+		g_clear_object(&self->computing);
+	}
+}
+
 static void on_activate(GtkColumnView *view, guint position, WeftAnalysisPage *self)
 {
 	weft_analysis_page_activate(self, position);
@@ -202,6 +226,7 @@ static void weft_analysis_page_dispose(GObject *object)
 {
 	WeftAnalysisPage *self = WEFT_ANALYSIS_PAGE(object);
 
+	cancel_compute(self);
 	if (self->column_view) {
 		remove_columns(self);
 	}
@@ -233,6 +258,8 @@ static void weft_analysis_page_class_init(WeftAnalysisPageClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, title_label);
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, note_label);
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, empty_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, busy_box);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, spinner);
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, column_view);
 	gtk_widget_class_bind_template_callback(widget_class, on_activate);
 
@@ -278,12 +305,101 @@ void weft_analysis_page_set_model(WeftAnalysisPage *self, const weft_model_t *mo
 {
 	g_return_if_fail(WEFT_IS_ANALYSIS_PAGE(self));
 
+	cancel_compute(self);
 	remove_columns(self);
 	g_clear_pointer(&self->table, weft_table_free);
 	if (model) {
 		self->table = weft_analysis_section_new(model, self->section, options);
 	}
 	show_table(self);
+}
+
+/* What the worker needs; the keeper keeps the model alive. */
+typedef struct {
+	const weft_model_t *model; /* borrowed */
+	GObject *keeper;           /* owned, may be NULL */
+	char *section;             /* owned */
+	weft_analysis_options_t options;
+	gboolean has_options;
+} compute_t;
+
+static void compute_free(gpointer data)
+{
+	compute_t *c = data;
+
+	g_clear_object(&c->keeper);
+	g_free(c->section);
+	g_free(c);
+}
+
+static void compute_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+	compute_t *c = data;
+	weft_table_t *table;
+
+	if (g_cancellable_is_cancelled(cancel)) {
+		g_task_return_pointer(task, NULL, NULL);
+		return;
+	}
+	table =
+	    weft_analysis_section_new(c->model, c->section, c->has_options ? &c->options : NULL);
+	g_task_return_pointer(task, table, (GDestroyNotify) weft_table_free);
+}
+
+static void compute_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+	WeftAnalysisPage *self = WEFT_ANALYSIS_PAGE(source);
+	GCancellable *cancel = g_task_get_cancellable(G_TASK(result));
+	weft_table_t *table = g_task_propagate_pointer(G_TASK(result), NULL);
+
+	/* Superseded or disposed: drop the result. */
+	if (!self->computing || cancel != self->computing) {
+		g_clear_pointer(&table, weft_table_free);
+		return;
+	}
+	g_clear_object(&self->computing);
+	remove_columns(self);
+	g_clear_pointer(&self->table, weft_table_free);
+	self->table = table;
+	show_table(self);
+}
+
+void weft_analysis_page_compute(WeftAnalysisPage *self, const weft_model_t *model,
+                                const weft_analysis_options_t *options, GObject *keeper)
+{
+	g_autoptr(GTask) task = NULL;
+	compute_t *c;
+
+	g_return_if_fail(WEFT_IS_ANALYSIS_PAGE(self));
+	if (!model) {
+		weft_analysis_page_set_model(self, NULL, options);
+		return;
+	}
+	cancel_compute(self);
+	remove_columns(self);
+	g_clear_pointer(&self->table, weft_table_free);
+	self->computing = g_cancellable_new();
+	show_table(self);
+
+	c = g_new0(compute_t, 1);
+	c->model = model;
+	c->keeper = keeper ? g_object_ref(keeper) : NULL;
+	c->section = g_strdup(self->section);
+	if (options) {
+		c->options = *options;
+		c->has_options = TRUE;
+	}
+	task = g_task_new(self, self->computing, compute_done, NULL);
+	/* The result of a cancelled task is dropped in compute_done, not here. */
+	g_task_set_check_cancellable(task, FALSE);
+	g_task_set_task_data(task, c, compute_free);
+	g_task_run_in_thread(task, compute_in_thread);
+}
+
+gboolean weft_analysis_page_is_computing(WeftAnalysisPage *self)
+{
+	g_return_val_if_fail(WEFT_IS_ANALYSIS_PAGE(self), FALSE);
+	return self->computing != NULL;
 }
 
 const weft_table_t *weft_analysis_page_borrow_table(WeftAnalysisPage *self)

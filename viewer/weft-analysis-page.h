@@ -23,7 +23,18 @@ const char *weft_analysis_page_get_section(WeftAnalysisPage *self);
 /* Recomputes the table from model (borrowed for the call; NULL: empty). */
 void weft_analysis_page_set_model(WeftAnalysisPage *self, const weft_model_t *model,
                                   const weft_analysis_options_t *options);
-/* The shown table (borrowed; NULL before a model is set). */
+/*
+ * Computes the table in a worker thread and shows it when done; until then
+ * the page shows a spinner. model must not change while computing: keeper
+ * (referenced until the worker ends; may be NULL) is the object that owns
+ * it, so it outlives the worker even if the page moves on to another model.
+ * A later call, or weft_analysis_page_set_model(), cancels this one.
+ */
+void weft_analysis_page_compute(WeftAnalysisPage *self, const weft_model_t *model,
+                                const weft_analysis_options_t *options, GObject *keeper);
+/* Is a worker computing the page's table? */
+gboolean weft_analysis_page_is_computing(WeftAnalysisPage *self);
+/* The shown table (borrowed; NULL before a model is set and while computing). */
 const weft_table_t *weft_analysis_page_borrow_table(WeftAnalysisPage *self);
 
 GtkColumnView *weft_analysis_page_get_column_view(WeftAnalysisPage *self);

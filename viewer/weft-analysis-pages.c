@@ -1,7 +1,8 @@
 /*
  * The analysis pages of a window: sections grouped into notebooks, one
  * sidebar entry per group. A page recomputes its table lazily: when a
- * trace loads, shown pages update at once and hidden ones when mapped.
+ * trace loads, shown pages update at once and hidden ones when mapped,
+ * each in a worker thread (the page shows a spinner until it is done).
  */
 #include "weft-analysis-pages.h"
 
@@ -29,7 +30,9 @@ static WeftWindow *window_of(GtkWidget *page)
 static void refresh(WeftAnalysisPage *page, WeftWindow *window)
 {
 	g_object_set_data(G_OBJECT(page), DIRTY_KEY, NULL);
-	weft_analysis_page_set_model(page, weft_window_borrow_model(window), NULL);
+	/* Off the UI thread: the session owns the model and is kept until done. */
+	weft_analysis_page_compute(page, weft_window_borrow_model(window), NULL,
+	                           G_OBJECT(weft_window_get_session(window)));
 }
 
 static void on_page_map(GtkWidget *page, gpointer data)

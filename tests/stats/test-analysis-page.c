@@ -64,6 +64,70 @@ static void test_sort_and_reveal(void)
 	weft_model_free(app.model);
 }
 
+/* Runs the main loop until page's worker is done (at most 10 s). */
+static void wait_computed(WeftAnalysisPage *page)
+{
+	gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+	while (weft_analysis_page_is_computing(page) && g_get_monotonic_time() < until) {
+		g_main_context_iteration(NULL, FALSE);
+	}
+	g_assert_false(weft_analysis_page_is_computing(page));
+}
+
+/* The table is computed in a worker: empty while it runs, filled after. */
+static void test_async(void)
+{
+	app_t app = app_new();
+	GtkWidget *page = g_object_ref_sink(weft_analysis_page_new("sync"));
+	WeftAnalysisPage *p = WEFT_ANALYSIS_PAGE(page);
+	GObject *keeper = g_object_new(G_TYPE_OBJECT, NULL);
+	gint64 until;
+
+	weft_analysis_page_compute(p, app.model, NULL, keeper);
+	/* Nothing yet: the result comes back through the main loop. */
+	g_assert_true(weft_analysis_page_is_computing(p));
+	g_assert_null(weft_analysis_page_borrow_table(p));
+	/* The keeper is held while the worker may read the model. */
+	g_assert_cmpuint(keeper->ref_count, >, 1);
+	wait_computed(p);
+	g_assert_nonnull(weft_analysis_page_borrow_table(p));
+	g_assert_cmpuint(weft_analysis_page_borrow_table(p)->n_rows, ==, 4);
+	g_assert_true(weft_analysis_page_sort_by(p, "count", GTK_SORT_DESCENDING));
+	g_assert_cmpuint(weft_analysis_page_get_row_at(p, 0), ==, 2);
+
+	/* A later request wins: the earlier result is dropped. */
+	weft_analysis_page_compute(p, app.model, NULL, keeper);
+	weft_analysis_page_set_model(p, NULL, NULL);
+	g_assert_false(weft_analysis_page_is_computing(p));
+	until = g_get_monotonic_time() + G_USEC_PER_SEC / 2;
+	while (g_get_monotonic_time() < until) {
+		g_main_context_iteration(NULL, FALSE);
+	}
+	g_assert_null(weft_analysis_page_borrow_table(p));
+	/* Every worker is done and has let the keeper go. */
+	until = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	while (keeper->ref_count > 1 && g_get_monotonic_time() < until) {
+		g_main_context_iteration(NULL, FALSE);
+	}
+	g_assert_cmpuint(keeper->ref_count, ==, 1);
+	g_object_unref(keeper);
+	g_object_unref(page);
+	weft_model_free(app.model);
+}
+
+typedef struct {
+	gboolean mapped, computing, had_table;
+} map_seen_t;
+
+/* Connected after the pages' own "map" handler, which starts the worker. */
+static void on_map_seen(GtkWidget *page, map_seen_t *seen)
+{
+	seen->mapped = TRUE;
+	seen->computing = weft_analysis_page_is_computing(WEFT_ANALYSIS_PAGE(page));
+	seen->had_table = weft_analysis_page_borrow_table(WEFT_ANALYSIS_PAGE(page)) != NULL;
+}
+
 static void wait_frames(GtkWidget *widget)
 {
 	gint64 until = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
@@ -166,6 +230,7 @@ static void test_window_pages(void)
 	app_t app = app_new();
 	WeftWindow *window = weft_window_new(NULL);
 	GtkWidget *stack, *regions, *mmu, *notebook;
+	map_seen_t seen = {FALSE, FALSE, FALSE};
 	const weft_item_t *sel;
 	const char *dir = g_getenv("WEFT_BUILD_ROOT");
 	g_autofree char *png = g_build_filename(dir ? dir : ".", "tests", "stats",
@@ -185,12 +250,19 @@ static void test_window_pages(void)
 	}
 	regions = weft_analysis_pages_find(window, "region-instances");
 	g_assert_nonnull(regions);
+	g_signal_connect(regions, "map", G_CALLBACK(on_map_seen), &seen);
 	gtk_stack_set_visible_child_name(GTK_STACK(stack), "analysis-regions");
 	notebook = gtk_widget_get_ancestor(regions, GTK_TYPE_NOTEBOOK);
 	gtk_notebook_set_current_page(GTK_NOTEBOOK(notebook),
 	                              gtk_notebook_page_num(GTK_NOTEBOOK(notebook), regions));
 	wait_frames(regions);
-	/* Computed when shown: the slowest "request" is on tid 101 at [500, 900]. */
+	/* Computed when shown, in a worker: nothing at the moment it maps... */
+	g_assert_true(seen.mapped);
+	g_assert_true(seen.computing);
+	g_assert_false(seen.had_table);
+	/* ...filled once the worker is done: the slowest "request" is on tid 101 at [500, 900]. */
+	wait_computed(WEFT_ANALYSIS_PAGE(regions));
+	wait_frames(regions);
 	g_assert_nonnull(weft_analysis_page_borrow_table(WEFT_ANALYSIS_PAGE(regions)));
 	shot = render(GTK_WIDGET(window));
 	g_assert_true(gdk_texture_save_to_png(shot, png));
@@ -226,6 +298,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	g_test_add_func("/stats/page/sort-reveal", test_sort_and_reveal);
+	g_test_add_func("/stats/page/async", test_async);
 	g_test_add_func("/stats/page/screenshot", test_screenshot);
 	g_test_add_func("/stats/page/window", test_window_pages);
 	return g_test_run();
