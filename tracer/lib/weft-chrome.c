@@ -952,8 +952,8 @@ static void emit_instants(writer_t *w, const weft_thread_t *t)
 
 /* ---- metadata events ---- */
 
-static void emit_meta_name(writer_t *w, int64_t pid, const int64_t *tid, const char *what_lit,
-                           weft_str_t name)
+/* Opens an M event up to its args object: `..."name":what,"args":{` */
+static void meta_open(writer_t *w, int64_t pid, const int64_t *tid, const char *what_lit)
 {
 	event_open(w);
 	PUT(w, "\"ph\":\"M\",\"pid\":");
@@ -964,7 +964,14 @@ static void emit_meta_name(writer_t *w, int64_t pid, const int64_t *tid, const c
 	}
 	PUT(w, ",\"name\":");
 	put_mem(w, what_lit, strlen(what_lit));
-	PUT(w, ",\"args\":{\"name\":");
+	PUT(w, ",\"args\":{");
+}
+
+static void emit_meta_name(writer_t *w, int64_t pid, const int64_t *tid, const char *what_lit,
+                           weft_str_t name)
+{
+	meta_open(w, pid, tid, what_lit);
+	PUT(w, "\"name\":");
 	put_str(w, name);
 	PUT(w, "}}");
 }
@@ -972,16 +979,8 @@ static void emit_meta_name(writer_t *w, int64_t pid, const int64_t *tid, const c
 static void emit_meta_sort(writer_t *w, int64_t pid, const int64_t *tid, const char *what_lit,
                            guint index)
 {
-	event_open(w);
-	PUT(w, "\"ph\":\"M\",\"pid\":");
-	put_i64(w, pid);
-	if (tid) {
-		PUT(w, ",\"tid\":");
-		put_i64(w, *tid);
-	}
-	PUT(w, ",\"name\":");
-	put_mem(w, what_lit, strlen(what_lit));
-	PUT(w, ",\"args\":{\"sort_index\":");
+	meta_open(w, pid, tid, what_lit);
+	PUT(w, "\"sort_index\":");
 	put_u64(w, index);
 	PUT(w, "}}");
 }
