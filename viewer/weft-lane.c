@@ -351,6 +351,20 @@ double weft_lane_x(WeftLane *self, weft_time_t t)
 	return weft_time_window_time_to_x(weft_session_borrow_time_window(priv->session), t);
 }
 
+weft_time_t weft_lane_x_to_time(WeftLane *self, double x)
+{
+	WeftLanePrivate *priv = weft_lane_get_instance_private(self);
+
+	return weft_time_window_x_to_time(weft_session_borrow_time_window(priv->session), x);
+}
+
+double weft_lane_ns_per_px(WeftLane *self)
+{
+	WeftLanePrivate *priv = weft_lane_get_instance_private(self);
+
+	return weft_time_window_ns_per_px(weft_session_borrow_time_window(priv->session));
+}
+
 void weft_box_batch_flush(weft_box_batch_t *batch)
 {
 	if (batch->pending) {

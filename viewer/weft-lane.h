@@ -72,6 +72,8 @@ void weft_box_batch_flush(weft_box_batch_t *batch);
 
 /* Times to x within the lane. */
 double weft_lane_x(WeftLane *self, weft_time_t t);
+weft_time_t weft_lane_x_to_time(WeftLane *self, double x);
+double weft_lane_ns_per_px(WeftLane *self);
 
 G_END_DECLS
 

@@ -147,3 +147,20 @@ guint weft_lod_gallop(const GArray *times, guint from, weft_time_t t)
 	}
 	return lo;
 }
+
+gboolean weft_lod_iter_find(weft_lod_iter_t *iter, weft_time_t t, double tol_ns,
+                            weft_lod_box_t *box)
+{
+	while (weft_lod_iter_next(iter, box)) {
+		double x0 = (double) box->start;
+		double x1 = MAX((double) box->end, x0 + tol_ns);
+
+		if ((double) t < x0 - tol_ns) {
+			return FALSE;
+		}
+		if ((double) t <= x1 + tol_ns) {
+			return TRUE;
+		}
+	}
+	return FALSE;
+}

@@ -51,6 +51,14 @@ void weft_lod_iter_init(weft_lod_iter_t *iter, const GArray *starts, const GArra
                         weft_time_t merge_ns, weft_lod_mode_t mode);
 gboolean weft_lod_iter_next(weft_lod_iter_t *iter, weft_lod_box_t *box);
 
+/*
+ * Advances to the box under time t, with tol_ns of slack on each side (a box
+ * is at least tol_ns wide, as it is drawn at least one pixel wide). FALSE
+ * when the walk passes t without a hit.
+ */
+gboolean weft_lod_iter_find(weft_lod_iter_t *iter, weft_time_t t, double tol_ns,
+                            weft_lod_box_t *box);
+
 /* The model index of sequence position pos. */
 static inline guint weft_lod_iter_model_index(const weft_lod_iter_t *iter, guint pos)
 {

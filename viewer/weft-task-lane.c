@@ -263,29 +263,21 @@ static weft_pick_t weft_task_lane_pick(WeftLane *lane, double x, double y, weft_
 		return WEFT_PICK_NONE;
 	}
 	init_iter(self, row, &it);
-	while (weft_lod_iter_next(&it, &box)) {
-		double x0 = weft_lane_x(lane, box.start);
-		double x1 = MAX(weft_lane_x(lane, box.end), x0 + 1);
-
-		if (x < x0 - 1) {
-			break;
-		}
-		if (x > x1 + 1) {
-			continue;
-		}
-		*start = box.start;
-		*end = box.end;
-		if (box.count > 1) {
-			return WEFT_PICK_MERGED;
-		}
-		item->kind = WEFT_ITEM_TASK;
-		item->thread = G_MAXUINT;
-		item->index = weft_lod_iter_model_index(&it, box.first);
-		item->start = box.start;
-		item->end = box.end;
-		return WEFT_PICK_ITEM;
+	if (!weft_lod_iter_find(&it, weft_lane_x_to_time(lane, x), weft_lane_ns_per_px(lane),
+	                        &box)) {
+		return WEFT_PICK_NONE;
 	}
-	return WEFT_PICK_NONE;
+	*start = box.start;
+	*end = box.end;
+	if (box.count > 1) {
+		return WEFT_PICK_MERGED;
+	}
+	item->kind = WEFT_ITEM_TASK;
+	item->thread = G_MAXUINT;
+	item->index = weft_lod_iter_model_index(&it, box.first);
+	item->start = box.start;
+	item->end = box.end;
+	return WEFT_PICK_ITEM;
 }
 
 static gboolean weft_task_lane_item_rect(WeftLane *lane, const weft_item_t *item,

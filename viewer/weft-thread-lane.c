@@ -283,29 +283,21 @@ static weft_pick_t pick_slice(WeftThreadLane *self, const weft_thread_t *t, guin
 	weft_lod_iter_init(&it, t->slices.start, t->slices.end, (const guint32 *) idx->data,
 	                   idx->len, weft_time_window_get_start(tw), weft_time_window_get_end(tw),
 	                   merge_ns(tw), WEFT_LOD_EXTEND);
-	while (weft_lod_iter_next(&it, &box)) {
-		double x0 = weft_time_window_time_to_x(tw, box.start);
-		double x1 = MAX(weft_time_window_time_to_x(tw, box.end), x0 + 1);
-
-		if (x < x0 - 1) {
-			break;
-		}
-		if (x > x1 + 1) {
-			continue;
-		}
-		if (box.count > 1) {
-			*start = box.start;
-			*end = box.end;
-			return WEFT_PICK_MERGED;
-		}
-		item->kind = WEFT_ITEM_SLICE;
-		item->thread = self->thread;
-		item->index = weft_lod_iter_model_index(&it, box.first);
-		item->start = box.start;
-		item->end = box.end;
-		return WEFT_PICK_ITEM;
+	if (!weft_lod_iter_find(&it, weft_time_window_x_to_time(tw, x),
+	                        weft_time_window_ns_per_px(tw), &box)) {
+		return WEFT_PICK_NONE;
 	}
-	return WEFT_PICK_NONE;
+	if (box.count > 1) {
+		*start = box.start;
+		*end = box.end;
+		return WEFT_PICK_MERGED;
+	}
+	item->kind = WEFT_ITEM_SLICE;
+	item->thread = self->thread;
+	item->index = weft_lod_iter_model_index(&it, box.first);
+	item->start = box.start;
+	item->end = box.end;
+	return WEFT_PICK_ITEM;
 }
 
 static weft_pick_t weft_thread_lane_pick(WeftLane *lane, double x, double y, weft_item_t *item,
