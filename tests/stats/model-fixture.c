@@ -6,18 +6,10 @@
 weft_process_t *fixture_process(weft_model_t *model, int64_t pid, const char *name,
                                 weft_time_t start, weft_time_t end)
 {
-	weft_process_t *p = g_new0(weft_process_t, 1);
+	weft_process_t *p = weft_model_add_process(model, pid, start);
 
-	p->index = model->processes->len;
-	p->pid = pid;
 	p->name = weft_model_intern(model, name);
-	p->start = start;
 	p->end = end;
-	p->parent_pid = -1;
-	p->threads = g_ptr_array_new();
-	p->counters = g_ptr_array_new();
-	p->allocs = g_array_new(FALSE, TRUE, sizeof(weft_alloc_t));
-	g_ptr_array_add(model->processes, p);
 	model->start = model->processes->len == 1 ? start : MIN(model->start, start);
 	model->end = MAX(model->end, end);
 	return p;
@@ -35,41 +27,16 @@ guint32 fixture_site(weft_model_t *model, const char *function, const char *file
 	return model->callsites->len - 1;
 }
 
-static void init_track_arrays(weft_thread_t *t)
-{
-	t->states.start = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
-	t->states.end = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
-	t->states.state = g_array_new(FALSE, TRUE, sizeof(guint8));
-	t->states.flags = g_array_new(FALSE, TRUE, sizeof(guint8));
-	t->states.object = g_array_new(FALSE, TRUE, sizeof(guint64));
-	t->states.aux = g_array_new(FALSE, TRUE, sizeof(gint32));
-	t->states.callsite = g_array_new(FALSE, TRUE, sizeof(guint32));
-	t->slices.start = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
-	t->slices.end = g_array_new(FALSE, TRUE, sizeof(weft_time_t));
-	t->slices.depth = g_array_new(FALSE, TRUE, sizeof(guint16));
-	t->slices.flags = g_array_new(FALSE, TRUE, sizeof(guint8));
-	t->slices.name = g_array_new(FALSE, TRUE, sizeof(weft_str_t));
-	t->slices.callsite = g_array_new(FALSE, TRUE, sizeof(guint32));
-}
-
 weft_thread_t *fixture_thread(weft_model_t *model, weft_process_t *p, int64_t tid,
                               const char *routine, weft_time_t start, weft_time_t end)
 {
-	weft_thread_t *t = g_new0(weft_thread_t, 1);
+	weft_thread_t *t = weft_model_add_thread(model, p, tid, start);
 
-	t->index = model->threads->len;
-	t->tid = tid;
-	t->process = p;
-	t->start = start;
 	t->end = end;
-	t->parent_tid = -1;
 	if (routine) {
 		t->start_routine_site = fixture_site(model, routine, "app.c", 1);
 		t->start_routine = weft_model_borrow_callsite(model, t->start_routine_site)->ip;
 	}
-	init_track_arrays(t);
-	g_ptr_array_add(model->threads, t);
-	g_ptr_array_add(p->threads, t);
 	return t;
 }
 

@@ -13,48 +13,17 @@ static GArray *arr(guint size)
 
 static weft_thread_t *new_thread(weft_model_t *m, weft_process_t *p, int64_t tid, const char *name)
 {
-	weft_thread_t *t = g_new0(weft_thread_t, 1);
+	weft_thread_t *t = weft_model_add_thread(m, p, tid, 0);
 
-	t->index = m->threads->len;
-	t->tid = tid;
-	t->process = p;
 	t->name = weft_model_intern(m, name);
-	t->parent_tid = -1;
-	t->states.start = arr(sizeof(weft_time_t));
-	t->states.end = arr(sizeof(weft_time_t));
-	t->states.state = arr(sizeof(guint8));
-	t->states.flags = arr(sizeof(guint8));
-	t->states.object = arr(sizeof(guint64));
-	t->states.aux = arr(sizeof(gint32));
-	t->states.callsite = arr(sizeof(guint32));
-	t->slices.start = arr(sizeof(weft_time_t));
-	t->slices.end = arr(sizeof(weft_time_t));
-	t->slices.depth = arr(sizeof(guint16));
-	t->slices.flags = arr(sizeof(guint8));
-	t->slices.name = arr(sizeof(weft_str_t));
-	t->slices.callsite = arr(sizeof(guint32));
-	t->instants.ts = arr(sizeof(weft_time_t));
-	t->instants.kind = arr(sizeof(guint8));
-	t->instants.name = arr(sizeof(weft_str_t));
-	t->instants.message = arr(sizeof(weft_str_t));
-	t->instants.callsite = arr(sizeof(guint32));
-	g_ptr_array_add(m->threads, t);
-	g_ptr_array_add(p->threads, t);
 	return t;
 }
 
 static weft_process_t *new_process(weft_model_t *m, int64_t pid, const char *name)
 {
-	weft_process_t *p = g_new0(weft_process_t, 1);
+	weft_process_t *p = weft_model_add_process(m, pid, 0);
 
-	p->index = m->processes->len;
-	p->pid = pid;
 	p->name = weft_model_intern(m, name);
-	p->parent_pid = -1;
-	p->threads = g_ptr_array_new();
-	p->counters = g_ptr_array_new();
-	p->allocs = arr(sizeof(weft_alloc_t));
-	g_ptr_array_add(m->processes, p);
 	return p;
 }
 

@@ -347,15 +347,10 @@ static bprocess_t *get_process(weft_builder_t *b, int64_t pid, weft_time_t ts)
 		return bp;
 	}
 	bp = g_new0(bprocess_t, 1);
-	bp->p = g_new0(weft_process_t, 1);
-	bp->p->pid = pid;
-	bp->p->start = bp->p->end = ts;
-	bp->p->parent_pid = -1;
+	bp->p = weft_model_add_process(b->model, pid, ts);
 	if (g_hash_table_lookup_extended(b->kppids, KEY(pid), NULL, &ppid)) {
 		bp->p->parent_pid = (int64_t) (intptr_t) ppid;
 	}
-	bp->p->threads = g_ptr_array_new();
-	bp->p->counters = g_ptr_array_new();
 	bp->objects = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 	                                    (GDestroyNotify) bobject_free);
 	bp->creates = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
@@ -366,57 +361,20 @@ static bprocess_t *get_process(weft_builder_t *b, int64_t pid, weft_time_t ts)
 	bp->routines = g_hash_table_new(g_direct_hash, g_direct_equal);
 	alloc_source_init(&bp->weft_allocs);
 	alloc_source_init(&bp->libc_allocs);
-	g_ptr_array_add(b->model->processes, bp->p);
-	bp->p->index = b->model->processes->len - 1;
 	g_hash_table_insert(b->processes, KEY(pid), bp);
 	return bp;
-}
-
-static void init_state_track(weft_state_track_t *s)
-{
-	s->start = new_array(sizeof(weft_time_t));
-	s->end = new_array(sizeof(weft_time_t));
-	s->state = new_array(sizeof(guint8));
-	s->flags = new_array(sizeof(guint8));
-	s->object = new_array(sizeof(guint64));
-	s->aux = new_array(sizeof(gint32));
-	s->callsite = new_array(sizeof(guint32));
-}
-
-static void init_thread_tracks(weft_thread_t *t)
-{
-	init_state_track(&t->states);
-	t->slices.start = new_array(sizeof(weft_time_t));
-	t->slices.end = new_array(sizeof(weft_time_t));
-	t->slices.depth = new_array(sizeof(guint16));
-	t->slices.flags = new_array(sizeof(guint8));
-	t->slices.name = new_array(sizeof(weft_str_t));
-	t->slices.callsite = new_array(sizeof(guint32));
-	t->instants.ts = new_array(sizeof(weft_time_t));
-	t->instants.kind = new_array(sizeof(guint8));
-	t->instants.name = new_array(sizeof(weft_str_t));
-	t->instants.message = new_array(sizeof(weft_str_t));
-	t->instants.callsite = new_array(sizeof(guint32));
 }
 
 static bthread_t *new_thread(weft_builder_t *b, int64_t pid, int64_t tid, weft_time_t ts)
 {
 	bprocess_t *bp = get_process(b, pid, ts);
 	bthread_t *bt = g_new0(bthread_t, 1);
-	weft_thread_t *t = g_new0(weft_thread_t, 1);
+	weft_thread_t *t = weft_model_add_thread(b->model, bp->p, tid, ts);
 	gpointer parent;
 
-	t->tid = tid;
-	t->process = bp->p;
-	t->start = t->end = ts;
-	t->parent_tid = -1;
 	if (g_hash_table_lookup_extended(b->kparents, KEY(tid), NULL, &parent)) {
 		t->parent_tid = (int64_t) (intptr_t) parent;
 	}
-	init_thread_tracks(t);
-	g_ptr_array_add(b->model->threads, t);
-	t->index = b->model->threads->len - 1;
-	g_ptr_array_add(bp->p->threads, t);
 	bt->t = t;
 	bt->p = bp;
 	g_ptr_array_add(b->bthreads, bt);
@@ -2341,6 +2299,7 @@ static void finish_allocs(weft_builder_t *b, bprocess_t *bp)
 		g_ptr_array_insert(bp->p->counters, 0, heap);
 		bp->heap_events = NULL;
 	}
+	g_array_free(bp->p->allocs, TRUE);
 	bp->p->allocs = src->allocs;
 	src->allocs = NULL;
 }

@@ -146,6 +146,59 @@ void weft_model_free(weft_model_t *model)
 	g_free(model);
 }
 
+static GArray *new_array(guint element_size)
+{
+	return g_array_new(FALSE, FALSE, element_size);
+}
+
+weft_process_t *weft_model_add_process(weft_model_t *model, int64_t pid, weft_time_t ts)
+{
+	weft_process_t *p = g_new0(weft_process_t, 1);
+
+	p->index = model->processes->len;
+	p->pid = pid;
+	p->start = p->end = ts;
+	p->parent_pid = -1;
+	p->threads = g_ptr_array_new();
+	p->counters = g_ptr_array_new();
+	p->allocs = new_array(sizeof(weft_alloc_t));
+	g_ptr_array_add(model->processes, p);
+	return p;
+}
+
+weft_thread_t *weft_model_add_thread(weft_model_t *model, weft_process_t *process, int64_t tid,
+                                     weft_time_t ts)
+{
+	weft_thread_t *t = g_new0(weft_thread_t, 1);
+
+	t->index = model->threads->len;
+	t->tid = tid;
+	t->process = process;
+	t->start = t->end = ts;
+	t->parent_tid = -1;
+	t->states.start = new_array(sizeof(weft_time_t));
+	t->states.end = new_array(sizeof(weft_time_t));
+	t->states.state = new_array(sizeof(guint8));
+	t->states.flags = new_array(sizeof(guint8));
+	t->states.object = new_array(sizeof(guint64));
+	t->states.aux = new_array(sizeof(gint32));
+	t->states.callsite = new_array(sizeof(guint32));
+	t->slices.start = new_array(sizeof(weft_time_t));
+	t->slices.end = new_array(sizeof(weft_time_t));
+	t->slices.depth = new_array(sizeof(guint16));
+	t->slices.flags = new_array(sizeof(guint8));
+	t->slices.name = new_array(sizeof(weft_str_t));
+	t->slices.callsite = new_array(sizeof(guint32));
+	t->instants.ts = new_array(sizeof(weft_time_t));
+	t->instants.kind = new_array(sizeof(guint8));
+	t->instants.name = new_array(sizeof(weft_str_t));
+	t->instants.message = new_array(sizeof(weft_str_t));
+	t->instants.callsite = new_array(sizeof(guint32));
+	g_ptr_array_add(model->threads, t);
+	g_ptr_array_add(process->threads, t);
+	return t;
+}
+
 weft_str_t weft_model_intern(weft_model_t *model, const char *s)
 {
 	gpointer found;

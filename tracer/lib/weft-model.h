@@ -27,22 +27,22 @@ typedef uint32_t weft_str_t;
 
 /* What a thread is doing during a state interval. Append only. */
 typedef enum {
-	WEFT_STATE_RUNNING = 0,     /* not in any traced wait (user-space view) */
-	WEFT_STATE_MUTEX,           /* blocked acquiring a mutex */
-	WEFT_STATE_RWLOCK_READ,     /* blocked acquiring an rwlock for reading */
-	WEFT_STATE_RWLOCK_WRITE,    /* blocked acquiring an rwlock for writing */
-	WEFT_STATE_SPIN,            /* spinning on a spinlock */
-	WEFT_STATE_LOCK_CUSTOM,     /* TRACE_LOCK_WAIT .. TRACE_LOCK_ACQUIRED */
-	WEFT_STATE_CONDVAR,         /* in pthread_cond_wait/timedwait */
-	WEFT_STATE_SEMAPHORE,       /* in sem_wait/timedwait */
-	WEFT_STATE_BARRIER,         /* in pthread_barrier_wait */
-	WEFT_STATE_JOIN,            /* in pthread_join */
-	WEFT_STATE_SYSCALL,         /* blocking system call; aux = syscall kind */
-	WEFT_STATE_SLEEP,           /* nanosleep, usleep, sleep, clock_nanosleep */
-	WEFT_STATE_BLOCK_CUSTOM,    /* TRACE_BLOCK_BEGIN .. TRACE_BLOCK_END */
-	WEFT_STATE_RUNNABLE,        /* kernel: ready, waiting for a CPU */
-	WEFT_STATE_BLOCKED_KERNEL,  /* kernel: off CPU, not runnable */
-	WEFT_STATE_DATA_LOST,       /* events were discarded: unknown */
+	WEFT_STATE_RUNNING = 0,    /* not in any traced wait (user-space view) */
+	WEFT_STATE_MUTEX,          /* blocked acquiring a mutex */
+	WEFT_STATE_RWLOCK_READ,    /* blocked acquiring an rwlock for reading */
+	WEFT_STATE_RWLOCK_WRITE,   /* blocked acquiring an rwlock for writing */
+	WEFT_STATE_SPIN,           /* spinning on a spinlock */
+	WEFT_STATE_LOCK_CUSTOM,    /* TRACE_LOCK_WAIT .. TRACE_LOCK_ACQUIRED */
+	WEFT_STATE_CONDVAR,        /* in pthread_cond_wait/timedwait */
+	WEFT_STATE_SEMAPHORE,      /* in sem_wait/timedwait */
+	WEFT_STATE_BARRIER,        /* in pthread_barrier_wait */
+	WEFT_STATE_JOIN,           /* in pthread_join */
+	WEFT_STATE_SYSCALL,        /* blocking system call; aux = syscall kind */
+	WEFT_STATE_SLEEP,          /* nanosleep, usleep, sleep, clock_nanosleep */
+	WEFT_STATE_BLOCK_CUSTOM,   /* TRACE_BLOCK_BEGIN .. TRACE_BLOCK_END */
+	WEFT_STATE_RUNNABLE,       /* kernel: ready, waiting for a CPU */
+	WEFT_STATE_BLOCKED_KERNEL, /* kernel: off CPU, not runnable */
+	WEFT_STATE_DATA_LOST,      /* events were discarded: unknown */
 	WEFT_STATE_COUNT
 } weft_state_t;
 
@@ -102,15 +102,15 @@ typedef struct {
 typedef struct weft_process weft_process_t;
 
 typedef struct {
-	guint index;                 /* in model->threads */
-	int64_t tid;                 /* vtid */
-	weft_process_t *process;     /* weak */
-	weft_str_t name;             /* latest name (TRACE_THREAD_NAME, setname, procname) */
-	weft_time_t start;           /* first event, or thread_start */
-	weft_time_t end;             /* thread_exit, or last event */
-	int64_t parent_tid;          /* creating thread, -1 when unknown */
-	uint64_t start_routine;      /* address, 0 when unknown */
-	guint32 start_routine_site;  /* callsite index symbolizing start_routine */
+	guint index;                /* in model->threads */
+	int64_t tid;                /* vtid */
+	weft_process_t *process;    /* weak */
+	weft_str_t name;            /* latest name (TRACE_THREAD_NAME, setname, procname) */
+	weft_time_t start;          /* first event, or thread_start */
+	weft_time_t end;            /* thread_exit, or last event */
+	int64_t parent_tid;         /* creating thread, -1 when unknown */
+	uint64_t start_routine;     /* address, 0 when unknown */
+	guint32 start_routine_site; /* callsite index symbolizing start_routine */
 	weft_state_track_t states;
 	weft_slice_track_t slices;
 	weft_instant_track_t instants;
@@ -140,10 +140,10 @@ struct weft_process {
 	int64_t pid;     /* vpid */
 	weft_str_t name; /* procname of the main thread, or exec path */
 	weft_time_t start, end;
-	int64_t parent_pid;    /* -1 when unknown */
-	GPtrArray *threads;    /* weft_thread_t*, weak, ordered by start */
-	GPtrArray *counters;   /* weft_counter_t*, owned */
-	GArray *allocs;        /* weft_alloc_t, by ts */
+	int64_t parent_pid;     /* -1 when unknown */
+	GPtrArray *threads;     /* weft_thread_t*, weak, ordered by start */
+	GPtrArray *counters;    /* weft_counter_t*, owned */
+	GArray *allocs;         /* weft_alloc_t, by ts */
 	gboolean alloc_sampled; /* weight != size for some records */
 };
 
@@ -237,6 +237,19 @@ typedef struct {
 weft_model_t *weft_model_new(void);
 void weft_model_free(weft_model_t *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(weft_model_t, weft_model_free)
+
+/*
+ * A new process with pid, alive at ts, appended to model->processes, with
+ * empty thread, counter and allocation arrays; parent_pid is -1.
+ */
+weft_process_t *weft_model_add_process(weft_model_t *model, int64_t pid, weft_time_t ts);
+
+/*
+ * A new thread tid of process, alive at ts, appended to model->threads and
+ * process->threads, with every track empty; parent_tid is -1.
+ */
+weft_thread_t *weft_model_add_thread(weft_model_t *model, weft_process_t *process, int64_t tid,
+                                     weft_time_t ts);
 
 /* Interning. */
 weft_str_t weft_model_intern(weft_model_t *model, const char *s);
