@@ -367,7 +367,26 @@ static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
 	return TRUE;
 }
 
-/* Time range of the traces, for the progress estimate. */
+/* Widens [in->begin, in->end] by a babeltrace2 `range-ns` map, if m has one. */
+static void widen_range(input_t *in, const bt_value *m)
+{
+	const bt_value *r =
+	    bt_value_is_map(m) ? bt_value_map_borrow_entry_value_const(m, "range-ns") : NULL;
+	const bt_value *b =
+	    r && bt_value_is_map(r) ? bt_value_map_borrow_entry_value_const(r, "begin") : NULL;
+	const bt_value *e =
+	    r && bt_value_is_map(r) ? bt_value_map_borrow_entry_value_const(r, "end") : NULL;
+
+	if (b && e && bt_value_is_signed_integer(b) && bt_value_is_signed_integer(e)) {
+		in->begin = MIN(in->begin, bt_value_integer_signed_get(b));
+		in->end = MAX(in->end, bt_value_integer_signed_get(e));
+	}
+}
+
+/*
+ * Time range of the traces, for the progress estimate. babeltrace2 2.0
+ * gives `range-ns` per stream (`stream-infos`), later versions per trace too.
+ */
 static void query_range(const classes_t *c, input_t *in)
 {
 	in->begin = G_MAXINT64;
@@ -381,21 +400,17 @@ static void query_range(const classes_t *c, input_t *in)
 		for (guint64 i = 0;
 		     res && bt_value_is_array(res) && i < bt_value_array_get_length(res); i++) {
 			const bt_value *t = bt_value_array_borrow_element_by_index_const(res, i);
-			const bt_value *r =
+			const bt_value *streams =
 			    bt_value_is_map(t)
-			        ? bt_value_map_borrow_entry_value_const(t, "range-ns")
+			        ? bt_value_map_borrow_entry_value_const(t, "stream-infos")
 			        : NULL;
-			const bt_value *b = r && bt_value_is_map(r)
-			                        ? bt_value_map_borrow_entry_value_const(r, "begin")
-			                        : NULL;
-			const bt_value *e = r && bt_value_is_map(r)
-			                        ? bt_value_map_borrow_entry_value_const(r, "end")
-			                        : NULL;
 
-			if (b && e && bt_value_is_signed_integer(b) &&
-			    bt_value_is_signed_integer(e)) {
-				in->begin = MIN(in->begin, bt_value_integer_signed_get(b));
-				in->end = MAX(in->end, bt_value_integer_signed_get(e));
+			widen_range(in, t);
+			for (guint64 k = 0; streams && bt_value_is_array(streams) &&
+			                    k < bt_value_array_get_length(streams);
+			     k++) {
+				widen_range(
+				    in, bt_value_array_borrow_element_by_index_const(streams, k));
 			}
 		}
 		bt_value_put_ref(res);
