@@ -309,11 +309,31 @@ static void append_cell(GString *out, const char *text, guint width, gboolean le
 	glong len = g_utf8_strlen(text, -1);
 
 	if ((guint) len > width) {
-		/* Keep the start of names: it says which function it is. */
-		const char *cut = g_utf8_offset_to_pointer(text, width > 2 ? width - 2 : 0);
+		/*
+		 * Elide the middle: the start says which function or object kind
+		 * it is, the end holds the line number or the address digits
+		 * that tell two rows apart.
+		 */
+		guint keep = width > 2 ? width - 2 : 0;
+		guint head = width >= 8 ? keep - keep * 2 / 5 : keep;
+		const char *paren = strrchr(text, '(');
+		const char *colon = strrchr(text, ':');
+		const char *cut;
+
+		/* A call site, "function (file:line)": keep the function and the line. */
+		if (paren && colon && colon > paren && width >= 8) {
+			glong fn = g_utf8_pointer_to_offset(text, paren) + 1;
+			glong line = g_utf8_strlen(colon, -1);
+
+			if ((glong) keep >= line) {
+				head = (guint) MIN(fn, (glong) keep - line);
+			}
+		}
+		cut = g_utf8_offset_to_pointer(text, head);
 
 		g_string_append_len(out, text, cut - text);
 		g_string_append(out, width > 2 ? ".." : "");
+		g_string_append(out, g_utf8_offset_to_pointer(text, len - (glong) (keep - head)));
 		return;
 	}
 	if (!left) {
