@@ -27,6 +27,7 @@
 #include "weft-screenshot.h"
 #include "weft-test-model.h"
 #include "weft-window.h"
+#include "weft-test-gtk.h"
 
 static gint64 rss_bytes(void)
 {
@@ -62,26 +63,6 @@ static int cmd_open(const char *trace)
 	           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	weft_model_free(model);
 	return 0;
-}
-
-static gboolean count_frame(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-	(*(guint *) data)++;
-	return G_SOURCE_CONTINUE;
-}
-
-static void pump(GtkWidget *window, guint n)
-{
-	guint frames = 0;
-	guint id = gtk_widget_add_tick_callback(window, count_frame, &frames, NULL);
-	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-
-	while (frames < n && g_get_monotonic_time() < deadline) {
-		gtk_widget_queue_draw(window);
-		g_main_context_iteration(NULL, FALSE);
-		g_usleep(500);
-	}
-	gtk_widget_remove_tick_callback(window, id);
 }
 
 static gint cmp_double(gconstpointer a, gconstpointer b)
@@ -220,12 +201,12 @@ static int cmd_draw(const char *trace, const char *size, int reps)
 	gtk_window_set_default_size(GTK_WINDOW(window), w, h);
 	gtk_window_present(GTK_WINDOW(window));
 	weft_window_set_model(window, model, trace);
-	pump(GTK_WIDGET(window), 1);
+	weft_test_pump_frames(GTK_WIDGET(window), 1, 30);
 	t2 = g_get_monotonic_time();
 	printf("load %.3f s, window and first frame %.3f s, %" G_GUINT64_FORMAT " events, "
 	       "%u threads, %dx%d\n",
 	       (t1 - t0) / 1e6, (t2 - t1) / 1e6, model->n_events, model->threads->len, w, h);
-	pump(GTK_WIDGET(window), 3);
+	weft_test_pump_frames(GTK_WIDGET(window), 3, 30);
 	tw = weft_session_borrow_time_window(weft_window_get_session(window));
 	measure(GTK_WIDGET(window), tw, "fit-all (lanes rebuilt)", move_fit, reps);
 	measure(GTK_WIDGET(window), tw, "1 us/px (lanes rebuilt)", move_1us, reps);

@@ -22,6 +22,7 @@
 #include "weft-loader.h"
 #include "weft-palette.h"
 #include "weft-screenshot.h"
+#include "weft-test-gtk.h"
 #include "weft-thread-lane.h"
 #include "weft-window.h"
 
@@ -89,26 +90,6 @@ static int check_png(const char *path, const char *size)
 	return check_texture(texture, path);
 }
 
-static gboolean count_frame(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-	(*(guint *) data)++;
-	return G_SOURCE_CONTINUE;
-}
-
-static void pump(GtkWidget *window, guint n)
-{
-	guint frames = 0;
-	guint id = gtk_widget_add_tick_callback(window, count_frame, &frames, NULL);
-	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-
-	while (frames < n && g_get_monotonic_time() < deadline) {
-		gtk_widget_queue_draw(window);
-		g_main_context_iteration(NULL, FALSE);
-		g_usleep(1000);
-	}
-	gtk_widget_remove_tick_callback(window, id);
-}
-
 static int check_lanes(WeftWindow *window, gint64 pid, char **names)
 {
 	const weft_model_t *m = weft_window_borrow_model(window);
@@ -159,7 +140,7 @@ static int check_recorded(const char *trace, gint64 pid, char **names)
 	gtk_window_set_default_size(GTK_WINDOW(window), 1200, 700);
 	gtk_window_present(GTK_WINDOW(window));
 	weft_window_set_model(window, model, trace);
-	pump(GTK_WIDGET(window), 4);
+	weft_test_pump_frames(GTK_WIDGET(window), 4, 10);
 	status = check_lanes(window, pid, names);
 	if (status == 0) {
 		texture = weft_screenshot_texture(GTK_WIDGET(window), &error);

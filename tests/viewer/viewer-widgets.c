@@ -14,34 +14,13 @@
 #include "weft-palette.h"
 #include "weft-screenshot.h"
 #include "weft-task-lane.h"
+#include "weft-test-gtk.h"
 #include "weft-test-model.h"
 #include "weft-thread-lane.h"
 #include "weft-window.h"
 
 #define US WEFT_TEST_US
 #define T0 WEFT_TEST_T0
-
-static gboolean count_frame(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-	(*(guint *) data)++;
-	return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until the window has drawn n more frames. */
-static void pump(GtkWidget *window, guint n)
-{
-	guint frames = 0;
-	guint id = gtk_widget_add_tick_callback(window, count_frame, &frames, NULL);
-	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-
-	while (frames < n && g_get_monotonic_time() < deadline) {
-		gtk_widget_queue_draw(window);
-		g_main_context_iteration(NULL, FALSE);
-		g_usleep(1000);
-	}
-	gtk_widget_remove_tick_callback(window, id);
-	g_assert_cmpuint(frames, >=, n);
-}
 
 static WeftWindow *open_model(weft_model_t *model)
 {
@@ -50,7 +29,7 @@ static WeftWindow *open_model(weft_model_t *model)
 	gtk_window_set_default_size(GTK_WINDOW(window), 1200, 700);
 	gtk_window_present(GTK_WINDOW(window));
 	weft_window_set_model(window, model, "synthetic");
-	pump(GTK_WIDGET(window), 4);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 4, 10));
 	return window;
 }
 
@@ -200,7 +179,7 @@ static void test_small_window(void)
 	gtk_window_set_default_size(GTK_WINDOW(window), 800, 500);
 	gtk_window_present(GTK_WINDOW(window));
 	weft_window_set_model(window, weft_test_model_new(), "synthetic");
-	pump(GTK_WIDGET(window), 4);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 4, 10));
 	details = GTK_WIDGET(details_of(window));
 	lane = weft_timeline_page_get_thread_lane(weft_window_get_timeline(window), 0);
 	g_assert_false(gtk_widget_get_mapped(details));
@@ -212,11 +191,11 @@ static void test_small_window(void)
 	item.start = T0;
 	item.end = T0 + 300 * US;
 	weft_session_select(weft_window_get_session(window), &item);
-	pump(GTK_WIDGET(window), 3);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 3, 10));
 	g_assert_true(gtk_widget_get_mapped(details));
 	g_assert_cmpint(gtk_widget_get_width(details), >=, 200);
 	weft_session_select(weft_window_get_session(window), NULL);
-	pump(GTK_WIDGET(window), 3);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 3, 10));
 	g_assert_false(gtk_widget_get_mapped(details));
 	gtk_window_destroy(GTK_WINDOW(window));
 }
@@ -357,7 +336,7 @@ static void test_select(void)
 	const weft_item_t *sel;
 
 	weft_time_window_set_range(tw_of(window), T0, T0 + 2000 * US);
-	pump(GTK_WIDGET(window), 2);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 2, 10));
 	g_assert_cmpstr(weft_details_pane_get_title(details), ==, "Nothing selected");
 
 	/* The "parse" region of worker-1 at [T0, T0 + 400 us]. */
@@ -420,14 +399,14 @@ static void test_flows(void)
 	GtkWidget *link;
 
 	g_assert_nonnull(layer);
-	pump(GTK_WIDGET(window), 2);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 2, 10));
 	g_assert_cmpuint(weft_flow_layer_get_n_drawn(layer), ==, 0);
 	/* main's running interval [T0 + 1 ms, T0 + 1.3 ms] holds the hand-off's
 	 * source: its arrow is drawn and the details link to worker-1. */
 	g_assert_true(weft_session_item_at(session, 0, T0 + 1100 * US, &src));
 	g_assert_cmpint(src.kind, ==, WEFT_ITEM_STATE);
 	weft_session_select(session, &src);
-	pump(GTK_WIDGET(window), 2);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 2, 10));
 	g_assert_cmpuint(weft_flow_layer_get_n_drawn(layer), ==, 1);
 	{
 		g_autofree char *png =
@@ -448,7 +427,7 @@ static void test_flows(void)
 	weft_session_select(session, NULL);
 	g_object_set(weft_window_get_timeline(window), "show-all-flows", TRUE, NULL);
 	weft_time_window_fit_all(tw_of(window));
-	pump(GTK_WIDGET(window), 2);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 2, 10));
 	g_assert_cmpuint(weft_flow_layer_get_n_drawn(layer), ==, 1);
 	gtk_window_destroy(GTK_WINDOW(window));
 }
