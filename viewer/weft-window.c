@@ -15,6 +15,9 @@ struct _WeftWindow {
 	GtkWidget *progress_revealer;
 	GtkWidget *progress_bar;
 	GtkWidget *progress_label;
+	GtkWidget *warning_revealer;
+	GtkWidget *warning_label;
+	GtkWidget *warning_close;
 	GMenu *recent_section;      /* from the template */
 	WeftTimelinePage *timeline; /* owned by the stack */
 	WeftSession *session;       /* owned, NULL before a load */
@@ -34,6 +37,30 @@ static void update_title(WeftWindow *self)
 	g_autofree char *title = base ? g_strdup_printf("%s — weft", base) : g_strdup("weft");
 
 	gtk_window_set_title(GTK_WINDOW(self), title);
+}
+
+/* Says what the trace is missing: discarded events, empty or cut streams. */
+static void update_warning(WeftWindow *self, const weft_model_t *model)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	if (model->n_discarded) {
+		g_string_append_printf(text,
+		                       "The tracer discarded %" G_GUINT64_FORMAT
+		                       " events: their time is drawn as data lost.",
+		                       model->n_discarded);
+	}
+	for (guint i = 0; model->warnings && i < model->warnings->len; i++) {
+		g_string_append_printf(text, "%s%s", text->len ? "\n" : "",
+		                       (const char *) g_ptr_array_index(model->warnings, i));
+	}
+	gtk_label_set_text(GTK_LABEL(self->warning_label), text->str);
+	gtk_revealer_set_reveal_child(GTK_REVEALER(self->warning_revealer), text->len > 0);
+}
+
+static void on_warning_close(WeftWindow *self)
+{
+	gtk_revealer_set_reveal_child(GTK_REVEALER(self->warning_revealer), FALSE);
 }
 
 static void rebuild_recent(WeftWindow *self)
@@ -286,6 +313,9 @@ static void weft_window_class_init(WeftWindowClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, progress_revealer);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, progress_bar);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, progress_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_revealer);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_close);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, recent_section);
 
 	signals[SIGNAL_SESSION_CHANGED] =
@@ -303,6 +333,8 @@ static void weft_window_init(WeftWindow *self)
 	GtkSelectionModel *pages;
 
 	gtk_widget_init_template(GTK_WIDGET(self));
+	g_signal_connect_swapped(self->warning_close, "clicked", G_CALLBACK(on_warning_close),
+	                         self);
 	g_action_map_add_action_entries(G_ACTION_MAP(self), win_actions, G_N_ELEMENTS(win_actions),
 	                                self);
 	self->timeline = WEFT_TIMELINE_PAGE(weft_timeline_page_new());
@@ -360,6 +392,7 @@ void weft_window_set_model(WeftWindow *self, weft_model_t *model, const char *pa
 	self->path = g_strdup(path);
 	weft_timeline_page_set_session(self->timeline, self->session);
 	update_title(self);
+	update_warning(self, model);
 	rebuild_recent(self);
 	g_signal_emit(self, signals[SIGNAL_SESSION_CHANGED], 0);
 }
@@ -394,6 +427,15 @@ const weft_model_t *weft_window_borrow_model(WeftWindow *self)
 {
 	g_return_val_if_fail(WEFT_IS_WINDOW(self), NULL);
 	return self->session ? weft_session_borrow_model(self->session) : NULL;
+}
+
+const char *weft_window_get_warning(WeftWindow *self)
+{
+	g_return_val_if_fail(WEFT_IS_WINDOW(self), NULL);
+	if (!gtk_revealer_get_reveal_child(GTK_REVEALER(self->warning_revealer))) {
+		return NULL;
+	}
+	return gtk_label_get_text(GTK_LABEL(self->warning_label));
 }
 
 WeftTimelinePage *weft_window_get_timeline(WeftWindow *self)

@@ -41,6 +41,9 @@ void weft_window_reveal(WeftWindow *self, guint thread_index, weft_time_t start,
 /* The loaded trace (borrowed; NULL before one loads). */
 WeftSession *weft_window_get_session(WeftWindow *self);
 const weft_model_t *weft_window_borrow_model(WeftWindow *self);
+
+/* The data-loss warning shown above the pages, or NULL when none shows. */
+const char *weft_window_get_warning(WeftWindow *self);
 WeftTimelinePage *weft_window_get_timeline(WeftWindow *self);
 /* Replaces the shown trace by model (taken), as a finished load does. */
 void weft_window_set_model(WeftWindow *self, weft_model_t *model, const char *path);

@@ -655,6 +655,29 @@ static void test_reopen(void)
 	g_rmdir(dir);
 }
 
+/* Discarded events and stream warnings show above the pages, and can be dismissed. */
+static void test_data_loss_warning(void)
+{
+	weft_model_t *model = weft_test_model_new();
+	WeftWindow *window;
+
+	model->n_discarded = 42;
+	if (!model->warnings) {
+		model->warnings = g_ptr_array_new_with_free_func(g_free);
+	}
+	g_ptr_array_add(model->warnings,
+	                g_strdup("stream weft_1 is empty: its events are missing"));
+	window = open_model(model);
+	g_assert_nonnull(weft_window_get_warning(window));
+	g_assert_nonnull(strstr(weft_window_get_warning(window), "discarded 42 events"));
+	g_assert_nonnull(strstr(weft_window_get_warning(window), "weft_1 is empty"));
+	gtk_window_destroy(GTK_WINDOW(window));
+
+	window = open_model(weft_test_model_new());
+	g_assert_null(weft_window_get_warning(window));
+	gtk_window_destroy(GTK_WINDOW(window));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -676,5 +699,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/widgets/merged-click", test_merged_click);
 	g_test_add_func("/viewer/widgets/errors", test_errors);
 	g_test_add_func("/viewer/widgets/reopen", test_reopen);
+	g_test_add_func("/viewer/widgets/data-loss-warning", test_data_loss_warning);
 	return g_test_run();
 }
