@@ -28,27 +28,11 @@ for f in "$prog" "$reader" /usr/bin/time; do
 done
 
 work=$(mktemp -d /tmp/weft-bench-reader.XXXXXX)
-session="weft-bench-reader-$$"
-cleanup() {
-	lttng destroy "$session" >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'rm -rf "$work"' EXIT
 
 if [ -z "$trace" ]; then
-	lttng list >/dev/null 2>&1 || { echo "bench-reader: no lttng-sessiond reachable" >&2; exit 1; }
-	lttng create "$session" --output="$work/trace" >/dev/null
-	# Blocking channel: the program waits for the consumer rather than losing events.
-	lttng enable-channel -u -s "$session" ch --subbuf-size=4M --num-subbuf=16 \
-		--blocking-timeout=inf >/dev/null
-	lttng enable-event -u -s "$session" -c ch 'weft:*' >/dev/null
-	lttng enable-event -u -s "$session" -c ch 'lttng_ust_statedump:*' >/dev/null
-	lttng add-context -u -s "$session" -c ch -t vpid -t vtid -t procname -t ip >/dev/null
-	lttng start "$session" >/dev/null
-	LTTNG_UST_ALLOW_BLOCKING=1 "$prog" "$events" >/dev/null
-	lttng stop "$session" >/dev/null
-	lttng destroy "$session" >/dev/null
 	trace="$work/trace"
+	"$(dirname "$0")/record-bench-trace.sh" "$prog" "$events" "$trace"
 fi
 echo "trace: $(du -sh "$trace" | cut -f1) of CTF, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 

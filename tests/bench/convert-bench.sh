@@ -27,32 +27,11 @@ plugin_dir="$build/tracer/plugin"
 for f in "$weft" "$prog" /usr/bin/time; do
 	[ -x "$f" ] || { echo "convert-bench: missing $f (build first; apt-get install time)" >&2; exit 1; }
 done
-lttng list >/dev/null 2>&1 || { echo "convert-bench: no lttng-sessiond reachable" >&2; exit 1; }
-
 work=$(mktemp -d /tmp/weft-bench-convert.XXXXXX)
-session="weft-bench-chrome-$$"
-cleanup() {
-	lttng destroy "$session" >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-lttng create "$session" --output="$work/trace" >/dev/null
-# Blocking channel: the program waits for the consumer rather than losing events.
-lttng enable-channel -u -s "$session" ch --subbuf-size=4M --num-subbuf=16 \
-	--blocking-timeout=inf >/dev/null
-lttng add-context -u -s "$session" -c ch -t vpid -t vtid -t procname -t ip >/dev/null
-# Only the benchmark program: other instrumented processes on the machine
-# would change the event mix.
-only='$ctx.procname == "convert-bench*"'
-lttng enable-event -u -s "$session" -c ch 'weft:*' --filter "$only" >/dev/null
-lttng enable-event -u -s "$session" -c ch 'lttng_ust_statedump:*' --filter "$only" >/dev/null
-lttng start "$session" >/dev/null
-LTTNG_UST_ALLOW_BLOCKING=1 "$prog" "$events" >/dev/null
-lttng stop "$session" >/dev/null
-lttng destroy "$session" >/dev/null
+trap 'rm -rf "$work"' EXIT
 
 trace="$work/trace"
+"$(dirname "$0")/record-bench-trace.sh" "$prog" "$events" "$trace"
 echo "trace: $(du -sh "$trace" | cut -f1) of CTF"
 
 # One run of a command: appends "wall cpu rss_kib" to $work/NAME.runs.

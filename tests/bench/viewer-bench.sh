@@ -22,28 +22,11 @@ bench="$build/tests/bench/viewer-bench"
 for f in "$weft" "$prog" "$bench" /usr/bin/time; do
 	[ -x "$f" ] || { echo "viewer-bench: missing $f (build first; apt-get install time)" >&2; exit 1; }
 done
-lttng list >/dev/null 2>&1 || { echo "viewer-bench: no lttng-sessiond reachable" >&2; exit 1; }
-
 work=$(mktemp -d /tmp/weft-bench-viewer.XXXXXX)
-session="weft-bench-viewer-$$"
-cleanup() {
-	lttng destroy "$session" >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'rm -rf "$work"' EXIT
 
-lttng create "$session" --output="$work/trace" >/dev/null
-# Blocking channel: the program waits for the consumer rather than losing events.
-lttng enable-channel -u -s "$session" ch --subbuf-size=4M --num-subbuf=16 \
-	--blocking-timeout=inf >/dev/null
-lttng enable-event -u -s "$session" -c ch 'weft:*' >/dev/null
-lttng enable-event -u -s "$session" -c ch 'lttng_ust_statedump:*' >/dev/null
-lttng add-context -u -s "$session" -c ch -t vpid -t vtid -t procname -t ip >/dev/null
-lttng start "$session" >/dev/null
-LTTNG_UST_ALLOW_BLOCKING=1 "$prog" "$events" >/dev/null
-lttng stop "$session" >/dev/null
-lttng destroy "$session" >/dev/null
 trace="$work/trace"
+"$(dirname "$0")/record-bench-trace.sh" "$prog" "$events" "$trace"
 echo "trace: $(du -sh "$trace" | cut -f1) of CTF"
 
 # Best of $reps by wall time; CPU time (user + system) of the same run,
