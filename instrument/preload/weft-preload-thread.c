@@ -272,15 +272,20 @@ static __attribute__((noinline)) void weft_fill_args(char **argv, size_t n, cons
 	}
 }
 
-WEFT_EXPORT int execl(const char *path, const char *arg, ...)
+enum weft_execl_kind { WEFT_EXECL, WEFT_EXECLP, WEFT_EXECLE };
+
+/* The shared body of execl, execlp and execle; ap starts after arg. */
+static int weft_execl_common(const void *ip, enum weft_execl_kind kind, const char *path,
+                             const char *arg, va_list ap)
 {
-	va_list ap;
+	char *const *envp = NULL;
+	va_list count;
 	size_t n;
 
 	weft_real_ensure();
-	va_start(ap, arg);
-	n = weft_count_args(arg, ap);
-	va_end(ap);
+	va_copy(count, ap);
+	n = weft_count_args(arg, count);
+	va_end(count);
 	if (n >= WEFT_MAX_ARGS) {
 		errno = E2BIG;
 		return -1;
@@ -288,63 +293,54 @@ WEFT_EXPORT int execl(const char *path, const char *arg, ...)
 	{
 		char *argv[n + 1];
 
-		va_start(ap, arg);
 		weft_fill_args(argv, n, arg, ap);
-		va_end(ap);
-		weft_exec_event(WEFT_CALLER(), path);
-		return weft_real.execv(path, argv);
+		if (kind == WEFT_EXECLE) {
+			if (n > 0) {
+				(void) va_arg(ap, char *); /* the terminating NULL */
+			}
+			envp = va_arg(ap, char *const *);
+		}
+		weft_exec_event(ip, path);
+		switch (kind) {
+		case WEFT_EXECLP:
+			return weft_real.execvp(path, argv);
+		case WEFT_EXECLE:
+			return weft_real.execve(path, argv, envp);
+		default:
+			return weft_real.execv(path, argv);
+		}
 	}
+}
+
+WEFT_EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, arg);
+	ret = weft_execl_common(WEFT_CALLER(), WEFT_EXECL, path, arg, ap);
+	va_end(ap);
+	return ret;
 }
 
 WEFT_EXPORT int execlp(const char *file, const char *arg, ...)
 {
 	va_list ap;
-	size_t n;
+	int ret;
 
-	weft_real_ensure();
 	va_start(ap, arg);
-	n = weft_count_args(arg, ap);
+	ret = weft_execl_common(WEFT_CALLER(), WEFT_EXECLP, file, arg, ap);
 	va_end(ap);
-	if (n >= WEFT_MAX_ARGS) {
-		errno = E2BIG;
-		return -1;
-	}
-	{
-		char *argv[n + 1];
-
-		va_start(ap, arg);
-		weft_fill_args(argv, n, arg, ap);
-		va_end(ap);
-		weft_exec_event(WEFT_CALLER(), file);
-		return weft_real.execvp(file, argv);
-	}
+	return ret;
 }
 
 WEFT_EXPORT int execle(const char *path, const char *arg, ...)
 {
-	char *const *envp;
 	va_list ap;
-	size_t n;
+	int ret;
 
-	weft_real_ensure();
 	va_start(ap, arg);
-	n = weft_count_args(arg, ap);
+	ret = weft_execl_common(WEFT_CALLER(), WEFT_EXECLE, path, arg, ap);
 	va_end(ap);
-	if (n >= WEFT_MAX_ARGS) {
-		errno = E2BIG;
-		return -1;
-	}
-	{
-		char *argv[n + 1];
-
-		va_start(ap, arg);
-		weft_fill_args(argv, n, arg, ap);
-		if (n > 0) {
-			(void) va_arg(ap, char *); /* the terminating NULL */
-		}
-		envp = va_arg(ap, char *const *);
-		va_end(ap);
-		weft_exec_event(WEFT_CALLER(), path);
-		return weft_real.execve(path, argv, envp);
-	}
+	return ret;
 }
