@@ -88,7 +88,7 @@ static void fill_thread(weft_model_t *m, weft_thread_t *t, guint n, GRand *rng)
 			g_array_append_val(t->slices.name, names[1]);
 		}
 		if (st == WEFT_STATE_MUTEX) {
-			weft_lock_hold_t h = {obj, st, 1, t->index, s, e, e + 100, cs};
+			weft_lock_hold_t h = {obj, st, 1, t->index, s, e, e + 100, cs, 0, 0};
 
 			g_array_append_val(m->holds, h);
 		}
@@ -122,7 +122,7 @@ static weft_model_t *build(guint n_threads, guint n)
 	g_ptr_array_add(m->processes, p);
 	for (guint s = 0; s < N_SITES + 5; s++) {
 		g_autofree char *fn = g_strdup_printf("function_%u", s);
-		weft_callsite_t cs = {0x400000 + s * 16, weft_model_intern(m, fn), 0, 0, 0, 0};
+		weft_callsite_t cs = {0x400000 + s * 16, weft_model_intern(m, fn), 0, 0, 0, 0, 0};
 
 		g_array_append_val(m->callsites, cs);
 	}
@@ -131,11 +131,15 @@ static weft_model_t *build(guint n_threads, guint n)
 	}
 	g_array_sort(m->holds, cmp_hold);
 	for (guint i = 0; i < n_threads * n / 10; i++) {
-		weft_alloc_t a = {
-		    (weft_time_t) i * 10, i % 7 ? (weft_time_t) i * 10 + 5000 : G_MAXINT64,
-		    0x10000 + i * 64ull,  16u << (i % 8),
-		    16u << (i % 8),       1000 + i % n_threads,
-		    5 + i % N_SITES,      0};
+		weft_alloc_t a = {(weft_time_t) i * 10,
+		                  i % 7 ? (weft_time_t) i * 10 + 5000 : G_MAXINT64,
+		                  0x10000 + i * 64ull,
+		                  16u << (i % 8),
+		                  16u << (i % 8),
+		                  1000 + i % n_threads,
+		                  5 + i % N_SITES,
+		                  0,
+		                  0};
 
 		g_array_append_val(p->allocs, a);
 	}

@@ -110,7 +110,7 @@ static void add_sample(weft_counter_t *c, weft_time_t ts, gint64 v)
 static void add_flow(weft_model_t *m, weft_flow_kind_t kind, weft_thread_t *from, weft_time_t fts,
                      weft_thread_t *to, weft_time_t tts, guint64 object)
 {
-	weft_flow_t f = {kind, from->index, to->index, fts + BASE, tts + BASE, object};
+	weft_flow_t f = {kind, from->index, to->index, fts + BASE, tts + BASE, object, 0};
 
 	g_array_append_val(m->flows, f);
 }
@@ -128,7 +128,7 @@ static void add_task(weft_model_t *m, guint64 id, const char *name, weft_time_t 
 static weft_model_t *build_basic(void)
 {
 	weft_model_t *m = weft_model_new();
-	weft_callsite_t cs = {0x401234, 0, 0, 42, 0, 0x1234};
+	weft_callsite_t cs = {0x401234, 0, 0, 42, 0, 0x1234, 0};
 	weft_process_t *p, *q;
 	weft_thread_t *main_t, *worker, *other;
 	weft_counter_t *heap, *queue;

@@ -73,8 +73,8 @@ void fixture_slice(weft_thread_t *t, const char *name, weft_model_t *model, guin
 void fixture_hold(weft_model_t *model, weft_thread_t *t, guint64 lock, weft_state_t kind,
                   weft_time_t wait_start, weft_time_t start, weft_time_t end, guint32 site)
 {
-	weft_lock_hold_t h = {lock, kind, wait_start < start, t->index, wait_start, start,
-	                      end,  site};
+	weft_lock_hold_t h = {
+	    lock, kind, wait_start < start, t->index, wait_start, start, end, site, 0, 0};
 
 	g_array_append_val(model->holds, h);
 }
@@ -82,7 +82,8 @@ void fixture_hold(weft_model_t *model, weft_thread_t *t, guint64 lock, weft_stat
 void fixture_alloc(weft_process_t *p, weft_time_t ts, weft_time_t free_ts, guint64 size,
                    guint64 weight, int64_t tid, guint32 site)
 {
-	weft_alloc_t a = {ts, free_ts, 0x1000 + p->allocs->len * 0x100, size, weight, tid, site, 0};
+	weft_alloc_t a = {ts, free_ts, 0x1000 + p->allocs->len * 0x100, size, weight, tid, site,
+	                  0,  0};
 
 	g_array_append_val(p->allocs, a);
 	if (weight != size) {

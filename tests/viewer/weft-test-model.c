@@ -83,7 +83,8 @@ static void add_extras(weft_model_t *m, weft_process_t *p)
 	guint8 kind = WEFT_INSTANT_MARK;
 	weft_str_t mark = weft_model_intern(m, "checkpoint"), none = 0;
 	guint32 cs = 0;
-	weft_flow_t flow = {WEFT_FLOW_LOCK_HANDOFF, 0, 1, T0 + 1100 * US, T0 + 1200 * US, 0x1000};
+	weft_flow_t flow = {WEFT_FLOW_LOCK_HANDOFF, 0,      1, T0 + 1100 * US,
+	                    T0 + 1200 * US,         0x1000, 0};
 	weft_task_t task = {7, weft_model_intern(m, "job"), T0 + 500 * US, T0 + 6000 * US, 0, 1, 0,
 	                    0};
 	weft_lost_t lost = {T0 + 8000 * US, T0 + 8500 * US, 12, 0, -1};
@@ -140,7 +141,8 @@ weft_model_t *weft_test_model_new(void)
 	const char *names[WEFT_TEST_N_THREADS] = {"main", "worker-1", "worker-2"};
 	weft_callsite_t site = {
 	    0x401000, weft_model_intern(m, "take_lock"),     weft_model_intern(m, "demo.c"),
-	    42,       weft_model_intern(m, "/usr/bin/demo"), 0x1000};
+	    42,       weft_model_intern(m, "/usr/bin/demo"), 0x1000,
+	    0};
 	guint32 callsite;
 
 	g_array_append_val(m->callsites, site);

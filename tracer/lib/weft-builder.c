@@ -749,7 +749,7 @@ static void drop_hold(bthread_t *bt, open_hold_t *h)
 static void add_flow(weft_builder_t *b, weft_flow_kind_t kind, guint from, weft_time_t from_ts,
                      guint to, weft_time_t to_ts, uint64_t object)
 {
-	weft_flow_t f = {kind, from, to, from_ts, MAX(to_ts, from_ts), object};
+	weft_flow_t f = {kind, from, to, from_ts, MAX(to_ts, from_ts), object, 0};
 
 	PUSH(b->model->flows, f);
 }

@@ -4,6 +4,8 @@
  */
 #include "weft-model.h"
 
+#include <string.h>
+
 static const char *const state_names[WEFT_STATE_COUNT] = {
     [WEFT_STATE_RUNNING] = "running",
     [WEFT_STATE_MUTEX] = "mutex",
@@ -59,6 +61,11 @@ weft_model_t *weft_model_new(void)
 	model->cpus = g_ptr_array_new();
 	model->callsites = g_array_new(FALSE, TRUE, sizeof(weft_callsite_t));
 	g_array_append_val(model->callsites, unknown);
+	model->stacks = g_array_new(FALSE, TRUE, sizeof(weft_stack_t));
+	g_array_set_size(model->stacks, 1);
+	model->stack_frames = g_array_new(FALSE, FALSE, sizeof(guint32));
+	model->stacks_index = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+	                                            (GDestroyNotify) g_bytes_unref, NULL);
 	model->flows = g_array_new(FALSE, FALSE, sizeof(weft_flow_t));
 	model->tasks = g_array_new(FALSE, FALSE, sizeof(weft_task_t));
 	model->holds = g_array_new(FALSE, FALSE, sizeof(weft_lock_hold_t));
@@ -88,7 +95,8 @@ static void thread_free(weft_thread_t *t)
 	    t->states.object,    t->states.aux,        t->states.callsite, t->slices.start,
 	    t->slices.end,       t->slices.depth,      t->slices.flags,    t->slices.name,
 	    t->slices.callsite,  t->instants.ts,       t->instants.kind,   t->instants.name,
-	    t->instants.message, t->instants.callsite,
+	    t->instants.message, t->instants.callsite, t->states.stack,    t->samples.ts,
+	    t->samples.stack,
 	};
 
 	free_arrays(arrays, G_N_ELEMENTS(arrays));
@@ -134,6 +142,9 @@ void weft_model_free(weft_model_t *model)
 	g_ptr_array_set_free_func(model->cpus, (GDestroyNotify) cpu_lane_free);
 	g_ptr_array_free(model->cpus, TRUE);
 	g_array_free(model->callsites, TRUE);
+	g_array_free(model->stacks, TRUE);
+	g_array_free(model->stack_frames, TRUE);
+	g_hash_table_destroy(model->stacks_index);
 	g_array_free(model->flows, TRUE);
 	g_array_free(model->tasks, TRUE);
 	g_array_free(model->holds, TRUE);
@@ -194,6 +205,9 @@ weft_thread_t *weft_model_add_thread(weft_model_t *model, weft_process_t *proces
 	t->instants.name = new_array(sizeof(weft_str_t));
 	t->instants.message = new_array(sizeof(weft_str_t));
 	t->instants.callsite = new_array(sizeof(guint32));
+	t->states.stack = new_array(sizeof(guint32));
+	t->samples.ts = new_array(sizeof(weft_time_t));
+	t->samples.stack = new_array(sizeof(guint32));
 	g_ptr_array_add(model->threads, t);
 	g_ptr_array_add(process->threads, t);
 	return t;
@@ -249,4 +263,78 @@ guint weft_model_lower_bound(const GArray *times, weft_time_t t)
 		}
 	}
 	return lo;
+}
+
+guint32 weft_model_add_stack(weft_model_t *model, const guint32 *frames, guint n,
+                             gboolean truncated)
+{
+	weft_stack_t stack = {0};
+	g_autoptr(GBytes) key = NULL;
+	gpointer found;
+
+	if (n == 0) {
+		return 0;
+	}
+	if (n > G_MAXUINT16) {
+		n = G_MAXUINT16;
+		truncated = TRUE;
+	}
+	/* The key is the frames followed by the truncation mark. */
+	{
+		g_autofree guint32 *buf = g_new(guint32, n + 1);
+
+		memcpy(buf, frames, n * sizeof(guint32));
+		buf[n] = truncated ? 1 : 0;
+		key = g_bytes_new(buf, (n + 1) * sizeof(guint32));
+	}
+	found = g_hash_table_lookup(model->stacks_index, key);
+	if (found) {
+		return GPOINTER_TO_UINT(found);
+	}
+	stack.first = model->stack_frames->len;
+	stack.depth = (guint16) n;
+	stack.truncated = truncated ? 1 : 0;
+	g_array_append_vals(model->stack_frames, frames, n);
+	g_array_append_val(model->stacks, stack);
+	g_hash_table_insert(model->stacks_index, g_bytes_ref(key),
+	                    GUINT_TO_POINTER(model->stacks->len - 1));
+	return model->stacks->len - 1;
+}
+
+const weft_stack_t *weft_model_borrow_stack(const weft_model_t *model, guint32 index,
+                                            const guint32 **frames)
+{
+	const weft_stack_t *stack;
+
+	if (index == 0 || index >= model->stacks->len) {
+		if (frames) {
+			*frames = NULL;
+		}
+		return NULL;
+	}
+	stack = &g_array_index(model->stacks, weft_stack_t, index);
+	if (frames) {
+		*frames = &g_array_index(model->stack_frames, guint32, stack->first);
+	}
+	return stack;
+}
+
+guint32 weft_state_track_stack(const weft_state_track_t *track, guint i)
+{
+	if (!track->stack || i >= track->stack->len) {
+		return 0;
+	}
+	return g_array_index(track->stack, guint32, i);
+}
+
+void weft_state_track_set_stack(weft_state_track_t *track, guint i, guint32 stack)
+{
+	if (i >= track->stack->len) {
+		guint old = track->stack->len;
+
+		g_array_set_size(track->stack, i + 1);
+		memset(&g_array_index(track->stack, guint32, old), 0,
+		       (i + 1 - old) * sizeof(guint32));
+	}
+	g_array_index(track->stack, guint32, i) = stack;
 }

@@ -61,7 +61,26 @@ typedef struct {
 	uint32_t line;
 	weft_str_t binary; /* path of the ELF object */
 	uint64_t offset;   /* ip - load address of binary */
+	/*
+	 * 1 when this entry is a function inlined at ip: in a stack, the next
+	 * frame (its caller) has the same ip, and the last frame of such a run
+	 * is the real (out-of-line) function.
+	 */
+	guint8 inlined;
 } weft_callsite_t;
+
+/*
+ * A call stack: frames leaf first, each an index into model->callsites, in
+ * model->stack_frames[first .. first + depth). Inline frames are frames of
+ * their own (weft_callsite_t.inlined). Stacks are interned: one entry per
+ * distinct frame sequence; index 0 is "no stack".
+ */
+typedef struct {
+	guint32 first;    /* index of the leaf frame in model->stack_frames */
+	guint16 depth;    /* number of frames, inline frames included */
+	guint8 truncated; /* the walk stopped at the depth limit */
+	guint8 reserved;
+} weft_stack_t;
 
 /* Per-thread state track: non-overlapping, time-sorted intervals. */
 typedef struct {
@@ -72,6 +91,12 @@ typedef struct {
 	GArray *object;   /* guint64: lock/cond/sem/barrier address, joined pthread, fd */
 	GArray *aux;      /* gint32: syscall kind for SYSCALL/SLEEP, custom reason string */
 	GArray *callsite; /* guint32: index into model->callsites */
+	/*
+	 * guint32: index into model->stacks (0 = none). May be shorter than
+	 * start (an interval past its end has no stack): read it through
+	 * weft_state_track_stack().
+	 */
+	GArray *stack;
 } weft_state_track_t;
 
 /* Per-thread slice track: nested regions, sorted by start, then depth. */
@@ -99,6 +124,12 @@ typedef struct {
 	GArray *callsite; /* guint32 */
 } weft_instant_track_t;
 
+/* Per-thread CPU samples, time-sorted: one per timer expiry. */
+typedef struct {
+	GArray *ts;    /* weft_time_t */
+	GArray *stack; /* guint32: index into model->stacks */
+} weft_sample_track_t;
+
 typedef struct weft_process weft_process_t;
 
 typedef struct {
@@ -111,9 +142,11 @@ typedef struct {
 	int64_t parent_tid;         /* creating thread, -1 when unknown */
 	uint64_t start_routine;     /* address, 0 when unknown */
 	guint32 start_routine_site; /* callsite index symbolizing start_routine */
+	guint32 create_stack;       /* stack of the pthread_create call, 0 when unknown */
 	weft_state_track_t states;
 	weft_slice_track_t slices;
 	weft_instant_track_t instants;
+	weft_sample_track_t samples;
 } weft_thread_t;
 
 typedef struct {
@@ -133,6 +166,7 @@ typedef struct {
 	int64_t tid;
 	guint32 callsite;
 	guint32 free_callsite;
+	guint32 stack; /* index into model->stacks, 0 when not captured */
 } weft_alloc_t;
 
 struct weft_process {
@@ -163,6 +197,7 @@ typedef struct {
 	guint from_thread, to_thread; /* indexes into model->threads */
 	weft_time_t from_ts, to_ts;
 	uint64_t object; /* lock/cond/sem address, flow or task id */
+	guint32 stack;   /* stack at the from side (release, signal, post), 0 = none */
 } weft_flow_t;
 
 /* An async task (TRACE_TASK_BEGIN/END), may cross threads. */
@@ -184,6 +219,8 @@ typedef struct {
 	weft_time_t wait_start; /* == start when not contended */
 	weft_time_t start, end;
 	guint32 callsite;
+	guint32 stack;         /* where the holder acquired it, 0 when not captured */
+	guint32 release_stack; /* where the holder released it, 0 when not captured */
 } weft_lock_hold_t;
 
 /* Which thread ran on a CPU when (from each event's cpu_id). */
@@ -208,6 +245,9 @@ typedef struct {
 	GPtrArray *threads;     /* weft_thread_t*, owned, by process then start */
 	GPtrArray *cpus;        /* weft_cpu_lane_t*, owned, by cpu */
 	GArray *callsites;      /* weft_callsite_t; [0] = unknown */
+	GArray *stacks;         /* weft_stack_t; [0] = no stack */
+	GArray *stack_frames;   /* guint32: callsite indexes, see weft_stack_t */
+	uint64_t sample_period; /* ns of CPU time per sample, 0 when none */
 	GArray *flows;          /* weft_flow_t, by from_ts */
 	GArray *tasks;          /* weft_task_t, by start */
 	GArray *holds;          /* weft_lock_hold_t, by start */
@@ -232,6 +272,7 @@ typedef struct {
 	GStringChunk *strings_chunk;
 	GHashTable *strings_index; /* const char* -> index+1, borrowed keys */
 	GPtrArray *strings;        /* const char*, borrowed from the chunk */
+	GHashTable *stacks_index;  /* GBytes* (frames) -> index, owned keys */
 } weft_model_t;
 
 weft_model_t *weft_model_new(void);
@@ -256,6 +297,24 @@ weft_str_t weft_model_intern(weft_model_t *model, const char *s);
 const char *weft_model_borrow_string(const weft_model_t *model, weft_str_t id);
 
 const weft_callsite_t *weft_model_borrow_callsite(const weft_model_t *model, guint32 index);
+
+/*
+ * Interns the stack frames[0 .. n) (callsite indexes, leaf first) and
+ * returns its index in model->stacks; 0 when n is 0. n is capped at
+ * G_MAXUINT16 frames (the stack is then marked truncated).
+ */
+guint32 weft_model_add_stack(weft_model_t *model, const guint32 *frames, guint n,
+                             gboolean truncated);
+
+/* The stack at index (NULL for 0 or out of range); *frames borrows its frames. */
+const weft_stack_t *weft_model_borrow_stack(const weft_model_t *model, guint32 index,
+                                            const guint32 **frames);
+
+/* The stack of interval i of a state track, 0 when none was recorded. */
+guint32 weft_state_track_stack(const weft_state_track_t *track, guint i);
+
+/* Sets the stack of interval i (grows track->stack with zeros as needed). */
+void weft_state_track_set_stack(weft_state_track_t *track, guint i, guint32 stack);
 
 /* Human-readable name of a state ("running", "mutex", ...), never NULL. */
 const char *weft_state_name(weft_state_t state);
