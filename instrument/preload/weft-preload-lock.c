@@ -109,7 +109,7 @@ static void weft_wait_begin(const void *ip, const void *lock, int kind, struct w
 	}
 	w->recorded = lttng_ust_tracepoint_enabled(weft, lock_wait) ? 1 : 0;
 	if (w->recorded) {
-		WEFT_EMIT(lock_wait, ip, lock, kind);
+		WEFT_EMIT(lock_wait, ip, lock, kind, 0);
 	}
 }
 
@@ -161,7 +161,7 @@ static void weft_release_prepare(const void *ip, const void *lock, int kind, str
 static void weft_release_emit(const void *ip, const void *lock, const struct weft_release *r)
 {
 	WEFT_EMIT(lock_released, ip, lock, r->kind, r->acquire_ts, r->release_ts, r->waited,
-	          r->waiters);
+	          r->waiters, 0, 0);
 }
 
 /* A condition wait releases its mutex: end the hold the way unlock does. */

@@ -24,7 +24,7 @@ static inline void weft_sys_end(const void *ip, int kind, int64_t ret)
 {
 	int64_t value = ret == -1 ? -(int64_t) errno : ret;
 
-	WEFT_EMIT(syscall_end, ip, kind, value);
+	WEFT_EMIT(syscall_end, ip, kind, value, 0);
 }
 
 /* The body of every wrapper: `call` is the real call, `type` its result. */

@@ -98,7 +98,7 @@ WEFT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	s->tracer =
 	    weft_nest > 0 || weft_routine_is_tracer(start_routine) || weft_rt_ip_is_tracer(ip);
 	if (!s->tracer && weft_rt_on()) {
-		WEFT_EMIT(thread_create, ip, s->create_id, weft_fn_addr(start_routine));
+		WEFT_EMIT(thread_create, ip, s->create_id, weft_fn_addr(start_routine), 0);
 	}
 	ret = weft_real.pthread_create(thread, attr, weft_thread_trampoline, s);
 	if (ret != 0) {
@@ -131,7 +131,7 @@ WEFT_EXPORT int pthread_join(pthread_t thread, void **retval)
 	if (!weft_rt_on() || weft_rt_ip_is_tracer(ip)) {
 		return weft_real.pthread_join(thread, retval);
 	}
-	WEFT_EMIT(thread_join_begin, ip, (uint64_t) thread);
+	WEFT_EMIT(thread_join_begin, ip, (uint64_t) thread, 0);
 	ret = weft_real.pthread_join(thread, retval);
 	WEFT_EMIT(thread_join_end, ip, (uint64_t) thread, ret);
 	return ret;

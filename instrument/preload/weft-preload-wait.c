@@ -46,7 +46,7 @@ static int weft_cond_wait(const void *ip, pthread_cond_t *c, pthread_mutex_t *m,
 	/* The wait releases the mutex: end its hold (and hand it off). */
 	weft_lock_release_now(ip, m, WEFT_LOCK_MUTEX);
 	slot = weft_waiter_enter(c);
-	WEFT_EMIT(cond_wait_begin, ip, c, m, abstime != NULL);
+	WEFT_EMIT(cond_wait_begin, ip, c, m, abstime != NULL, 0);
 	ret = abstime ? weft_real.pthread_cond_timedwait(c, m, abstime)
 	              : weft_real.pthread_cond_wait(c, m);
 	weft_waiter_leave(slot);
@@ -83,7 +83,7 @@ WEFT_EXPORT int pthread_cond_signal(pthread_cond_t *c)
 		int n = weft_waiters_get(c);
 
 		if (n > 0 || weft_rt.locks == WEFT_LOCKS_ALL) {
-			WEFT_EMIT(cond_signal, WEFT_CALLER(), c, n);
+			WEFT_EMIT(cond_signal, WEFT_CALLER(), c, n, 0);
 		}
 	}
 	return weft_real.pthread_cond_signal(c);
@@ -96,7 +96,7 @@ WEFT_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
 		int n = weft_waiters_get(c);
 
 		if (n > 0 || weft_rt.locks == WEFT_LOCKS_ALL) {
-			WEFT_EMIT(cond_broadcast, WEFT_CALLER(), c, n);
+			WEFT_EMIT(cond_broadcast, WEFT_CALLER(), c, n, 0);
 		}
 	}
 	return weft_real.pthread_cond_broadcast(c);
@@ -121,7 +121,7 @@ static int weft_sem_wait(const void *ip, sem_t *s, const struct timespec *abstim
 		return abstime ? weft_real.sem_timedwait(s, abstime) : weft_real.sem_wait(s);
 	}
 	slot = weft_waiter_enter(s);
-	WEFT_EMIT(sem_wait_begin, ip, s, abstime != NULL);
+	WEFT_EMIT(sem_wait_begin, ip, s, abstime != NULL, 0);
 	ret = abstime ? weft_real.sem_timedwait(s, abstime) : weft_real.sem_wait(s);
 	err = errno;
 	weft_waiter_leave(slot);
@@ -159,7 +159,7 @@ WEFT_EXPORT int sem_trywait(sem_t *s)
 	if (!weft_locks_on() || weft_rt.locks != WEFT_LOCKS_ALL || weft_rt_ip_is_tracer(ip)) {
 		return weft_real.sem_trywait(s);
 	}
-	WEFT_EMIT(sem_wait_begin, ip, s, 0);
+	WEFT_EMIT(sem_wait_begin, ip, s, 0, 0);
 	ret = weft_real.sem_trywait(s);
 	err = errno;
 	WEFT_EMIT(sem_wait_end, ip, s, ret == -1 ? -(int64_t) err : ret);
@@ -174,7 +174,7 @@ WEFT_EXPORT int sem_post(sem_t *s)
 		int n = weft_waiters_get(s);
 
 		if (n > 0 || weft_rt.locks == WEFT_LOCKS_ALL) {
-			WEFT_EMIT(sem_post, WEFT_CALLER(), s, n);
+			WEFT_EMIT(sem_post, WEFT_CALLER(), s, n, 0);
 		}
 	}
 	return weft_real.sem_post(s);
@@ -191,7 +191,7 @@ WEFT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 	if (!weft_locks_on() || weft_rt_ip_is_tracer(ip)) {
 		return weft_real.pthread_barrier_wait(b);
 	}
-	WEFT_EMIT(barrier_wait_begin, ip, b, 0);
+	WEFT_EMIT(barrier_wait_begin, ip, b, 0, 0);
 	ret = weft_real.pthread_barrier_wait(b);
 	WEFT_EMIT(barrier_wait_end, ip, b, ret);
 	return ret;

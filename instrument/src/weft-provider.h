@@ -9,6 +9,10 @@
  *
  * Fields named `*_ts` hold CLOCK_MONOTONIC nanoseconds, the clock LTTng-UST
  * timestamps events with; 0 means "at this event's own timestamp".
+ *
+ * Fields named `stack` hold the id of a call stack (0: none captured),
+ * defined by a weft:stack event the same thread emitted earlier; ids are
+ * per process (vpid). Fields are appended only, so `stack` comes last.
  */
 
 /* clang-format off: the LTTng-UST event DSL reads best laid out by hand. */
@@ -139,10 +143,12 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, counter,
 
 /* A thread starts waiting for `lock`. */
 LTTNG_UST_TRACEPOINT_EVENT(weft, lock_wait,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, lock, int, kind),
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, lock, int, kind,
+		uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, lock, (uintptr_t) lock)
-		lttng_ust_field_enum(weft, lock_kind, int, kind, kind)))
+		lttng_ust_field_enum(weft, lock_kind, int, kind, kind)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 /* The thread holds `lock` since acquire_ts (0: this event's time). */
 LTTNG_UST_TRACEPOINT_EVENT(weft, lock_acquired,
@@ -167,18 +173,22 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, lock_wait_end,
  * lock_acquired event). waited: the hold began after this thread's last
  * lock_wait on this lock, which it ends. waiters: threads waiting for the
  * lock at release (-1: unknown), so the converter draws the hand-off.
+ * acquire_ip: where the thread took the lock (0: unknown). stack: the
+ * releaser's stack, captured only when the lock had waiters.
  */
 LTTNG_UST_TRACEPOINT_EVENT(weft, lock_released,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, lock, int, kind,
 		uint64_t, acquire_ts, uint64_t, release_ts, int, waited,
-		int, waiters),
+		int, waiters, uint64_t, acquire_ip, uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, lock, (uintptr_t) lock)
 		lttng_ust_field_enum(weft, lock_kind, int, kind, kind)
 		lttng_ust_field_integer(uint64_t, acquire_ts, acquire_ts)
 		lttng_ust_field_integer(uint64_t, release_ts, release_ts)
 		lttng_ust_field_integer(uint8_t, waited, waited)
-		lttng_ust_field_integer(int32_t, waiters, waiters)))
+		lttng_ust_field_integer(int32_t, waiters, waiters)
+		lttng_ust_field_integer_hex(uint64_t, acquire_ip, acquire_ip)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 /* ---- Allocator: TRACE_ALLOC/TRACE_FREE (func "custom") and the runtime ---- */
 
@@ -188,12 +198,13 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, lock_released,
  */
 LTTNG_UST_TRACEPOINT_EVENT(weft, alloc,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, ptr, uint64_t, size,
-		int, func, uint64_t, weight),
+		int, func, uint64_t, weight, uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, ptr, (uintptr_t) ptr)
 		lttng_ust_field_integer(uint64_t, size, size)
 		lttng_ust_field_enum(weft, alloc_func, int, func, func)
-		lttng_ust_field_integer(uint64_t, weight, weight)))
+		lttng_ust_field_integer(uint64_t, weight, weight)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 LTTNG_UST_TRACEPOINT_EVENT(weft, free,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, ptr),
@@ -202,12 +213,14 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, free,
 
 LTTNG_UST_TRACEPOINT_EVENT(weft, realloc,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, old_ptr,
-		const void *, ptr, uint64_t, size, uint64_t, weight),
+		const void *, ptr, uint64_t, size, uint64_t, weight,
+		uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, old_ptr, (uintptr_t) old_ptr)
 		lttng_ust_field_integer_hex(uintptr_t, ptr, (uintptr_t) ptr)
 		lttng_ust_field_integer(uint64_t, size, size)
-		lttng_ust_field_integer(uint64_t, weight, weight)))
+		lttng_ust_field_integer(uint64_t, weight, weight)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 /* Per-process heap in use, exact even while allocations are sampled. */
 LTTNG_UST_TRACEPOINT_EVENT(weft, heap,
@@ -217,6 +230,25 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, heap,
 		lttng_ust_field_integer(int64_t, in_use, in_use)
 		lttng_ust_field_integer(uint64_t, allocs, allocs)
 		lttng_ust_field_integer(uint64_t, frees, frees)))
+
+/* ---- Runtime: call stacks (libweft-preload.so) ---- */
+
+/*
+ * Defines stack `id` (> 0, unique within the process; a forked child
+ * restarts at 1): return addresses, leaf first, without the runtime's own
+ * frames. truncated: the walk stopped at the depth limit. exact_leaf:
+ * frames[0] is an exact PC rather than a return address. Emitted by the
+ * thread that captured it, before the first event that refers to it.
+ */
+LTTNG_UST_TRACEPOINT_EVENT(weft, stack,
+	LTTNG_UST_TP_ARGS(const void *, ip, uint32_t, id, int, truncated,
+		int, exact_leaf, const uint64_t *, frames, unsigned int, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint32_t, id, id)
+		lttng_ust_field_integer(uint8_t, truncated, truncated)
+		lttng_ust_field_integer(uint8_t, exact_leaf, exact_leaf)
+		lttng_ust_field_sequence_hex(uint64_t, frames, frames, uint16_t,
+			depth)))
 
 /* ---- Runtime: threads and processes (libweft-preload.so) ---- */
 
@@ -232,11 +264,12 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, runtime_config,
 /* In the parent: a thread is about to be created; create_id links it. */
 LTTNG_UST_TRACEPOINT_EVENT(weft, thread_create,
 	LTTNG_UST_TP_ARGS(const void *, ip, uint64_t, create_id,
-		const void *, start_routine),
+		const void *, start_routine, uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, create_id, create_id)
 		lttng_ust_field_integer_hex(uintptr_t, start_routine,
-			(uintptr_t) start_routine)))
+			(uintptr_t) start_routine)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 /* In the child, first thing: same create_id as the parent's event. */
 LTTNG_UST_TRACEPOINT_EVENT(weft, thread_start,
@@ -256,10 +289,14 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(weft, pthread_class,
 	LTTNG_UST_TP_ARGS(const void *, ip, uint64_t, pthread),
 	LTTNG_UST_TP_FIELDS(lttng_ust_field_integer_hex(uint64_t, pthread, pthread)))
 
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(weft, pthread_class, weft, thread_join_begin,
-	LTTNG_UST_TP_ARGS(const void *, ip, uint64_t, pthread))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(weft, pthread_class, weft, thread_detach,
 	LTTNG_UST_TP_ARGS(const void *, ip, uint64_t, pthread))
+
+LTTNG_UST_TRACEPOINT_EVENT(weft, thread_join_begin,
+	LTTNG_UST_TP_ARGS(const void *, ip, uint64_t, pthread, uint32_t, stack),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, pthread, pthread)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 /* Every *_end event carries the call's return value. */
 LTTNG_UST_TRACEPOINT_EVENT(weft, thread_join_end,
@@ -280,11 +317,12 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, process_exec,
 
 LTTNG_UST_TRACEPOINT_EVENT(weft, cond_wait_begin,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, cond,
-		const void *, mutex, int, timed),
+		const void *, mutex, int, timed, uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, cond, (uintptr_t) cond)
 		lttng_ust_field_integer_hex(uintptr_t, mutex, (uintptr_t) mutex)
-		lttng_ust_field_integer(uint8_t, timed, timed)))
+		lttng_ust_field_integer(uint8_t, timed, timed)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 LTTNG_UST_TRACEPOINT_EVENT(weft, cond_wait_end,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, cond,
@@ -294,30 +332,42 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, cond_wait_end,
 		lttng_ust_field_integer_hex(uintptr_t, mutex, (uintptr_t) mutex)
 		lttng_ust_field_integer(int64_t, ret, ret)))
 
-/* waiters: threads waiting on the object when it was signalled/posted. */
+/*
+ * waiters: threads waiting on the object when it was signalled/posted.
+ * stack: the signaller's stack, captured only when waiters > 0.
+ */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(weft, wake_class,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters),
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters,
+		uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, obj, (uintptr_t) obj)
-		lttng_ust_field_integer(int32_t, waiters, waiters)))
+		lttng_ust_field_integer(int32_t, waiters, waiters)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(weft, wake_class, weft, cond_signal,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters))
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters,
+		uint32_t, stack))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(weft, wake_class, weft, cond_broadcast,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters))
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters,
+		uint32_t, stack))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(weft, wake_class, weft, sem_post,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters))
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, waiters,
+		uint32_t, stack))
 
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(weft, obj_begin_class,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, timed),
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, timed,
+		uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, obj, (uintptr_t) obj)
-		lttng_ust_field_integer(uint8_t, timed, timed)))
+		lttng_ust_field_integer(uint8_t, timed, timed)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(weft, obj_begin_class, weft, sem_wait_begin,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, timed))
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, timed,
+		uint32_t, stack))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(weft, obj_begin_class, weft, barrier_wait_begin,
-	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, timed))
+	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int, timed,
+		uint32_t, stack))
 
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(weft, obj_end_class,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, obj, int64_t, ret),
@@ -338,11 +388,14 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, syscall_begin,
 		lttng_ust_field_enum(weft, syscall_kind, int, kind, kind)
 		lttng_ust_field_integer(int32_t, fd, fd)))
 
+/* stack: captured when the call lasted at least WEFT_STACK_SYSCALL_MIN. */
 LTTNG_UST_TRACEPOINT_EVENT(weft, syscall_end,
-	LTTNG_UST_TP_ARGS(const void *, ip, int, kind, int64_t, ret),
+	LTTNG_UST_TP_ARGS(const void *, ip, int, kind, int64_t, ret,
+		uint32_t, stack),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_enum(weft, syscall_kind, int, kind, kind)
-		lttng_ust_field_integer(int64_t, ret, ret)))
+		lttng_ust_field_integer(int64_t, ret, ret)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
 
 #endif /* WEFT_PROVIDER_H */
 

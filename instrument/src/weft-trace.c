@@ -80,7 +80,7 @@ void weft_trace_flow_in(uint64_t id)
 
 void weft_trace_lock_wait(const void *lock)
 {
-	lttng_ust_tracepoint(weft, lock_wait, WEFT_CALLER(), lock, WEFT_LOCK_CUSTOM);
+	lttng_ust_tracepoint(weft, lock_wait, WEFT_CALLER(), lock, WEFT_LOCK_CUSTOM, 0);
 }
 
 void weft_trace_lock_acquired(const void *lock)
@@ -92,7 +92,7 @@ void weft_trace_lock_released(const void *lock)
 {
 	/* A custom lock's waiters are unknown: the converter infers hand-offs. */
 	lttng_ust_tracepoint(weft, lock_released, WEFT_CALLER(), lock, WEFT_LOCK_CUSTOM, 0, 0, 0,
-	                     -1);
+	                     -1, 0, 0);
 }
 
 void weft_trace_block_begin(const char *reason)
@@ -107,7 +107,7 @@ void weft_trace_block_end(void)
 
 void weft_trace_alloc(const void *ptr, size_t size)
 {
-	lttng_ust_tracepoint(weft, alloc, WEFT_CALLER(), ptr, size, WEFT_ALLOC_CUSTOM, size);
+	lttng_ust_tracepoint(weft, alloc, WEFT_CALLER(), ptr, size, WEFT_ALLOC_CUSTOM, size, 0);
 }
 
 void weft_trace_free(const void *ptr)

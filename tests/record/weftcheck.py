@@ -151,13 +151,15 @@ EVERY_MACRO = [
     ("main", "weft:mark", {"name": "mark"}),
     ("main", "weft:flow_out", {"id": 7}),
     ("main", "weft:flow_in", {"id": 7}),
-    ("main", "weft:lock_wait", {"lock": "@pool+0", "kind": "custom"}),
+    ("main", "weft:lock_wait", {"lock": "@pool+0", "kind": "custom", "stack": 0}),
     ("main", "weft:lock_acquired", {"lock": "@pool+0", "kind": "custom", "acquire_ts": 0}),
     ("main", "weft:lock_released", {"lock": "@pool+0", "kind": "custom", "acquire_ts": 0,
-                                    "release_ts": 0, "waited": 0, "waiters": -1}),
+                                    "release_ts": 0, "waited": 0, "waiters": -1,
+                                    "acquire_ip": 0, "stack": 0}),
     ("main", "weft:block_begin", {"name": "disk"}),
     ("main", "weft:block_end", {}),
-    ("main", "weft:alloc", {"ptr": "@pool+4", "size": 16, "func": "custom", "weight": 16}),
+    ("main", "weft:alloc", {"ptr": "@pool+4", "size": 16, "func": "custom", "weight": 16,
+                            "stack": 0}),
     ("main", "weft:free", {"ptr": "@pool+4"}),
 ]
 
