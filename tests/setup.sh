@@ -12,7 +12,7 @@ packages=(
 	# build
 	gcc g++ pkg-config meson ninja-build
 	# recording and reading traces
-	lttng-tools liblttng-ust-dev liblttng-ctl-dev
+	lttng-tools liblttng-ust-dev liblttng-ctl-dev libunwind-dev
 	babeltrace2 libbabeltrace2-dev python3-bt2
 	# converter and viewer
 	libglib2.0-dev libjson-c-dev zlib1g-dev libgtk-4-dev libdw-dev

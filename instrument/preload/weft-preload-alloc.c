@@ -239,12 +239,13 @@ static void weft_alloc_record(const void *ip, void *p, size_t size, int func)
 	weft_heap_account((int64_t) weft_real.malloc_usable_size(p), 1, 0);
 	if (weft_rt.alloc == WEFT_ALLOCS_FULL) {
 		if (lttng_ust_tracepoint_enabled(weft, alloc) && !weft_rt_ip_is_tracer(ip)) {
-			WEFT_EMIT(alloc, ip, p, size, func, size, 0);
+			WEFT_EMIT(alloc, ip, p, size, func, size, weft_stack_capture());
 		}
 	} else if (WEFT_UNLIKELY(weft_sample_take(size))) {
 		if (lttng_ust_tracepoint_enabled(weft, alloc) && !weft_rt_ip_is_tracer(ip) &&
 		    weft_sampled_insert(p)) {
-			WEFT_EMIT(alloc, ip, p, size, func, weft_sample_weight(size), 0);
+			WEFT_EMIT(alloc, ip, p, size, func, weft_sample_weight(size),
+			          weft_stack_capture());
 		}
 	}
 	weft_heap_tick(ip, size);
@@ -336,7 +337,7 @@ static void weft_realloc_record(const void *ip, void *old, void *p, size_t size,
 	weft_heap_account((int64_t) usable - (int64_t) old_usable, !old && p, old && !p);
 	if (weft_rt.alloc == WEFT_ALLOCS_FULL) {
 		if (lttng_ust_tracepoint_enabled(weft, realloc) && !weft_rt_ip_is_tracer(ip)) {
-			WEFT_EMIT(realloc, ip, old, p, size, size, 0);
+			WEFT_EMIT(realloc, ip, old, p, size, size, weft_stack_capture());
 		}
 		weft_heap_tick(ip, size);
 		return;
@@ -346,7 +347,8 @@ static void weft_realloc_record(const void *ip, void *old, void *p, size_t size,
 	if (p && (weft_sample_take(size) || sampled) &&
 	    lttng_ust_tracepoint_enabled(weft, realloc) && !weft_rt_ip_is_tracer(ip) &&
 	    weft_sampled_insert(p)) {
-		WEFT_EMIT(realloc, ip, old, p, size, weft_sample_weight(size), 0);
+		WEFT_EMIT(realloc, ip, old, p, size, weft_sample_weight(size),
+		          weft_stack_capture());
 	} else if (sampled) {
 		WEFT_EMIT(free, ip, old);
 	}

@@ -10,6 +10,12 @@
  * times, is emitted after it. A holder that did not wait emits
  * lock_released only when others wait, for the hand-off arrow. All mode
  * does the same for every acquisition: one event per lock/unlock pair.
+ *
+ * So that a release with waiters tells when and where its hold began even
+ * when the acquisition did not wait, every acquisition keeps (lock, time,
+ * call site) in the table, without emitting anything. The releaser's stack
+ * is captured after the real unlock, when the lock had waiters; a waiter's
+ * stack before it blocks.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -20,6 +26,7 @@
 
 struct weft_hold {
 	const void *lock; /* borrowed: the program's lock */
+	const void *ip;   /* borrowed: the call site that took it */
 	uint64_t acquire_ts;
 	int kind;
 	int waited;
@@ -34,6 +41,7 @@ struct weft_wait {
 };
 
 struct weft_release {
+	const void *acquire_ip; /* borrowed: code address */
 	uint64_t acquire_ts;
 	uint64_t release_ts;
 	int kind;
@@ -56,12 +64,21 @@ static void weft_hold_push(const void *ip, const void *lock, int kind, uint64_t 
 {
 	int n = weft_hold_count;
 
-	if (n == WEFT_HOLDS_MAX) {
+	if (n == WEFT_HOLDS_MAX && !waited && weft_rt.locks != WEFT_LOCKS_ALL) {
+		/*
+		 * An acquisition that did not wait, kept only in case others
+		 * come to wait: make room by forgetting the oldest entry (a lock
+		 * unlocked by another thread stays here until then).
+		 */
+		memmove(&weft_holds[0], &weft_holds[1], sizeof(weft_holds[0]) * (size_t) (n - 1));
+		n--;
+	} else if (n == WEFT_HOLDS_MAX) {
 		/* No room: say now that the lock is held, release says acquire_ts 0. */
 		WEFT_EMIT(lock_acquired, ip, lock, kind, ts);
 		return;
 	}
 	weft_holds[n].lock = lock;
+	weft_holds[n].ip = ip;
 	weft_holds[n].acquire_ts = ts;
 	weft_holds[n].kind = kind;
 	weft_holds[n].waited = waited;
@@ -87,10 +104,10 @@ static int weft_hold_pop(const void *lock, struct weft_hold *out)
 	return 0;
 }
 
-/* All mode: an acquisition that did not wait. */
+/* An acquisition that did not wait (every mode). */
 static void weft_hold_fast(const void *ip, const void *lock, int kind)
 {
-	if (!lttng_ust_tracepoint_enabled(weft, lock_released) || weft_rt_ip_is_tracer(ip)) {
+	if (!lttng_ust_tracepoint_enabled(weft, lock_released)) {
 		return;
 	}
 	weft_hold_push(ip, lock, kind, weft_now(), 0);
@@ -109,7 +126,9 @@ static void weft_wait_begin(const void *ip, const void *lock, int kind, struct w
 	}
 	w->recorded = lttng_ust_tracepoint_enabled(weft, lock_wait) ? 1 : 0;
 	if (w->recorded) {
-		WEFT_EMIT(lock_wait, ip, lock, kind, 0);
+		uint32_t stack = weft_stack_capture();
+
+		WEFT_EMIT(lock_wait, ip, lock, kind, stack);
 	}
 }
 
@@ -129,9 +148,7 @@ static void weft_wait_done(const void *ip, const void *lock, int kind, int ret, 
 		}
 		return;
 	}
-	if (w->recorded || weft_rt.locks == WEFT_LOCKS_ALL) {
-		weft_hold_push(ip, lock, kind, ts, w->recorded);
-	}
+	weft_hold_push(ip, lock, kind, ts, w->recorded);
 }
 
 /* kind < 0: take it from the hold entry (rwlocks), else use rw_kind. */
@@ -146,6 +163,7 @@ static void weft_release_prepare(const void *ip, const void *lock, int kind, str
 	}
 	r->waiters = weft_waiters_get(lock);
 	r->acquire_ts = found ? h.acquire_ts : 0;
+	r->acquire_ip = found ? h.ip : NULL;
 	r->waited = found ? h.waited : 0;
 	r->kind = found ? h.kind : kind;
 	if (!r->waited && r->waiters <= 0 && weft_rt.locks != WEFT_LOCKS_ALL) {
@@ -158,10 +176,13 @@ static void weft_release_prepare(const void *ip, const void *lock, int kind, str
 	r->release_ts = weft_now();
 }
 
+/* After the real unlock: the releaser's stack when the lock had waiters. */
 static void weft_release_emit(const void *ip, const void *lock, const struct weft_release *r)
 {
+	uint32_t stack = r->waiters > 0 ? weft_stack_capture() : 0;
+
 	WEFT_EMIT(lock_released, ip, lock, r->kind, r->acquire_ts, r->release_ts, r->waited,
-	          r->waiters, 0, 0);
+	          r->waiters, (uint64_t) (uintptr_t) r->acquire_ip, stack);
 }
 
 /* A condition wait releases its mutex: end the hold the way unlock does. */
@@ -204,9 +225,7 @@ WEFT_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 	}
 	ret = weft_real.pthread_mutex_trylock(m);
 	if (WEFT_LIKELY(ret == 0)) {
-		if (WEFT_UNLIKELY(weft_rt.locks == WEFT_LOCKS_ALL)) {
-			weft_hold_fast(WEFT_CALLER(), m, WEFT_LOCK_MUTEX);
-		}
+		weft_hold_fast(WEFT_CALLER(), m, WEFT_LOCK_MUTEX);
 		return 0;
 	}
 	if (ret != EBUSY) {
@@ -225,9 +244,7 @@ WEFT_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespe
 	}
 	ret = weft_real.pthread_mutex_trylock(m);
 	if (ret == 0) {
-		if (weft_rt.locks == WEFT_LOCKS_ALL) {
-			weft_hold_fast(WEFT_CALLER(), m, WEFT_LOCK_MUTEX);
-		}
+		weft_hold_fast(WEFT_CALLER(), m, WEFT_LOCK_MUTEX);
 		return 0;
 	}
 	if (ret != EBUSY) {
@@ -242,7 +259,7 @@ WEFT_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 
 	weft_real_ensure();
 	ret = weft_real.pthread_mutex_trylock(m);
-	if (ret == 0 && weft_locks_on() && weft_rt.locks == WEFT_LOCKS_ALL) {
+	if (ret == 0 && weft_locks_on()) {
 		weft_hold_fast(WEFT_CALLER(), m, WEFT_LOCK_MUTEX);
 	}
 	return ret;
@@ -278,9 +295,7 @@ weft_rwlock_acquire(const void *ip, pthread_rwlock_t *rw, int kind, weft_rw_fn t
 	int ret = try_fn(rw);
 
 	if (ret == 0) {
-		if (weft_rt.locks == WEFT_LOCKS_ALL) {
-			weft_hold_fast(ip, rw, kind);
-		}
+		weft_hold_fast(ip, rw, kind);
 		return 0;
 	}
 	if (ret != EBUSY || weft_rt_ip_is_tracer(ip)) {
@@ -342,7 +357,7 @@ WEFT_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
 
 	weft_real_ensure();
 	ret = weft_real.pthread_rwlock_tryrdlock(rw);
-	if (ret == 0 && weft_locks_on() && weft_rt.locks == WEFT_LOCKS_ALL) {
+	if (ret == 0 && weft_locks_on()) {
 		weft_hold_fast(WEFT_CALLER(), rw, WEFT_LOCK_RWLOCK_READ);
 	}
 	return ret;
@@ -354,7 +369,7 @@ WEFT_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
 
 	weft_real_ensure();
 	ret = weft_real.pthread_rwlock_trywrlock(rw);
-	if (ret == 0 && weft_locks_on() && weft_rt.locks == WEFT_LOCKS_ALL) {
+	if (ret == 0 && weft_locks_on()) {
 		weft_hold_fast(WEFT_CALLER(), rw, WEFT_LOCK_RWLOCK_WRITE);
 	}
 	return ret;
@@ -406,9 +421,7 @@ WEFT_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 	}
 	ret = weft_real.pthread_spin_trylock(s);
 	if (WEFT_LIKELY(ret == 0)) {
-		if (WEFT_UNLIKELY(weft_rt.locks == WEFT_LOCKS_ALL)) {
-			weft_hold_fast(WEFT_CALLER(), (const void *) s, WEFT_LOCK_SPIN);
-		}
+		weft_hold_fast(WEFT_CALLER(), (const void *) s, WEFT_LOCK_SPIN);
 		return 0;
 	}
 	return weft_spin_wait(WEFT_CALLER(), s);
@@ -420,7 +433,7 @@ WEFT_EXPORT int pthread_spin_trylock(pthread_spinlock_t *s)
 
 	weft_real_ensure();
 	ret = weft_real.pthread_spin_trylock(s);
-	if (ret == 0 && weft_locks_on() && weft_rt.locks == WEFT_LOCKS_ALL) {
+	if (ret == 0 && weft_locks_on()) {
 		weft_hold_fast(WEFT_CALLER(), (const void *) s, WEFT_LOCK_SPIN);
 	}
 	return ret;

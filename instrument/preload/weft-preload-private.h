@@ -52,13 +52,29 @@ enum weft_syscalls_mode {
 	WEFT_SYSCALLS_OFF,
 };
 
+enum weft_unwind_mode {
+	WEFT_UNWIND_DWARF = 0,
+	WEFT_UNWIND_FP,
+};
+
+/* WEFT_STACK_DEPTH is clamped to [1, WEFT_STACK_DEPTH_MAX]. */
+#define WEFT_STACK_DEPTH_DEFAULT 64
+#define WEFT_STACK_DEPTH_MAX 256
+/* Room for the runtime's own frames, dropped after the walk. */
+#define WEFT_STACK_SKIP_MAX 16
+#define WEFT_STACK_SYSCALL_MIN_DEFAULT 10000
+
 /* Settings, read once from the environment by the constructor. */
 struct weft_rt {
-	int active;            /* 0 before the constructor ran, and under AT_SECURE */
-	int locks;             /* enum weft_locks_mode */
-	int alloc;             /* enum weft_alloc_mode */
-	int syscalls;          /* enum weft_syscalls_mode */
-	uint64_t alloc_sample; /* mean bytes between sampled allocations */
+	int active;                 /* 0 before the constructor ran, and under AT_SECURE */
+	int locks;                  /* enum weft_locks_mode */
+	int alloc;                  /* enum weft_alloc_mode */
+	int syscalls;               /* enum weft_syscalls_mode */
+	uint64_t alloc_sample;      /* mean bytes between sampled allocations */
+	int stacks;                 /* 1: capture call stacks (WEFT_STACKS=on) */
+	int stack_depth;            /* frames kept per stack */
+	int stack_unwind;           /* enum weft_unwind_mode */
+	uint64_t stack_syscall_min; /* ns: shorter system calls get no stack */
 };
 
 extern struct weft_rt weft_rt;
@@ -241,6 +257,19 @@ int weft_sampled_remove(const void *ptr);
 /* Lock bookkeeping shared with the condvar wrappers (weft-preload-lock.c). */
 void weft_lock_release_now(const void *ip, const void *lock, int kind);
 void weft_lock_hold_acquired(const void *ip, const void *lock, int kind);
+
+/*
+ * Call stacks (weft-preload-stack.c). weft_stack_capture: the calling
+ * thread's stack id, defined by a weft:stack event first if it is new; 0
+ * when stacks are off or the walk found no frame. Async-signal-safe; call
+ * it where nothing is emitted yet (never while the program's lock is held
+ * by this wrapper).
+ */
+void weft_stack_init(void);
+void weft_stack_thread_bounds(void);
+uint32_t weft_stack_capture(void);
+void weft_stack_new_generation(void);
+void weft_stack_after_fork_child(void);
 
 /* Heap accounting (weft-preload-alloc.c). */
 void weft_heap_thread_exit(void);

@@ -179,6 +179,39 @@ static uint64_t weft_parse_sample(void)
 	return n;
 }
 
+/* A decimal count in [lo, hi], else the default. */
+static uint64_t weft_parse_count(const char *var, uint64_t def, uint64_t lo, uint64_t hi)
+{
+	const char *value = getenv(var);
+	char *end = NULL;
+	unsigned long long n;
+
+	if (!value || !*value) {
+		return def;
+	}
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	if (errno || *end) {
+		return def;
+	}
+	return n < lo ? lo : n > hi ? hi : n;
+}
+
+static const char *const weft_stacks_names[] = {"on", "off"};
+static const char *const weft_unwind_names[] = {"dwarf", "fp"};
+
+static void weft_parse_stacks(void)
+{
+	weft_rt.stacks = weft_parse_mode("WEFT_STACKS", weft_stacks_names, 2) == 0;
+	weft_rt.stack_depth = (int) weft_parse_count("WEFT_STACK_DEPTH", WEFT_STACK_DEPTH_DEFAULT,
+	                                             1, WEFT_STACK_DEPTH_MAX);
+	weft_rt.stack_unwind = weft_parse_mode("WEFT_STACK_UNWIND", weft_unwind_names, 2);
+	weft_rt.stack_syscall_min =
+	    weft_parse_count("WEFT_STACK_SYSCALL_MIN", WEFT_STACK_SYSCALL_MIN_DEFAULT / 1000, 0,
+	                     UINT32_MAX) *
+	    1000;
+}
+
 static _Atomic uint64_t weft_config_last_ts;
 WEFT_TLS int weft_config_countdown;
 
@@ -197,6 +230,7 @@ void weft_rt_config_changed(int enabled)
 		return;
 	}
 	atomic_store(&weft_config_last_ts, weft_now());
+	weft_stack_new_generation();
 	weft_rt_config_emit();
 	weft_heap_force_emit();
 }
@@ -231,7 +265,11 @@ __attribute__((constructor)) static void weft_rt_init(void)
 	weft_rt.alloc = weft_parse_mode("WEFT_ALLOC", weft_alloc_names, 3);
 	weft_rt.syscalls = weft_parse_mode("WEFT_SYSCALLS", weft_syscalls_names, 2);
 	weft_rt.alloc_sample = weft_parse_sample();
+	weft_parse_stacks();
 	dl_iterate_phdr(weft_collect_range, NULL);
+	weft_nest++;
+	weft_stack_init();
+	weft_nest--;
 	weft_thread_known = WEFT_THREAD_MAIN;
 	atomic_thread_fence(memory_order_seq_cst);
 	weft_rt.active = 1;

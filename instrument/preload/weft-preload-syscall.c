@@ -1,7 +1,9 @@
 /*
  * Blocking system calls: syscall_begin(kind, fd) before the real call,
  * syscall_end(kind, ret) after it; ret is the return value, or -errno when
- * the call failed with -1. WEFT_SYSCALLS=off turns them off.
+ * the call failed with -1. WEFT_SYSCALLS=off turns them off. A call that
+ * lasted at least WEFT_STACK_SYSCALL_MIN gets the caller's stack, captured
+ * after it returned (the caller's frames have not changed).
  *
  * Only calls that reach these symbols are seen: glibc's own internal calls
  * (stdio's buffered I/O, sleep() calling nanosleep) use internal aliases.
@@ -20,27 +22,39 @@ static inline int weft_sys_on(const void *ip)
 	       lttng_ust_tracepoint_enabled(weft, syscall_begin) && !weft_rt_ip_is_tracer(ip);
 }
 
-static inline void weft_sys_end(const void *ip, int kind, int64_t ret)
+/* The start time when a stack may be captured at the end, else 0. */
+static inline uint64_t weft_sys_start(void)
+{
+	return weft_rt.stacks && lttng_ust_tracepoint_enabled(weft, stack) ? weft_now() : 0;
+}
+
+static inline void weft_sys_end(const void *ip, int kind, int64_t ret, uint64_t start)
 {
 	int64_t value = ret == -1 ? -(int64_t) errno : ret;
+	uint32_t stack = 0;
 
-	WEFT_EMIT(syscall_end, ip, kind, value, 0);
+	if (start != 0 && weft_now() - start >= weft_rt.stack_syscall_min) {
+		stack = weft_stack_capture();
+	}
+	WEFT_EMIT(syscall_end, ip, kind, value, stack);
 }
 
 /* The body of every wrapper: `call` is the real call, `type` its result. */
-#define WEFT_SYSCALL_BODY(kind, fd, type, call)                    \
-	do {                                                       \
-		const void *weft_ip_ = WEFT_CALLER();              \
-		type weft_ret_;                                    \
-                                                                   \
-		weft_real_ensure();                                \
-		if (!weft_sys_on(weft_ip_)) {                      \
-			return weft_real.call;                     \
-		}                                                  \
-		WEFT_EMIT(syscall_begin, weft_ip_, kind, fd);      \
-		weft_ret_ = weft_real.call;                        \
-		weft_sys_end(weft_ip_, kind, (int64_t) weft_ret_); \
-		return weft_ret_;                                  \
+#define WEFT_SYSCALL_BODY(kind, fd, type, call)                                 \
+	do {                                                                    \
+		const void *weft_ip_ = WEFT_CALLER();                           \
+		uint64_t weft_start_;                                           \
+		type weft_ret_;                                                 \
+                                                                                \
+		weft_real_ensure();                                             \
+		if (!weft_sys_on(weft_ip_)) {                                   \
+			return weft_real.call;                                  \
+		}                                                               \
+		WEFT_EMIT(syscall_begin, weft_ip_, kind, fd);                   \
+		weft_start_ = weft_sys_start();                                 \
+		weft_ret_ = weft_real.call;                                     \
+		weft_sys_end(weft_ip_, kind, (int64_t) weft_ret_, weft_start_); \
+		return weft_ret_;                                               \
 	} while (0)
 
 static inline int weft_poll_fd(const struct pollfd *fds, nfds_t n)

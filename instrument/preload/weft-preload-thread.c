@@ -70,6 +70,11 @@ static void *weft_thread_trampoline(void *data)
 		return s.start_routine(s.arg);
 	}
 	weft_thread_known = WEFT_THREAD_TRAMPOLINE;
+	if (weft_rt.stacks && weft_rt.stack_unwind == WEFT_UNWIND_FP) {
+		weft_nest++;
+		weft_stack_thread_bounds();
+		weft_nest--;
+	}
 	if (weft_rt_on()) {
 		WEFT_EMIT(thread_start, weft_fn_addr(s.start_routine), s.create_id,
 		          weft_fn_addr(s.start_routine), (uint64_t) pthread_self());
@@ -98,7 +103,8 @@ WEFT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	s->tracer =
 	    weft_nest > 0 || weft_routine_is_tracer(start_routine) || weft_rt_ip_is_tracer(ip);
 	if (!s->tracer && weft_rt_on()) {
-		WEFT_EMIT(thread_create, ip, s->create_id, weft_fn_addr(start_routine), 0);
+		WEFT_EMIT(thread_create, ip, s->create_id, weft_fn_addr(start_routine),
+		          weft_stack_capture());
 	}
 	ret = weft_real.pthread_create(thread, attr, weft_thread_trampoline, s);
 	if (ret != 0) {
@@ -131,7 +137,7 @@ WEFT_EXPORT int pthread_join(pthread_t thread, void **retval)
 	if (!weft_rt_on() || weft_rt_ip_is_tracer(ip)) {
 		return weft_real.pthread_join(thread, retval);
 	}
-	WEFT_EMIT(thread_join_begin, ip, (uint64_t) thread, 0);
+	WEFT_EMIT(thread_join_begin, ip, (uint64_t) thread, weft_stack_capture());
 	ret = weft_real.pthread_join(thread, retval);
 	WEFT_EMIT(thread_join_end, ip, (uint64_t) thread, ret);
 	return ret;
@@ -170,6 +176,7 @@ WEFT_EXPORT int pthread_setname_np(pthread_t thread, const char *name)
 static void weft_after_fork_child(void)
 {
 	weft_waiters_reset();
+	weft_stack_after_fork_child();
 	atomic_store(&weft_config_seen, 0);
 	weft_alloc_after_fork_child();
 }

@@ -46,14 +46,12 @@ static int weft_cond_wait(const void *ip, pthread_cond_t *c, pthread_mutex_t *m,
 	/* The wait releases the mutex: end its hold (and hand it off). */
 	weft_lock_release_now(ip, m, WEFT_LOCK_MUTEX);
 	slot = weft_waiter_enter(c);
-	WEFT_EMIT(cond_wait_begin, ip, c, m, abstime != NULL, 0);
+	WEFT_EMIT(cond_wait_begin, ip, c, m, abstime != NULL, weft_stack_capture());
 	ret = abstime ? weft_real.pthread_cond_timedwait(c, m, abstime)
 	              : weft_real.pthread_cond_wait(c, m);
 	weft_waiter_leave(slot);
 	WEFT_EMIT(cond_wait_end, ip, c, m, ret);
-	if (weft_rt.locks == WEFT_LOCKS_ALL) {
-		weft_lock_hold_acquired(ip, m, WEFT_LOCK_MUTEX);
-	}
+	weft_lock_hold_acquired(ip, m, WEFT_LOCK_MUTEX);
 	return ret;
 }
 
@@ -83,7 +81,8 @@ WEFT_EXPORT int pthread_cond_signal(pthread_cond_t *c)
 		int n = weft_waiters_get(c);
 
 		if (n > 0 || weft_rt.locks == WEFT_LOCKS_ALL) {
-			WEFT_EMIT(cond_signal, WEFT_CALLER(), c, n, 0);
+			WEFT_EMIT(cond_signal, WEFT_CALLER(), c, n,
+			          n > 0 ? weft_stack_capture() : 0);
 		}
 	}
 	return weft_real.pthread_cond_signal(c);
@@ -96,7 +95,8 @@ WEFT_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
 		int n = weft_waiters_get(c);
 
 		if (n > 0 || weft_rt.locks == WEFT_LOCKS_ALL) {
-			WEFT_EMIT(cond_broadcast, WEFT_CALLER(), c, n, 0);
+			WEFT_EMIT(cond_broadcast, WEFT_CALLER(), c, n,
+			          n > 0 ? weft_stack_capture() : 0);
 		}
 	}
 	return weft_real.pthread_cond_broadcast(c);
@@ -121,7 +121,7 @@ static int weft_sem_wait(const void *ip, sem_t *s, const struct timespec *abstim
 		return abstime ? weft_real.sem_timedwait(s, abstime) : weft_real.sem_wait(s);
 	}
 	slot = weft_waiter_enter(s);
-	WEFT_EMIT(sem_wait_begin, ip, s, abstime != NULL, 0);
+	WEFT_EMIT(sem_wait_begin, ip, s, abstime != NULL, weft_stack_capture());
 	ret = abstime ? weft_real.sem_timedwait(s, abstime) : weft_real.sem_wait(s);
 	err = errno;
 	weft_waiter_leave(slot);
@@ -174,7 +174,7 @@ WEFT_EXPORT int sem_post(sem_t *s)
 		int n = weft_waiters_get(s);
 
 		if (n > 0 || weft_rt.locks == WEFT_LOCKS_ALL) {
-			WEFT_EMIT(sem_post, WEFT_CALLER(), s, n, 0);
+			WEFT_EMIT(sem_post, WEFT_CALLER(), s, n, n > 0 ? weft_stack_capture() : 0);
 		}
 	}
 	return weft_real.sem_post(s);
@@ -191,7 +191,7 @@ WEFT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 	if (!weft_locks_on() || weft_rt_ip_is_tracer(ip)) {
 		return weft_real.pthread_barrier_wait(b);
 	}
-	WEFT_EMIT(barrier_wait_begin, ip, b, 0, 0);
+	WEFT_EMIT(barrier_wait_begin, ip, b, 0, weft_stack_capture());
 	ret = weft_real.pthread_barrier_wait(b);
 	WEFT_EMIT(barrier_wait_end, ip, b, ret);
 	return ret;

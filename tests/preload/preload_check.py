@@ -203,8 +203,14 @@ def test_contended():
           "times out of order: wait %d acquire %d release %d event %d"
           % (waits[0].ts, r["acquire_ts"], r["release_ts"], rel[0].ts))
     hand = [e for e in named(ev, "lock_released", lock=m, waited=0) if e.vtid != waiter]
-    check(len(hand) == 1 and hand[0].f["waiters"] >= 1 and hand[0].f["acquire_ts"] == 0,
+    check(len(hand) == 1 and hand[0].f["waiters"] >= 1,
           "holder's hand-off lock_released(waiters>=1) missing: %r" % hand)
+    # the holder took the lock without waiting: its hold is still known
+    h = hand[0].f
+    check(0 < h["acquire_ts"] <= h["release_ts"] <= hand[0].ts,
+          "holder's uncontended hold has no acquire time: %r" % h)
+    check(h["acquire_ip"] != 0 and h["stack"] > 0,
+          "holder's release lacks acquire_ip or stack: %r" % h)
     check(hand[0].f["release_ts"] <= r["acquire_ts"], "hand-off after the waiter's acquire")
     check(waits[0].f is not None and waits[0].ip != 0, "lock_wait without a call site")
 
