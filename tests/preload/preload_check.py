@@ -101,6 +101,8 @@ class Event:
 def field_value(v):
     if isinstance(v, bt2._StringFieldConst):
         return str(v)
+    if isinstance(v, bt2._ArrayFieldConst):
+        return [int(x) for x in v]
     try:
         return int(v)
     except TypeError:
@@ -648,6 +650,193 @@ def test_static():
         ev, _ = read_trace(s.path, {pid})
     check(plain == pre == b"static count=40000\n", "static program output changed")
     check(not ev, "events from a static binary: %r" % ev[:3])
+
+
+STACKS = os.path.join(TESTDIR, "preload-stacks")
+
+
+def check_stack_refs(events):
+    """Every weft:stack id is defined once per process, and every event
+    referring to a stack comes after its definition; the first reference is
+    by the thread that defined it, and frames[0] is the event's call site.
+    Returns {(vpid, id): stack fields}."""
+    defs = {}
+    seen = set()
+    for e in sorted(events, key=lambda e: e.ts):
+        if e.name == "stack":
+            key = (e.vpid, e.f["id"])
+            check(e.f["id"] > 0, "stack id 0 defined: %r" % e)
+            check(key not in defs, "stack %r defined twice" % (key,))
+            check(len(e.f["frames"]) > 0, "empty stack defined: %r" % e)
+            defs[key] = dict(e.f, vtid=e.vtid)
+            continue
+        sid = e.f.get("stack", 0)
+        if not sid:
+            continue
+        key = (e.vpid, sid)
+        check(key in defs, "%s refers to stack %d before (or without) its definition"
+              % (e.name, sid))
+        if key not in seen:
+            check(defs[key]["vtid"] == e.vtid, "stack %d defined by another thread" % sid)
+            seen.add(key)
+        check(defs[key]["frames"][0] == e.ip,
+              "%s: stack %d starts at %#x, its call site is %#x"
+              % (e.name, sid, defs[key]["frames"][0], e.ip))
+    return defs
+
+
+def func_ranges(binary, kv, names):
+    """name -> (lo, hi) at run time, from the printed address and nm's size."""
+    out = subprocess.run(["nm", "-S", "--defined-only", binary], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    sizes = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4:
+            sizes[parts[3]] = int(parts[1], 16)
+    return {n: (addr(kv[n]), addr(kv[n]) + sizes[n]) for n in names}
+
+
+def in_func(ranges, name, pc):
+    lo, hi = ranges[name]
+    return lo < pc <= hi  # a return address may follow the function's last call
+
+
+def stack_run(test, scenario, env_extra=None, subbuf="1M"):
+    with Session(test, subbuf=subbuf) as s:
+        pid, out, _ = run([STACKS, scenario], env_extra=env_extra)
+        s.stop()
+        ev, discarded = read_trace(s.path)
+    check(discarded == 0, "%d events discarded" % discarded)
+    return pid, keyvals(out), ev
+
+
+def syscall_stacks(ev, defs, pid):
+    return [defs[(pid, e.f["stack"])] for e in named(ev, "syscall_end")
+            if e.vpid == pid and e.f["stack"]]
+
+
+def test_stacks_signal():
+    """Waits in signal handlers (one on an alternate stack) unwind through
+    the signal frame: handler, then the interrupted code; no trampoline."""
+    for unwind in ("dwarf", "fp"):
+        pid, kv, ev = stack_run("stacks-signal", "signal", {"WEFT_STACK_UNWIND": unwind})
+        ev = [e for e in ev if e.vpid == pid]
+        defs = check_stack_refs(ev)
+        r = func_ranges(STACKS, kv, ["sig_wait", "sig_handler", "sig_victim"])
+        stacks = [st for st in syscall_stacks(ev, defs, pid)
+                  if in_func(r, "sig_wait", st["frames"][0])]
+        check(len(stacks) >= 1, "%s: no stack for the waits in the handlers" % unwind)
+        for st in stacks:
+            fr = st["frames"]
+            check(in_func(r, "sig_handler", fr[1]), "%s: frame 1 not in the handler: %r"
+                  % (unwind, [hex(x) for x in fr]))
+            check(addr(kv["restorer"]) not in fr, "%s: the signal trampoline is a frame" % unwind)
+            # the frame-pointer walk loses the interrupted leaf (a PC in a register)
+            check(unwind == "fp" or any(in_func(r, "sig_victim", x) for x in fr[2:]),
+                  "%s: the interrupted code (sig_victim) is missing: %r"
+                  % (unwind, [hex(x) for x in fr]))
+        # the same code on the normal and on the alternate stack: one stack id
+        # (SIGUSR1 interrupts raise(SIGUSR1), SIGUSR2 raise(SIGUSR2): different)
+        check(len(named(ev, "syscall_end")) >= 2, "%s: handler waits missing" % unwind)
+        print("%s: %d handler stacks, depth %s" % (unwind, len(stacks),
+                                                 [len(s["frames"]) for s in stacks]))
+
+
+def test_stacks_deep():
+    """WEFT_STACK_DEPTH bounds the walk; a truncated stack is marked."""
+    for depth, unwind in ((None, "dwarf"), (10, "dwarf"), (30, "fp")):
+        env = {"WEFT_STACK_UNWIND": unwind}
+        if depth:
+            env["WEFT_STACK_DEPTH"] = str(depth)
+        pid, kv, ev = stack_run("stacks-deep", "deep", env)
+        ev = [e for e in ev if e.vpid == pid]
+        defs = check_stack_refs(ev)
+        r = func_ranges(STACKS, kv, ["recurse", "shallow", "main"])
+        want = depth or 64
+        deep = [st for st in syscall_stacks(ev, defs, pid) if in_func(r, "recurse", st["frames"][0])]
+        check(len(deep) == 1, "%s/%s: expected one deep stack, got %d" % (unwind, depth, len(deep)))
+        check(deep[0]["truncated"] == 1 and len(deep[0]["frames"]) == want,
+              "%s/%s: deep stack: truncated=%d depth=%d" % (unwind, depth, deep[0]["truncated"],
+                                                           len(deep[0]["frames"])))
+        check(all(in_func(r, "recurse", x) for x in deep[0]["frames"]),
+              "%s/%s: a frame of the deep stack is not in recurse" % (unwind, depth))
+        ends = [e for e in named(ev, "syscall_end") if e.f["stack"] and
+                in_func(r, "shallow", defs[(pid, e.f["stack"])]["frames"][0])]
+        check(len(ends) == 5 and len({e.f["stack"] for e in ends}) == 1,
+              "%s/%s: five waits at one site must share one stack id: %r" % (unwind, depth, ends))
+        sh = defs[(pid, ends[0].f["stack"])]
+        check(sh["truncated"] == 0 and any(in_func(r, "main", x) for x in sh["frames"]),
+              "%s/%s: the shallow stack is truncated or lacks main" % (unwind, depth))
+        print("%s depth=%s: deep truncated at %d, shallow %d frames"
+              % (unwind, depth, len(deep[0]["frames"]), len(sh["frames"])))
+
+
+def test_stacks_corrupt():
+    """A scribbled frame chain and a stack without CFI end the walk: the
+    program runs to the end and the leaf frames are right."""
+    for unwind in ("dwarf", "fp"):
+        pid, kv, ev = stack_run("stacks-corrupt", "corrupt", {"WEFT_STACK_UNWIND": unwind})
+        check(kv.get("survived") == "1", "%s: the program did not finish" % unwind)
+        ev = [e for e in ev if e.vpid == pid]
+        defs = check_stack_refs(ev)
+        r = func_ranges(STACKS, kv, ["scribble", "on_bogus_stack"])
+        sts = syscall_stacks(ev, defs, pid)
+        for name in ("scribble", "on_bogus_stack"):
+            mine = [st for st in sts if in_func(r, name, st["frames"][0])]
+            check(len(mine) == 1, "%s: no stack for the wait in %s" % (unwind, name))
+            check(len(mine[0]["frames"]) <= 64, "%s: %s: the walk ran on" % (unwind, name))
+            print("%s %s: %s" % (unwind, name, [hex(x) for x in mine[0]["frames"]]))
+
+
+def test_stacks_fork():
+    """The child of fork starts its own table: ids from 1, defined in the child."""
+    pid, kv, ev = stack_run("stacks-fork", "fork")
+    child = int(kv["child"])
+    pev = [e for e in ev if e.vpid == pid]
+    cev = [e for e in ev if e.vpid == child]
+    check(pev and cev, "parent or child events missing")
+    check_stack_refs(pev + cev)
+    r = func_ranges(STACKS, kv, ["parent_site", "child_site"])
+    cdefs = sorted(named(cev, "stack"), key=lambda e: e.ts)
+    check(cdefs and cdefs[0].f["id"] == 1, "the child's first stack id is not 1: %r" % cdefs[:1])
+    check(any(in_func(r, "parent_site", e.f["frames"][0]) for e in cdefs),
+          "the child did not define its own stack for parent_site")
+    check(any(in_func(r, "child_site", e.f["frames"][0]) for e in cdefs),
+          "the child's child_site stack missing")
+    check(sum(1 for e in named(cev, "syscall_end") if e.f["stack"]) == 3,
+          "the child's three waits must each carry a stack")
+    print("parent %d stacks, child %d stacks" % (len(named(pev, "stack")), len(cdefs)))
+
+
+def test_stacks_many():
+    """More distinct stacks than the table holds: each still defined before use."""
+    env = {"WEFT_STACK_SYSCALL_MIN": "0", "WEFT_STACK_DEPTH": "128"}
+    pid, kv, ev = stack_run("stacks-many", "many", env, subbuf="4M")
+    ev = [e for e in ev if e.vpid == pid]
+    defs = check_stack_refs(ev)
+    distinct = int(kv["distinct"])
+    frames = {tuple(d["frames"]) for d in defs.values()}
+    ends = [e for e in named(ev, "syscall_end") if e.f["stack"]]
+    check(len(ends) == 2 * distinct, "%d writes with stacks, expected %d" % (len(ends), 2 * distinct))
+    check(len(frames) == distinct, "%d distinct stacks, expected %d" % (len(frames), distinct))
+    uncached = int(kv["uncached"])
+    check(uncached > 0, "the table never filled (uncached=0)")
+    check(len(defs) == distinct + uncached - (uncached - (len(defs) - distinct)) and
+          len(defs) < 2 * distinct, "definitions: %d for %d stacks" % (len(defs), distinct))
+    print("%d distinct stacks, %d definitions, %d uncached" % (distinct, len(defs), uncached))
+
+
+def test_stacks_off():
+    """WEFT_STACKS=off: no stack events, stack fields 0; holds still known."""
+    with Session("stacks-off") as s:
+        pid, out, _ = run([SCENARIOS, "contended"], env_extra={"WEFT_STACKS": "off"})
+        s.stop()
+        ev, _ = read_trace(s.path, {pid})
+    check(not named(ev, "stack"), "weft:stack events with WEFT_STACKS=off")
+    check(all(e.f.get("stack", 0) == 0 for e in ev), "a stack field is set with stacks off")
+    check(named(ev, "lock_wait") and any(e.f["acquire_ip"] for e in named(ev, "lock_released")),
+          "locks not recorded with stacks off")
 
 
 def main():
