@@ -27,6 +27,7 @@ GQuark weft_profile_error_quark(void);
 
 typedef enum {
 	WEFT_PROFILE_ERROR_INVALID, /* a bad time, window, region or thread */
+	WEFT_PROFILE_ERROR_WRITE,   /* the output cannot be written */
 } weft_profile_error_t;
 
 typedef enum {
