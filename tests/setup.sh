@@ -16,12 +16,16 @@ packages=(
 	babeltrace2 libbabeltrace2-dev python3-bt2
 	# converter and viewer
 	libglib2.0-dev libjson-c-dev zlib1g-dev libgtk-4-dev libdw-dev
+	# pprof profiles: protobuf-c code generated from Debian's profile.proto
+	libprotobuf-c-dev protobuf-c-compiler golang-github-google-pprof-dev
 	# the fuzz target (libFuzzer)
 	clang libclang-rt-14-dev
 	# tests: a display server for the viewer, memory checkers, GNU time
 	xvfb xauth valgrind time binutils file
 	# tests: real multithreaded programs under the preload runtime
 	xz-utils zstd lbzip2 sqlite3
+	# tests: the real pprof reader (go tool pprof)
+	golang-go
 )
 
 missing=()

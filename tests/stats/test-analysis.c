@@ -426,7 +426,7 @@ static void test_folded(void)
 	weft_folded_kind_t k;
 
 	g_assert_cmpstr(sync, ==,
-	                "app;main;wait_all 800\n"
+	                "app;wait_all 800\n"
 	                "app;worker;flush_batch 60\n"
 	                "app;worker;update_counter 250\n"
 	                "app;worker;wait_item 69\n");

@@ -6,5 +6,6 @@ int weft_cmd_record(int argc, char **argv);
 int weft_cmd_convert(int argc, char **argv);
 int weft_cmd_stats(int argc, char **argv);
 int weft_cmd_view(int argc, char **argv);
+int weft_cmd_pprof(int argc, char **argv);
 
 #endif /* WEFT_CLI_H */

@@ -23,7 +23,10 @@ typedef struct {
 	gint width;
 	gint64 pid;
 	gchar **sections; /* owned */
-	gchar *folded;    /* owned */
+	gchar *folded;    /* owned; "" for --folded without KIND */
+	gchar *from, *to; /* owned */
+	gchar *region;    /* owned */
+	gchar **threads;  /* owned */
 	gchar *output;    /* owned */
 	gboolean no_symbols;
 	gboolean list;
@@ -34,8 +37,40 @@ static void args_clear(stats_args_t *a)
 {
 	g_strfreev(a->sections);
 	g_free(a->folded);
+	g_free(a->from);
+	g_free(a->to);
+	g_free(a->region);
+	g_strfreev(a->threads);
 	g_free(a->output);
 	g_strfreev(a->traces);
+}
+
+/*
+ * `--folded` takes an optional KIND, which GOption cannot express: a bare
+ * `--folded` (followed by an option, an existing trace, or nothing) becomes
+ * `--folded=`, and `--folded KIND` becomes `--folded=KIND`. args holds the
+ * strings made here (owned).
+ */
+static char **folded_argv(int *argc, char **argv, GPtrArray *args)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	for (int i = 0; i < *argc; i++) {
+		const char *next = i + 1 < *argc ? argv[i + 1] : NULL;
+
+		if (strcmp(argv[i], "--folded") != 0) {
+			g_ptr_array_add(out, argv[i]);
+		} else if (next && next[0] != '-' && !g_file_test(next, G_FILE_TEST_EXISTS)) {
+			g_ptr_array_add(args, g_strconcat("--folded=", next, NULL));
+			g_ptr_array_add(out, g_ptr_array_index(args, args->len - 1));
+			i++;
+		} else {
+			g_ptr_array_add(out, "--folded=");
+		}
+	}
+	*argc = (int) out->len;
+	g_ptr_array_add(out, NULL);
+	return (char **) g_ptr_array_free(out, FALSE);
 }
 
 static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **error)
@@ -47,8 +82,18 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 	    {"section", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sections,
 	     "Only this section (repeatable; --list-sections)", "NAME"},
 	    {"folded", 0, 0, G_OPTION_ARG_STRING, &a->folded,
-	     "Write folded stacks: sync, syscall, sleep, blocked, running, alloc, leak, regions",
+	     "Write folded stacks: sync, syscall, sleep, blocked, mutex, threadcreate, alloc,\n"
+	     "                             leak, cpu, wall, running, regions (no KIND: wall with "
+	     "CPU samples, else blocked)",
 	     "KIND"},
+	    {"from", 0, 0, G_OPTION_ARG_STRING, &a->from,
+	     "Folded stacks: start of the window, after the trace start (1.5s, 200ms)", "T"},
+	    {"to", 0, 0, G_OPTION_ARG_STRING, &a->to,
+	     "Folded stacks: end of the window, after the trace start", "T"},
+	    {"region", 0, 0, G_OPTION_ARG_STRING, &a->region,
+	     "Folded stacks: only during the instances of this region", "NAME"},
+	    {"thread", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->threads,
+	     "Folded stacks: only this thread, a tid or a name glob (repeatable)", "TID|NAME"},
 	    {"cpus", 0, 0, G_OPTION_ARG_INT, &a->cpus,
 	     "CPUs for the runnable estimate (default: from the trace)", "N"},
 	    {"pid", 0, 0, G_OPTION_ARG_INT64, &a->pid, "Only the process with this (v)pid", "PID"},
@@ -62,11 +107,22 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("TRACE... - analyse traces");
 
+	g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char **args = folded_argv(&argc, argv, made);
+
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_summary(
 	    ctx, "Threads, blocking profiles, lock contention, allocations, regions and tasks,\n"
-	         "and minimum utilization of one or more traces (merged into one timeline).");
+	         "and minimum utilization of one or more traces (merged into one timeline).\n"
+	         "Folded stacks (--folded) are docs/stats.md's flame-graph input.");
+	argv = args;
 	if (!g_option_context_parse(ctx, &argc, &argv, error)) {
+		return FALSE;
+	}
+	if (!a->folded && (a->from || a->to || a->region || a->threads)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "--from, --to, --region and --thread select folded stacks: "
+		            "add --folded");
 		return FALSE;
 	}
 	if (a->top < 0 || a->cpus < 0 || a->width < 0) {
@@ -132,14 +188,30 @@ static int write_output(const stats_args_t *a, const GString *text)
 	return 0;
 }
 
+/* Folded stacks of the kind asked for, in the window and threads asked for. */
+static int render_folded(const weft_model_t *model, const stats_args_t *a, weft_folded_kind_t kind,
+                         GString *out)
+{
+	weft_profile_request_t request = {
+	    a->from, a->to, a->region, NULL, (const char *const *) a->threads, a->pid};
+	weft_profile_options_t options;
+	g_autoptr(GError) error = NULL;
+
+	if (!weft_profile_options_init(&options, model, &request, &error)) {
+		fprintf(stderr, "weft stats: %s\n", error->message);
+		return EXIT_USAGE;
+	}
+	weft_folded_write(model, kind, &options, out);
+	weft_profile_options_clear(&options);
+	return 0;
+}
+
 static void render(const weft_model_t *model, const stats_args_t *a,
-                   const weft_analysis_options_t *options, weft_folded_kind_t kind, GString *out)
+                   const weft_analysis_options_t *options, GString *out)
 {
 	const char *const *sections = (const char *const *) a->sections;
 
-	if (a->folded) {
-		weft_folded_write(model, kind, options, out);
-	} else if (a->json) {
+	if (a->json) {
 		json_object *root =
 		    weft_analysis_report_json(model, sections, options, (guint) a->top);
 
@@ -170,16 +242,14 @@ static int run(stats_args_t *a)
 {
 	weft_analysis_options_t options = WEFT_ANALYSIS_OPTIONS_INIT;
 	weft_reader_options_t ropts = {0};
-	weft_folded_kind_t kind = WEFT_FOLDED_SYNC;
+	weft_folded_kind_t kind = WEFT_FOLDED_BLOCKED;
 	g_autoptr(weft_model_t) model = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
 
-	if (a->folded && !weft_folded_kind_from_name(a->folded, &kind)) {
-		fprintf(stderr,
-		        "weft stats: unknown folded kind '%s' (sync, syscall, sleep, "
-		        "blocked, running, alloc, leak, regions)\n",
-		        a->folded);
+	if (a->folded && *a->folded && !weft_folded_kind_from_name(a->folded, &kind)) {
+		fprintf(stderr, "weft stats: unknown folded kind '%s' (%s)\n", a->folded,
+		        weft_folded_kind_list());
 		return EXIT_USAGE;
 	}
 	ropts.no_symbols = a->no_symbols;
@@ -200,7 +270,16 @@ static int run(stats_args_t *a)
 	}
 	options.ncpus = (guint) a->cpus;
 	options.pid = a->pid;
-	render(model, a, &options, kind, out);
+	if (a->folded) {
+		int rc = render_folded(model, a,
+		                       *a->folded ? kind : weft_folded_default_kind(model), out);
+
+		if (rc) {
+			return rc;
+		}
+	} else {
+		render(model, a, &options, out);
+	}
 	return write_output(a, out);
 }
 

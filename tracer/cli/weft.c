@@ -25,6 +25,9 @@ static const struct weft_command commands[] = {
 #ifdef WEFT_HAVE_CMD_STATS
     {"stats", weft_cmd_stats, "print the analyses: threads, blocking, locks, allocations"},
 #endif
+#ifdef WEFT_HAVE_CMD_PPROF
+    {"pprof", weft_cmd_pprof, "write a profile (cpu, block, mutex, heap, ...) for go tool pprof"},
+#endif
 #ifdef WEFT_HAVE_CMD_VIEW
     {"view", weft_cmd_view, "open a trace in the timeline viewer"},
 #endif

@@ -1,32 +1,79 @@
-/* Folded stacks for flame graphs. */
+/*
+ * Folded stacks for flame graphs. The stack kinds print a weft_profile_t
+ * (weft-profile.c aggregates; this file only names frames); running and
+ * regions have no call stacks and fold thread and region names.
+ */
 #include "weft-analysis-folded.h"
 
-#include "weft-analysis-blocking.h"
 #include "weft-analysis-private.h"
 
 #include <string.h>
 
-static const char *const kind_names[WEFT_FOLDED_COUNT] = {
-    [WEFT_FOLDED_SYNC] = "sync",       [WEFT_FOLDED_SYSCALL] = "syscall",
-    [WEFT_FOLDED_SLEEP] = "sleep",     [WEFT_FOLDED_BLOCKED] = "blocked",
-    [WEFT_FOLDED_RUNNING] = "running", [WEFT_FOLDED_ALLOC] = "alloc",
-    [WEFT_FOLDED_LEAK] = "leak",       [WEFT_FOLDED_REGIONS] = "regions",
+typedef struct {
+	const char *name;
+	gboolean stacks;             /* printed from a profile */
+	weft_profile_kind_t profile; /* when stacks */
+	guint value;                 /* the profile value printed */
+} kind_info_t;
+
+static const kind_info_t kinds[WEFT_FOLDED_COUNT] = {
+    [WEFT_FOLDED_SYNC] = {"sync", TRUE, WEFT_PROFILE_BLOCK, 1},
+    [WEFT_FOLDED_SYSCALL] = {"syscall", TRUE, WEFT_PROFILE_SYSCALL, 1},
+    [WEFT_FOLDED_SLEEP] = {"sleep", TRUE, WEFT_PROFILE_SLEEP, 1},
+    [WEFT_FOLDED_BLOCKED] = {"blocked", TRUE, WEFT_PROFILE_BLOCKED, 1},
+    [WEFT_FOLDED_RUNNING] = {"running", FALSE, 0, 0},
+    [WEFT_FOLDED_ALLOC] = {"alloc", TRUE, WEFT_PROFILE_HEAP, 1},
+    [WEFT_FOLDED_LEAK] = {"leak", TRUE, WEFT_PROFILE_LEAK, 1},
+    [WEFT_FOLDED_REGIONS] = {"regions", FALSE, 0, 0},
+    [WEFT_FOLDED_MUTEX] = {"mutex", TRUE, WEFT_PROFILE_MUTEX, 1},
+    [WEFT_FOLDED_THREADCREATE] = {"threadcreate", TRUE, WEFT_PROFILE_THREADCREATE, 0},
+    [WEFT_FOLDED_CPU] = {"cpu", TRUE, WEFT_PROFILE_CPU, 1},
+    [WEFT_FOLDED_WALL] = {"wall", TRUE, WEFT_PROFILE_WALL, 0},
 };
 
 const char *weft_folded_kind_name(weft_folded_kind_t kind)
 {
-	return kind < WEFT_FOLDED_COUNT ? kind_names[kind] : "unknown";
+	return kind < WEFT_FOLDED_COUNT ? kinds[kind].name : "unknown";
 }
 
 gboolean weft_folded_kind_from_name(const char *name, weft_folded_kind_t *kind)
 {
 	for (guint k = 0; k < WEFT_FOLDED_COUNT; k++) {
-		if (!g_strcmp0(name, kind_names[k])) {
+		if (!g_strcmp0(name, kinds[k].name)) {
 			*kind = k;
 			return TRUE;
 		}
 	}
 	return FALSE;
+}
+
+const char *weft_folded_kind_list(void)
+{
+	static gsize once;
+	static char *list;
+
+	if (g_once_init_enter(&once)) {
+		GString *s = g_string_new(NULL);
+
+		for (guint k = 0; k < WEFT_FOLDED_COUNT; k++) {
+			g_string_append_printf(s, "%s%s", k ? ", " : "", kinds[k].name);
+		}
+		list = g_string_free(s, FALSE);
+		g_once_init_leave(&once, 1);
+	}
+	return list;
+}
+
+weft_folded_kind_t weft_folded_default_kind(const weft_model_t *model)
+{
+	for (guint i = 0; i < model->threads->len; i++) {
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+		if (t->samples.ts && t->samples.ts->len) {
+			return WEFT_FOLDED_WALL;
+		}
+	}
+	return WEFT_FOLDED_BLOCKED;
 }
 
 /* Appends a frame: ';' separates frames and a newline ends a line, so neither may appear. */
@@ -51,6 +98,40 @@ static void add_value(GHashTable *stacks, const char *stack, gint64 value)
 	*sum += value;
 }
 
+static void fold_profile(const weft_model_t *model, const kind_info_t *info,
+                         const weft_profile_options_t *options, GHashTable *stacks)
+{
+	g_autoptr(weft_profile_t) prof = weft_profile_new(model, info->profile, options);
+	g_autoptr(GString) s = g_string_new(NULL);
+	/* frame names by callsite index, filled as needed */
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+	g_ptr_array_set_size(names, (gint) model->callsites->len);
+	for (guint i = 0; i < prof->samples->len; i++) {
+		const weft_profile_sample_t *sm =
+		    &g_array_index(prof->samples, weft_profile_sample_t, i);
+		const weft_process_t *p = sm->process < model->processes->len
+		                              ? g_ptr_array_index(model->processes, sm->process)
+		                              : NULL;
+
+		g_string_truncate(s, 0);
+		append_frame(s, weft_analysis_process_name(model, p));
+		for (guint f = 0; f < sm->depth; f++) {
+			guint32 site = g_array_index(prof->frames, guint32, sm->first + f);
+
+			if (!g_ptr_array_index(names, site)) {
+				g_ptr_array_index(names, site) =
+				    weft_analysis_dup_site_function(model, site);
+			}
+			append_frame(s, g_ptr_array_index(names, site));
+		}
+		if (info->profile == WEFT_PROFILE_BLOCKED && sm->tag) {
+			append_frame(s, sm->tag);
+		}
+		add_value(stacks, s->str, sm->values[info->value]);
+	}
+}
+
 static void thread_prefix(const weft_model_t *model, const weft_thread_t *t, GString *s)
 {
 	g_autofree char *routine = weft_analysis_dup_routine_label(model, t);
@@ -60,79 +141,23 @@ static void thread_prefix(const weft_model_t *model, const weft_thread_t *t, GSt
 	append_frame(s, routine);
 }
 
-static gboolean kind_has_state(weft_folded_kind_t kind, weft_state_t state)
-{
-	switch (kind) {
-	case WEFT_FOLDED_SYNC:
-		return weft_blocking_family_has_state(WEFT_BLOCKING_SYNC, state);
-	case WEFT_FOLDED_SYSCALL:
-		return weft_blocking_family_has_state(WEFT_BLOCKING_SYSCALL, state);
-	case WEFT_FOLDED_SLEEP:
-		return weft_blocking_family_has_state(WEFT_BLOCKING_SLEEP, state);
-	case WEFT_FOLDED_BLOCKED:
-		for (guint f = 0; f < WEFT_BLOCKING_COUNT; f++) {
-			if (weft_blocking_family_has_state(f, state)) {
-				return TRUE;
-			}
-		}
-		return FALSE;
-	default:
-		return FALSE;
-	}
-}
-
-static void fold_states(const weft_model_t *model, weft_folded_kind_t kind,
-                        const weft_analysis_options_t *options, GHashTable *stacks)
-{
-	g_autoptr(GString) s = g_string_new(NULL);
-
-	for (guint i = 0; i < model->threads->len; i++) {
-		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
-		const weft_state_track_t *st = &t->states;
-		gsize prefix;
-
-		if (!weft_analysis_wants_thread(options, t)) {
-			continue;
-		}
-		thread_prefix(model, t, s);
-		prefix = s->len;
-		for (guint j = 0; st->start && j < st->start->len; j++) {
-			weft_state_t state = g_array_index(st->state, guint8, j);
-			g_autofree char *fn = NULL;
-
-			if (!kind_has_state(kind, state)) {
-				continue;
-			}
-			fn = weft_analysis_dup_site_function(
-			    model, g_array_index(st->callsite, guint32, j));
-			g_string_truncate(s, prefix);
-			append_frame(s, fn);
-			if (kind == WEFT_FOLDED_BLOCKED) {
-				append_frame(s, state == WEFT_STATE_SYSCALL
-				                    ? weft_analysis_syscall_name(
-				                          g_array_index(st->aux, gint32, j))
-				                    : weft_state_name(state));
-			}
-			add_value(stacks, s->str,
-			          g_array_index(st->end, weft_time_t, j) -
-			              g_array_index(st->start, weft_time_t, j));
-		}
-	}
-}
-
 typedef struct {
 	GHashTable *stacks;
 	const char *stack;
+	const weft_profile_options_t *options;
 } running_ctx_t;
 
 static void add_running(weft_time_t start, weft_time_t end, gpointer data)
 {
 	running_ctx_t *ctx = data;
+	weft_time_t d;
 
-	add_value(ctx->stacks, ctx->stack, end - start);
+	if (weft_profile_options_clip(ctx->options, start, end, &d)) {
+		add_value(ctx->stacks, ctx->stack, d);
+	}
 }
 
-static void fold_running(const weft_model_t *model, const weft_analysis_options_t *options,
+static void fold_running(const weft_model_t *model, const weft_profile_options_t *options,
                          GHashTable *stacks)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
@@ -140,9 +165,9 @@ static void fold_running(const weft_model_t *model, const weft_analysis_options_
 	for (guint i = 0; i < model->threads->len; i++) {
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 		g_autofree char *label = weft_analysis_dup_thread_label(model, t);
-		running_ctx_t ctx = {stacks, NULL};
+		running_ctx_t ctx = {stacks, NULL, options};
 
-		if (!weft_analysis_wants_thread(options, t)) {
+		if (!weft_profile_options_wants_thread(options, t)) {
 			continue;
 		}
 		thread_prefix(model, t, s);
@@ -152,45 +177,13 @@ static void fold_running(const weft_model_t *model, const weft_analysis_options_
 	}
 }
 
-static void fold_allocs(const weft_model_t *model, gboolean leaks_only,
-                        const weft_analysis_options_t *options, GHashTable *stacks)
-{
-	g_autoptr(GString) s = g_string_new(NULL);
-
-	for (guint i = 0; i < model->processes->len; i++) {
-		const weft_process_t *p = g_ptr_array_index(model->processes, i);
-		g_autoptr(GHashTable) by_tid = g_hash_table_new(g_int64_hash, g_int64_equal);
-
-		if (!weft_analysis_wants_process(options, p)) {
-			continue;
-		}
-		for (guint j = 0; j < p->threads->len; j++) {
-			weft_thread_t *t = g_ptr_array_index(p->threads, j);
-
-			g_hash_table_insert(by_tid, &t->tid, t);
-		}
-		for (guint j = 0; p->allocs && j < p->allocs->len; j++) {
-			const weft_alloc_t *a = &g_array_index(p->allocs, weft_alloc_t, j);
-			const weft_thread_t *t = g_hash_table_lookup(by_tid, &a->tid);
-			g_autofree char *routine =
-			    t ? weft_analysis_dup_routine_label(model, t) : g_strdup("(unknown)");
-			g_autofree char *fn = weft_analysis_dup_site_function(model, a->callsite);
-
-			if (leaks_only && a->free_ts != G_MAXINT64) {
-				continue;
-			}
-			g_string_truncate(s, 0);
-			append_frame(s, weft_analysis_process_name(model, p));
-			append_frame(s, routine);
-			append_frame(s, fn);
-			add_value(stacks, s->str, (gint64) a->weight);
-		}
-	}
-}
-
-/* Self time of nested regions: each slice's duration minus its children's. */
+/*
+ * Self time of nested regions: each slice's time inside the window minus
+ * its children's (a child lies inside its parent, so inside the window
+ * the child's part lies inside the parent's part).
+ */
 static void fold_thread_regions(const weft_model_t *model, const weft_thread_t *t,
-                                GHashTable *stacks)
+                                const weft_profile_options_t *options, GHashTable *stacks)
 {
 	const weft_slice_track_t *sl = &t->slices;
 	guint n = sl->start ? sl->start->len : 0;
@@ -205,9 +198,10 @@ static void fold_thread_regions(const weft_model_t *model, const weft_thread_t *
 	base = s->len;
 	for (guint j = 0; j < n; j++) {
 		guint depth = g_array_index(sl->depth, guint16, j);
-		gint64 d = g_array_index(sl->end, weft_time_t, j) -
-		           g_array_index(sl->start, weft_time_t, j);
+		weft_time_t d;
 
+		weft_profile_options_clip(options, g_array_index(sl->start, weft_time_t, j),
+		                          g_array_index(sl->end, weft_time_t, j), &d);
 		if (open->len > depth) {
 			g_array_set_size(open, depth);
 			g_array_set_size(lens, depth);
@@ -234,35 +228,39 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+static void fold(const weft_model_t *model, weft_folded_kind_t kind,
+                 const weft_profile_options_t *options, GHashTable *stacks)
+{
+	if (kinds[kind].stacks) {
+		fold_profile(model, &kinds[kind], options, stacks);
+	} else if (kind == WEFT_FOLDED_RUNNING) {
+		fold_running(model, options, stacks);
+	} else {
+		for (guint i = 0; i < model->threads->len; i++) {
+			const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+			if (weft_profile_options_wants_thread(options, t)) {
+				fold_thread_regions(model, t, options, stacks);
+			}
+		}
+	}
+}
+
 void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
-                       const weft_analysis_options_t *options, GString *out)
+                       const weft_profile_options_t *options, GString *out)
 {
 	g_autoptr(GHashTable) stacks =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autofree gpointer *keys = NULL;
+	weft_profile_options_t all = {0};
 	guint n = 0;
 
-	switch (kind) {
-	case WEFT_FOLDED_RUNNING:
-		fold_running(model, options, stacks);
-		break;
-	case WEFT_FOLDED_ALLOC:
-	case WEFT_FOLDED_LEAK:
-		fold_allocs(model, kind == WEFT_FOLDED_LEAK, options, stacks);
-		break;
-	case WEFT_FOLDED_REGIONS:
-		for (guint i = 0; i < model->threads->len; i++) {
-			const weft_thread_t *t = g_ptr_array_index(model->threads, i);
-
-			if (weft_analysis_wants_thread(options, t)) {
-				fold_thread_regions(model, t, stacks);
-			}
-		}
-		break;
-	default:
-		fold_states(model, kind, options, stacks);
-		break;
+	g_return_if_fail(kind < WEFT_FOLDED_COUNT);
+	if (!options) {
+		weft_profile_options_init(&all, model, NULL, NULL);
+		options = &all;
 	}
+	fold(model, kind, options, stacks);
 	keys = g_hash_table_get_keys_as_array(stacks, &n);
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (guint i = 0; i < n; i++) {
@@ -273,4 +271,5 @@ void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
 			                       v);
 		}
 	}
+	weft_profile_options_clear(&all);
 }
