@@ -73,7 +73,7 @@ static int usage_error(const char *message)
  * A time relative to the trace start: a number and a unit, ns, us, ms, s
  * or min; a bare number is seconds. "1.5s", "200ms", "750us", "0".
  */
-static gboolean parse_time(const char *s, weft_time_t *out)
+gboolean weft_cli_parse_time(const char *s, int64_t *out)
 {
 	static const struct {
 		const char *unit;
@@ -237,10 +237,10 @@ static int build_options(const convert_args_t *a, weft_chrome_options_t *opt, GA
 	opt->n_pids = pids->len;
 	opt->tids = (const int64_t *) (void *) tids->data;
 	opt->n_tids = tids->len;
-	if (a->from && !(opt->has_from = parse_time(a->from, &opt->from))) {
+	if (a->from && !(opt->has_from = weft_cli_parse_time(a->from, &opt->from))) {
 		return usage_error("--from takes a time such as 1.5s, 200ms, 750us or 10ns");
 	}
-	if (a->to && !(opt->has_to = parse_time(a->to, &opt->to))) {
+	if (a->to && !(opt->has_to = weft_cli_parse_time(a->to, &opt->to))) {
 		return usage_error("--to takes a time such as 1.5s, 200ms, 750us or 10ns");
 	}
 	if (opt->has_from && opt->has_to && opt->to < opt->from) {

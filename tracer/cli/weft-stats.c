@@ -27,7 +27,11 @@ typedef struct {
 	gchar *output;    /* owned */
 	gboolean no_symbols;
 	gboolean list;
-	gchar **traces; /* owned */
+	gchar **traces;       /* owned */
+	gchar *critical;      /* owned: --critical-path REGION */
+	gchar *critical_task; /* owned */
+	gint64 critical_tid;  /* --critical-path-thread, 0: none */
+	gchar *from, *to;     /* owned: its range */
 } stats_args_t;
 
 static void args_clear(stats_args_t *a)
@@ -36,6 +40,36 @@ static void args_clear(stats_args_t *a)
 	g_free(a->folded);
 	g_free(a->output);
 	g_strfreev(a->traces);
+	g_free(a->critical);
+	g_free(a->critical_task);
+	g_free(a->from);
+	g_free(a->to);
+}
+
+/* At most one critical-path target; --from/--to only with a thread. */
+static gboolean check_critical(const stats_args_t *a, GError **error)
+{
+	weft_time_t t;
+	int n = !!a->critical + !!a->critical_task + (a->critical_tid != 0);
+
+	if (n > 1) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "give one of --critical-path, --critical-path-task and "
+		            "--critical-path-thread");
+		return FALSE;
+	}
+	if (a->critical_tid < 0 || ((a->from || a->to) && !a->critical_tid)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "--from and --to go with --critical-path-thread=TID");
+		return FALSE;
+	}
+	if ((a->from && !weft_cli_parse_time(a->from, &t)) ||
+	    (a->to && !weft_cli_parse_time(a->to, &t))) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "--from and --to take a time such as 1.5s, 200ms, 750us or 10ns");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **error)
@@ -47,8 +81,20 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 	    {"section", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sections,
 	     "Only this section (repeatable; --list-sections)", "NAME"},
 	    {"folded", 0, 0, G_OPTION_ARG_STRING, &a->folded,
-	     "Write folded stacks: sync, syscall, sleep, blocked, running, alloc, leak, regions",
+	     "Write folded stacks: sync, syscall, sleep, blocked, running, alloc, leak, regions, "
+	     "critical-path",
 	     "KIND"},
+	    {"critical-path", 0, 0, G_OPTION_ARG_STRING, &a->critical,
+	     "Critical path of every instance of this region", "REGION"},
+	    {"critical-path-task", 0, 0, G_OPTION_ARG_STRING, &a->critical_task,
+	     "Critical path of every instance of this task", "NAME"},
+	    {"critical-path-thread", 0, 0, G_OPTION_ARG_INT64, &a->critical_tid,
+	     "Critical path of this thread from --from to --to", "TID"},
+	    {"from", 0, 0, G_OPTION_ARG_STRING, &a->from,
+	     "Start of --critical-path-thread, after the trace start (200ms, 1.5s)", "T"},
+	    {"to", 0, 0, G_OPTION_ARG_STRING, &a->to,
+	     "End of --critical-path-thread, after the trace start (default: the thread's end)",
+	     "T"},
 	    {"cpus", 0, 0, G_OPTION_ARG_INT, &a->cpus,
 	     "CPUs for the runnable estimate (default: from the trace)", "N"},
 	    {"pid", 0, 0, G_OPTION_ARG_INT64, &a->pid, "Only the process with this (v)pid", "PID"},
@@ -74,7 +120,7 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 		            "--top, --cpus and --width take a positive number");
 		return FALSE;
 	}
-	return TRUE;
+	return check_critical(a, error);
 }
 
 /* Splits "a,b" arguments and checks every name. */
@@ -93,6 +139,10 @@ static gboolean check_sections(stats_args_t *a, GError **error)
 			}
 			g_ptr_array_add(names, g_strdup(parts[j]));
 		}
+	}
+	if (!names->len && (a->critical || a->critical_task || a->critical_tid)) {
+		/* A critical-path target alone asks for that section only. */
+		g_ptr_array_add(names, g_strdup("critical-path"));
 	}
 	g_ptr_array_add(names, NULL);
 	g_strfreev(a->sections);
@@ -178,7 +228,7 @@ static int run(stats_args_t *a)
 	if (a->folded && !weft_folded_kind_from_name(a->folded, &kind)) {
 		fprintf(stderr,
 		        "weft stats: unknown folded kind '%s' (sync, syscall, sleep, "
-		        "blocked, running, alloc, leak, regions)\n",
+		        "blocked, running, alloc, leak, regions, critical-path)\n",
 		        a->folded);
 		return EXIT_USAGE;
 	}
@@ -200,6 +250,15 @@ static int run(stats_args_t *a)
 	}
 	options.ncpus = (guint) a->cpus;
 	options.pid = a->pid;
+	options.critical_region = a->critical;
+	options.critical_task = a->critical_task;
+	options.critical_tid = a->critical_tid;
+	if (a->from) {
+		weft_cli_parse_time(a->from, &options.critical_from);
+	}
+	if (a->to) {
+		weft_cli_parse_time(a->to, &options.critical_to);
+	}
 	render(model, a, &options, kind, out);
 	return write_output(a, out);
 }

@@ -2,15 +2,21 @@
 #include "weft-analysis-folded.h"
 
 #include "weft-analysis-blocking.h"
+#include "weft-analysis-critical.h"
 #include "weft-analysis-private.h"
 
 #include <string.h>
 
 static const char *const kind_names[WEFT_FOLDED_COUNT] = {
-    [WEFT_FOLDED_SYNC] = "sync",       [WEFT_FOLDED_SYSCALL] = "syscall",
-    [WEFT_FOLDED_SLEEP] = "sleep",     [WEFT_FOLDED_BLOCKED] = "blocked",
-    [WEFT_FOLDED_RUNNING] = "running", [WEFT_FOLDED_ALLOC] = "alloc",
-    [WEFT_FOLDED_LEAK] = "leak",       [WEFT_FOLDED_REGIONS] = "regions",
+    [WEFT_FOLDED_SYNC] = "sync",
+    [WEFT_FOLDED_SYSCALL] = "syscall",
+    [WEFT_FOLDED_SLEEP] = "sleep",
+    [WEFT_FOLDED_BLOCKED] = "blocked",
+    [WEFT_FOLDED_RUNNING] = "running",
+    [WEFT_FOLDED_ALLOC] = "alloc",
+    [WEFT_FOLDED_LEAK] = "leak",
+    [WEFT_FOLDED_REGIONS] = "regions",
+    [WEFT_FOLDED_CRITICAL] = "critical-path",
 };
 
 const char *weft_folded_kind_name(weft_folded_kind_t kind)
@@ -229,6 +235,46 @@ static void fold_thread_regions(const weft_model_t *model, const weft_thread_t *
 	}
 }
 
+/*
+ * The critical path as target;process;thread;stack frames root first (or
+ * the call site's function);state: each thread's share of the path is a
+ * tower of its own, the waits it sat in at its top.
+ */
+static void fold_critical(const weft_model_t *model, const weft_analysis_options_t *options,
+                          GHashTable *stacks)
+{
+	g_autoptr(weft_critical_analysis_t) a = weft_critical_analysis_new(model, options);
+	g_autoptr(GString) s = g_string_new(NULL);
+
+	for (guint i = 0; a && i < a->segments->len; i++) {
+		const weft_critical_segment_t *seg =
+		    &g_array_index(a->segments, weft_critical_segment_t, i);
+		const weft_thread_t *t = g_ptr_array_index(model->threads, seg->thread);
+		g_autofree char *label = weft_analysis_dup_thread_label(model, t);
+		g_autofree char *state = weft_critical_dup_state_label(seg->state, seg->kind);
+		const guint32 *frames = NULL;
+		const weft_stack_t *st =
+		    seg->stack ? weft_model_borrow_stack(model, seg->stack, &frames) : NULL;
+
+		g_string_truncate(s, 0);
+		append_frame(s, a->target);
+		append_frame(s, weft_analysis_process_name(model, t->process));
+		append_frame(s, label);
+		for (guint k = st ? st->depth : 0; k > 0; k--) {
+			g_autofree char *fn = weft_analysis_dup_site_function(model, frames[k - 1]);
+
+			append_frame(s, fn);
+		}
+		if (!st && seg->callsite) {
+			g_autofree char *fn = weft_analysis_dup_site_function(model, seg->callsite);
+
+			append_frame(s, fn);
+		}
+		append_frame(s, state);
+		add_value(stacks, s->str, seg->duration);
+	}
+}
+
 static int cmp_str(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(char *const *) a, *(char *const *) b);
@@ -258,6 +304,9 @@ void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
 				fold_thread_regions(model, t, stacks);
 			}
 		}
+		break;
+	case WEFT_FOLDED_CRITICAL:
+		fold_critical(model, options, stacks);
 		break;
 	default:
 		fold_states(model, kind, options, stacks);

@@ -23,6 +23,7 @@ typedef enum {
 	WEFT_FOLDED_ALLOC,    /* bytes allocated, by allocating call site */
 	WEFT_FOLDED_LEAK,     /* bytes never freed, by allocating call site */
 	WEFT_FOLDED_REGIONS,  /* ns of self time in nested user regions */
+	WEFT_FOLDED_CRITICAL, /* ns on the critical path (options->critical_*) */
 	WEFT_FOLDED_COUNT
 } weft_folded_kind_t;
 
