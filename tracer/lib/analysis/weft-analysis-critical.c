@@ -10,7 +10,6 @@ static const char *const kind_suffix[WEFT_CRITICAL_KIND_COUNT] = {
     [WEFT_CRITICAL_WOKEN] = " (woken)",
     [WEFT_CRITICAL_NO_WAKER] = " (no waker)",
     [WEFT_CRITICAL_UNTRACED] = " (untraced)",
-    [WEFT_CRITICAL_DEADLOCK] = " (deadlock)",
 };
 
 gboolean weft_critical_wanted(const weft_analysis_options_t *options)
