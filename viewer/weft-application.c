@@ -51,8 +51,8 @@ static gboolean apply_range(WeftApplication *self, WeftWindow *window)
 		return TRUE;
 	}
 	parts = g_strsplit(self->range, ":", 2);
-	if (g_strv_length(parts) != 2 || !weft_parse_time(parts[0], &from) ||
-	    !weft_parse_time(parts[1], &to) || to <= from) {
+	if (g_strv_length(parts) != 2 || !weft_time_parse(parts[0], &from) ||
+	    !weft_time_parse(parts[1], &to) || to <= from) {
 		return FALSE;
 	}
 	tw = weft_session_borrow_time_window(session);

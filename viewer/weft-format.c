@@ -61,35 +61,6 @@ void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step)
 	snprintf(buf, len, "%.*f %s", decimals, (double) t / (double) units[u].ns, units[u].unit);
 }
 
-gboolean weft_parse_time(const char *text, weft_time_t *out)
-{
-	/* The rules of weft convert --from/--to: a number and a unit, no
-	 * space; a bare number is seconds. */
-	static const struct {
-		const char *unit;
-		double ns;
-	} suffixes[] = {{"ns", 1},  {"us", 1e3},   {"µs", 1e3}, {"ms", 1e6},
-	                {"s", 1e9}, {"min", 60e9}, {"", 1e9}};
-	char *end = NULL;
-	double v;
-
-	if (!text || !*text) {
-		return FALSE;
-	}
-	errno = 0;
-	v = g_ascii_strtod(text, &end);
-	if (end == text || errno || !(v >= 0) || v > 1e6 * 3600) {
-		return FALSE;
-	}
-	for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-		if (!strcmp(end, suffixes[i].unit)) {
-			*out = (weft_time_t) (v * suffixes[i].ns + 0.5);
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
 void weft_format_counter_caption(char *buf, gsize len, const char *name, gboolean is_heap,
                                  gint64 max)
 {

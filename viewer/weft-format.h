@@ -21,7 +21,6 @@ void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step);
  * binary units as weft stats prints bytes ("3.2 KiB"). */
 void weft_format_counter_caption(char *buf, gsize len, const char *name, gboolean is_heap,
                                  gint64 max);
-gboolean weft_parse_time(const char *text, weft_time_t *out);
 
 G_END_DECLS
 

@@ -45,7 +45,7 @@ static const char *cell_str(const weft_table_t *t, guint row, const char *key)
 	return c->set ? c->v.s : NULL;
 }
 
-static const weft_analysis_options_t four_cpus = {4, 0, 10, 0};
+static const weft_analysis_options_t four_cpus = {.ncpus = 4, .rewait_window = 10};
 
 static void test_threads(void)
 {
@@ -97,7 +97,7 @@ static weft_model_t *abc_new(void)
 static void test_runnable_estimate(void)
 {
 	g_autoptr(weft_model_t) m = abc_new();
-	weft_analysis_options_t two = {2, 0, 0, 0};
+	weft_analysis_options_t two = {.ncpus = 2};
 	g_autoptr(weft_thread_analysis_t) a = weft_thread_analysis_new(m, &two);
 
 	/* Only during [100,200) do 3 threads run on 2 CPUs: each waits a third. */
@@ -319,7 +319,7 @@ static void test_regions_tasks(void)
 static void test_mmu(void)
 {
 	g_autoptr(weft_model_t) m = abc_new();
-	weft_analysis_options_t two = {2, 0, 0, 0};
+	weft_analysis_options_t two = {.ncpus = 2};
 	const weft_time_t windows[] = {300, 100, 200};
 	g_autoptr(weft_mmu_t) mmu = weft_mmu_new_for_windows(m, &two, windows, 3);
 	const weft_mmu_point_t *p = (const weft_mmu_point_t *) (const void *) mmu->points->data;
@@ -367,7 +367,7 @@ static void test_mmu_brute_force(void)
 	for (guint round = 0; round < 300; round++) {
 		g_autoptr(weft_model_t) m = weft_model_new();
 		weft_process_t *p = fixture_process(m, 1, "r", 0, 400);
-		weft_analysis_options_t opt = {(guint) g_rand_int_range(rng, 1, 4), 0, 0, 0};
+		weft_analysis_options_t opt = {.ncpus = (guint) g_rand_int_range(rng, 1, 4)};
 		const weft_time_t windows[] = {1, 3, 7, 15, 30, 55, 100, 170, 250, 399};
 		g_autoptr(weft_mmu_t) mmu = NULL;
 		double u[400], prefix[401] = {0};
@@ -502,9 +502,11 @@ static void test_sections(void)
 	app_t app = app_new();
 	guint n;
 	const weft_section_info_t *s = weft_analysis_sections(&n);
+	/* The critical path needs a target: main's whole life. */
+	weft_analysis_options_t opt = {.critical_tid = 100};
 
 	for (guint i = 0; i < n; i++) {
-		g_autoptr(weft_table_t) t = weft_analysis_section_new(app.model, s[i].name, NULL);
+		g_autoptr(weft_table_t) t = weft_analysis_section_new(app.model, s[i].name, &opt);
 
 		g_assert_nonnull(t);
 		g_assert_cmpstr(t->name, ==, s[i].name);
@@ -521,7 +523,7 @@ static void test_pid_filter(void)
 	weft_process_t *other = fixture_process(app.model, 200, "other", 0, 1000);
 	weft_thread_t *t = fixture_thread(app.model, other, 200, NULL, 0, 1000);
 	guint32 site = fixture_site(app.model, "other_wait", "other.c", 5);
-	weft_analysis_options_t only_app = {4, 0, 10, 100};
+	weft_analysis_options_t only_app = {.ncpus = 4, .rewait_window = 10, .pid = 100};
 	g_autoptr(weft_table_t) all =
 	    weft_blocking_table_new(app.model, WEFT_BLOCKING_SYNC, WEFT_BLOCKING_BY_SITE, NULL);
 	g_autoptr(weft_table_t) mine = NULL;

@@ -200,25 +200,25 @@ static void test_format(void)
 	g_assert_cmpstr(buf, ==, "heap in use (max 3.0 MiB)");
 	weft_format_counter_caption(buf, sizeof buf, "queue depth", FALSE, 16);
 	g_assert_cmpstr(buf, ==, "queue depth (max 16)");
-	g_assert_true(weft_parse_time("1.5ms", &t));
+	g_assert_true(weft_time_parse("1.5ms", &t));
 	g_assert_cmpint(t, ==, 1500000);
 	/* The same rules as weft convert --from/--to: a bare number is seconds. */
-	g_assert_true(weft_parse_time("250", &t));
+	g_assert_true(weft_time_parse("250", &t));
 	g_assert_cmpint(t, ==, 250000000000);
-	g_assert_true(weft_parse_time("1.5s", &t));
+	g_assert_true(weft_time_parse("1.5s", &t));
 	g_assert_cmpint(t, ==, 1500000000);
-	g_assert_true(weft_parse_time("10ns", &t));
+	g_assert_true(weft_time_parse("10ns", &t));
 	g_assert_cmpint(t, ==, 10);
-	g_assert_true(weft_parse_time("750us", &t));
+	g_assert_true(weft_time_parse("750us", &t));
 	g_assert_cmpint(t, ==, 750000);
-	g_assert_true(weft_parse_time("2min", &t));
+	g_assert_true(weft_time_parse("2min", &t));
 	g_assert_cmpint(t, ==, 120000000000);
-	g_assert_false(weft_parse_time("-1ms", &t));
-	g_assert_false(weft_parse_time("1 ms", &t));
-	g_assert_true(weft_parse_time("2us", &t));
+	g_assert_false(weft_time_parse("-1ms", &t));
+	g_assert_false(weft_time_parse("1 ms", &t));
+	g_assert_true(weft_time_parse("2us", &t));
 	g_assert_cmpint(t, ==, 2000);
-	g_assert_false(weft_parse_time("abc", &t));
-	g_assert_false(weft_parse_time("3 weeks", &t));
+	g_assert_false(weft_time_parse("abc", &t));
+	g_assert_false(weft_time_parse("3 weeks", &t));
 }
 
 /* Region colors stay far from every state color, whatever the name. */

@@ -8,4 +8,7 @@ int weft_cmd_stats(int argc, char **argv);
 int weft_cmd_view(int argc, char **argv);
 int weft_cmd_pprof(int argc, char **argv);
 
+#include <glib.h>
+#include <stdint.h>
+
 #endif /* WEFT_CLI_H */

@@ -69,33 +69,6 @@ static int usage_error(const char *message)
 	return 2;
 }
 
-/*
- * A time relative to the trace start: a number and a unit, ns, us, ms, s
- * or min; a bare number is seconds. "1.5s", "200ms", "750us", "0".
- */
-static gboolean parse_time(const char *s, weft_time_t *out)
-{
-	static const struct {
-		const char *unit;
-		double ns;
-	} units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"min", 60e9}, {"", 1e9}};
-	char *end = NULL;
-	double v;
-
-	errno = 0;
-	v = g_ascii_strtod(s, &end);
-	if (end == s || errno || v < 0 || v > 1e6 * 3600) {
-		return FALSE;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (!strcmp(end, units[i].unit)) {
-			*out = (weft_time_t) (v * units[i].ns + 0.5);
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
 static gboolean parse_ids(char **strs, GArray *out)
 {
 	for (guint i = 0; strs && strs[i]; i++) {
@@ -237,10 +210,10 @@ static int build_options(const convert_args_t *a, weft_chrome_options_t *opt, GA
 	opt->n_pids = pids->len;
 	opt->tids = (const int64_t *) (void *) tids->data;
 	opt->n_tids = tids->len;
-	if (a->from && !(opt->has_from = parse_time(a->from, &opt->from))) {
+	if (a->from && !(opt->has_from = weft_time_parse(a->from, &opt->from))) {
 		return usage_error("--from takes a time such as 1.5s, 200ms, 750us or 10ns");
 	}
-	if (a->to && !(opt->has_to = parse_time(a->to, &opt->to))) {
+	if (a->to && !(opt->has_to = weft_time_parse(a->to, &opt->to))) {
 		return usage_error("--to takes a time such as 1.5s, 200ms, 750us or 10ns");
 	}
 	if (opt->has_from && opt->has_to && opt->to < opt->from) {

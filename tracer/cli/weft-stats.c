@@ -30,7 +30,10 @@ typedef struct {
 	gchar *output;    /* owned */
 	gboolean no_symbols;
 	gboolean list;
-	gchar **traces; /* owned */
+	gchar **traces;       /* owned */
+	gchar *critical;      /* owned: --critical-path REGION */
+	gchar *critical_task; /* owned */
+	gint64 critical_tid;  /* --critical-path-thread, 0: none */
 } stats_args_t;
 
 static void args_clear(stats_args_t *a)
@@ -43,6 +46,33 @@ static void args_clear(stats_args_t *a)
 	g_strfreev(a->threads);
 	g_free(a->output);
 	g_strfreev(a->traces);
+	g_free(a->critical);
+	g_free(a->critical_task);
+}
+
+/* At most one critical-path target; --from/--to are times. */
+static gboolean check_critical(const stats_args_t *a, GError **error)
+{
+	weft_time_t t;
+	int n = !!a->critical + !!a->critical_task + (a->critical_tid != 0);
+
+	if (n > 1) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "give one of --critical-path, --critical-path-task and "
+		            "--critical-path-thread");
+		return FALSE;
+	}
+	if (a->critical_tid < 0) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "--critical-path-thread takes a thread id");
+		return FALSE;
+	}
+	if ((a->from && !weft_time_parse(a->from, &t)) || (a->to && !weft_time_parse(a->to, &t))) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "--from and --to take a time such as 1.5s, 200ms, 750us or 10ns");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /*
@@ -83,17 +113,26 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 	     "Only this section (repeatable; --list-sections)", "NAME"},
 	    {"folded", 0, 0, G_OPTION_ARG_STRING, &a->folded,
 	     "Write folded stacks: sync, syscall, sleep, blocked, mutex, threadcreate, alloc,\n"
-	     "                             leak, cpu, wall, running, regions (no KIND: wall with "
-	     "CPU samples, else blocked)",
+	     "                             leak, cpu, wall, running, regions, critical-path (no "
+	     "KIND:\n"
+	     "                             wall with CPU samples, else blocked)",
 	     "KIND"},
 	    {"from", 0, 0, G_OPTION_ARG_STRING, &a->from,
-	     "Folded stacks: start of the window, after the trace start (1.5s, 200ms)", "T"},
-	    {"to", 0, 0, G_OPTION_ARG_STRING, &a->to,
-	     "Folded stacks: end of the window, after the trace start", "T"},
+	     "Start of the window (folded stacks, --critical-path-thread), after the trace start "
+	     "(1.5s, 200ms)",
+	     "T"},
+	    {"to", 0, 0, G_OPTION_ARG_STRING, &a->to, "End of the window, after the trace start",
+	     "T"},
 	    {"region", 0, 0, G_OPTION_ARG_STRING, &a->region,
 	     "Folded stacks: only during the instances of this region", "NAME"},
 	    {"thread", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->threads,
 	     "Folded stacks: only this thread, a tid or a name glob (repeatable)", "TID|NAME"},
+	    {"critical-path", 0, 0, G_OPTION_ARG_STRING, &a->critical,
+	     "Critical path of every instance of this region", "REGION"},
+	    {"critical-path-task", 0, 0, G_OPTION_ARG_STRING, &a->critical_task,
+	     "Critical path of every instance of this task", "NAME"},
+	    {"critical-path-thread", 0, 0, G_OPTION_ARG_INT64, &a->critical_tid,
+	     "Critical path of this thread from --from to --to", "TID"},
 	    {"cpus", 0, 0, G_OPTION_ARG_INT, &a->cpus,
 	     "CPUs for the runnable estimate (default: from the trace)", "N"},
 	    {"pid", 0, 0, G_OPTION_ARG_INT64, &a->pid, "Only the process with this (v)pid", "PID"},
@@ -119,10 +158,10 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 	if (!g_option_context_parse(ctx, &argc, &argv, error)) {
 		return FALSE;
 	}
-	if (!a->folded && (a->from || a->to || a->region || a->threads)) {
+	if (!a->folded && (a->region || a->threads || ((a->from || a->to) && !a->critical_tid))) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		            "--from, --to, --region and --thread select folded stacks: "
-		            "add --folded");
+		            "--from, --to, --region and --thread select folded stacks "
+		            "(--from/--to also a --critical-path-thread): add --folded");
 		return FALSE;
 	}
 	if (a->top < 0 || a->cpus < 0 || a->width < 0) {
@@ -130,7 +169,7 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 		            "--top, --cpus and --width take a positive number");
 		return FALSE;
 	}
-	return TRUE;
+	return check_critical(a, error);
 }
 
 /* Splits "a,b" arguments and checks every name. */
@@ -149,6 +188,10 @@ static gboolean check_sections(stats_args_t *a, GError **error)
 			}
 			g_ptr_array_add(names, g_strdup(parts[j]));
 		}
+	}
+	if (!names->len && (a->critical || a->critical_task || a->critical_tid)) {
+		/* A critical-path target alone asks for that section only. */
+		g_ptr_array_add(names, g_strdup("critical-path"));
 	}
 	g_ptr_array_add(names, NULL);
 	g_strfreev(a->sections);
@@ -270,7 +313,18 @@ static int run(stats_args_t *a)
 	}
 	options.ncpus = (guint) a->cpus;
 	options.pid = a->pid;
-	if (a->folded) {
+	options.critical_region = a->critical;
+	options.critical_task = a->critical_task;
+	options.critical_tid = a->critical_tid;
+	if (a->from) {
+		weft_time_parse(a->from, &options.critical_from);
+	}
+	if (a->to) {
+		weft_time_parse(a->to, &options.critical_to);
+	}
+	if (a->folded && *a->folded && kind == WEFT_FOLDED_CRITICAL) {
+		weft_folded_write_critical(model, &options, out);
+	} else if (a->folded) {
 		int rc = render_folded(model, a,
 		                       *a->folded ? kind : weft_folded_default_kind(model), out);
 

@@ -4,7 +4,35 @@
  */
 #include "weft-model.h"
 
+#include <errno.h>
 #include <string.h>
+
+gboolean weft_time_parse(const char *text, weft_time_t *out)
+{
+	static const struct {
+		const char *unit;
+		double ns;
+	} units[] = {{"ns", 1},  {"us", 1e3},   {"\u00b5s", 1e3}, {"ms", 1e6},
+	             {"s", 1e9}, {"min", 60e9}, {"", 1e9}};
+	char *end = NULL;
+	double v;
+
+	if (!text || !*text) {
+		return FALSE;
+	}
+	errno = 0;
+	v = g_ascii_strtod(text, &end);
+	if (end == text || errno || !(v >= 0) || v > 1e6 * 3600) {
+		return FALSE;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			*out = (weft_time_t) (v * units[i].ns + 0.5);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
 
 static const char *const state_names[WEFT_STATE_COUNT] = {
     [WEFT_STATE_RUNNING] = "running",

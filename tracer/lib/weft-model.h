@@ -23,6 +23,13 @@
 G_BEGIN_DECLS
 
 typedef int64_t weft_time_t;
+
+/*
+ * Parses a duration or a time after the trace start, as every --from/--to
+ * takes it: a number and a unit without a space, ns, us (or µs), ms, s or
+ * min; a bare number is seconds ("1.5s", "200ms", "750us", "0").
+ */
+gboolean weft_time_parse(const char *text, weft_time_t *out);
 typedef uint32_t weft_str_t;
 
 /* What a thread is doing during a state interval. Append only. */

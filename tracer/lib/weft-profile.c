@@ -124,34 +124,6 @@ const char *weft_profile_name_list(void)
 	return list;
 }
 
-/* ---- options ---- */
-
-gboolean weft_profile_parse_time(const char *text, weft_time_t *out)
-{
-	static const struct {
-		const char *unit;
-		double ns;
-	} units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"min", 60e9}, {"", 1e9}};
-	char *end = NULL;
-	double v;
-
-	if (!text || !*text) {
-		return FALSE;
-	}
-	errno = 0;
-	v = g_ascii_strtod(text, &end);
-	if (end == text || errno || !(v >= 0) || v > 1e6 * 3600) {
-		return FALSE;
-	}
-	for (gsize i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (!strcmp(end, units[i].unit)) {
-			*out = (weft_time_t) (v * units[i].ns + 0.5);
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
 static gboolean invalid(GError **error, const char *what, const char *name, const char *value,
                         const char *reason)
 {
@@ -170,7 +142,7 @@ static gboolean parse_relative(const char *text, const char *name, const weft_mo
 {
 	weft_time_t rel;
 
-	if (!weft_profile_parse_time(text, &rel)) {
+	if (!weft_time_parse(text, &rel)) {
 		return invalid(error, "a time window", name, text,
 		               "not a time such as 1.5s, 200ms, 750us or 10ns");
 	}

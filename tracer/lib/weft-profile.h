@@ -91,12 +91,6 @@ typedef struct {
 } weft_profile_options_t;
 
 /*
- * Parses a time after the trace start: a number and a unit (ns, us, ms, s,
- * min; a bare number is seconds), as weft convert --from/--to take it.
- */
-gboolean weft_profile_parse_time(const char *text, weft_time_t *out);
-
-/*
  * Resolves request (may be NULL: the whole trace, every thread) against
  * model. On error returns FALSE with error set, worded
  * `Failed to select …: …, reason="…"`; options is then cleared.

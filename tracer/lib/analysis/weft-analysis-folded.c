@@ -5,6 +5,7 @@
  */
 #include "weft-analysis-folded.h"
 
+#include "weft-analysis-critical.h"
 #include "weft-analysis-private.h"
 
 #include <string.h>
@@ -29,6 +30,7 @@ static const kind_info_t kinds[WEFT_FOLDED_COUNT] = {
     [WEFT_FOLDED_THREADCREATE] = {"threadcreate", TRUE, WEFT_PROFILE_THREADCREATE, 0},
     [WEFT_FOLDED_CPU] = {"cpu", TRUE, WEFT_PROFILE_CPU, 1},
     [WEFT_FOLDED_WALL] = {"wall", TRUE, WEFT_PROFILE_WALL, 0},
+    [WEFT_FOLDED_CRITICAL] = {"critical-path", FALSE, 0, 0},
 };
 
 const char *weft_folded_kind_name(weft_folded_kind_t kind)
@@ -223,6 +225,46 @@ static void fold_thread_regions(const weft_model_t *model, const weft_thread_t *
 	}
 }
 
+/*
+ * The critical path as target;process;thread;stack frames root first (or
+ * the call site's function);state: each thread's share of the path is a
+ * tower of its own, the waits it sat in at its top.
+ */
+static void fold_critical(const weft_model_t *model, const weft_analysis_options_t *options,
+                          GHashTable *stacks)
+{
+	g_autoptr(weft_critical_analysis_t) a = weft_critical_analysis_new(model, options);
+	g_autoptr(GString) s = g_string_new(NULL);
+
+	for (guint i = 0; a && i < a->segments->len; i++) {
+		const weft_critical_segment_t *seg =
+		    &g_array_index(a->segments, weft_critical_segment_t, i);
+		const weft_thread_t *t = g_ptr_array_index(model->threads, seg->thread);
+		g_autofree char *label = weft_analysis_dup_thread_label(model, t);
+		g_autofree char *state = weft_critical_dup_state_label(seg->state, seg->kind);
+		const guint32 *frames = NULL;
+		const weft_stack_t *st =
+		    seg->stack ? weft_model_borrow_stack(model, seg->stack, &frames) : NULL;
+
+		g_string_truncate(s, 0);
+		append_frame(s, a->target);
+		append_frame(s, weft_analysis_process_name(model, t->process));
+		append_frame(s, label);
+		for (guint k = st ? st->depth : 0; k > 0; k--) {
+			g_autofree char *fn = weft_analysis_dup_site_function(model, frames[k - 1]);
+
+			append_frame(s, fn);
+		}
+		if (!st && seg->callsite) {
+			g_autofree char *fn = weft_analysis_dup_site_function(model, seg->callsite);
+
+			append_frame(s, fn);
+		}
+		append_frame(s, state);
+		add_value(stacks, s->str, seg->duration);
+	}
+}
+
 static int cmp_str(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(char *const *) a, *(char *const *) b);
@@ -246,21 +288,12 @@ static void fold(const weft_model_t *model, weft_folded_kind_t kind,
 	}
 }
 
-void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
-                       const weft_profile_options_t *options, GString *out)
+/* Appends the stacks, sorted, one line each; zero values are left out. */
+static void write_sorted(GHashTable *stacks, GString *out)
 {
-	g_autoptr(GHashTable) stacks =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autofree gpointer *keys = NULL;
-	weft_profile_options_t all = {0};
 	guint n = 0;
 
-	g_return_if_fail(kind < WEFT_FOLDED_COUNT);
-	if (!options) {
-		weft_profile_options_init(&all, model, NULL, NULL);
-		options = &all;
-	}
-	fold(model, kind, options, stacks);
 	keys = g_hash_table_get_keys_as_array(stacks, &n);
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (guint i = 0; i < n; i++) {
@@ -271,5 +304,31 @@ void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
 			                       v);
 		}
 	}
+}
+
+void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
+                       const weft_profile_options_t *options, GString *out)
+{
+	g_autoptr(GHashTable) stacks =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	weft_profile_options_t all = {0};
+
+	g_return_if_fail(kind < WEFT_FOLDED_COUNT && kind != WEFT_FOLDED_CRITICAL);
+	if (!options) {
+		weft_profile_options_init(&all, model, NULL, NULL);
+		options = &all;
+	}
+	fold(model, kind, options, stacks);
+	write_sorted(stacks, out);
 	weft_profile_options_clear(&all);
+}
+
+void weft_folded_write_critical(const weft_model_t *model, const weft_analysis_options_t *options,
+                                GString *out)
+{
+	g_autoptr(GHashTable) stacks =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	fold_critical(model, options, stacks);
+	write_sorted(stacks, out);
 }

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "weft-model.h"
+#include "weft-analysis-options.h"
 #include "weft-profile.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,7 @@ typedef enum {
 	WEFT_FOLDED_THREADCREATE, /* threads created, at pthread_create's stack */
 	WEFT_FOLDED_CPU,          /* ns of CPU time, from CPU samples */
 	WEFT_FOLDED_WALL,         /* ns of wall time: CPU samples and off-CPU intervals */
+	WEFT_FOLDED_CRITICAL,     /* ns on a critical path (weft_folded_write_critical) */
 	WEFT_FOLDED_COUNT
 } weft_folded_kind_t;
 
@@ -46,6 +48,13 @@ weft_folded_kind_t weft_folded_default_kind(const weft_model_t *model);
  */
 void weft_folded_write(const weft_model_t *model, weft_folded_kind_t kind,
                        const weft_profile_options_t *options, GString *out);
+
+/*
+ * Appends the folded critical path of options->critical_* (target;process;
+ * thread;stack;state, in ns), sorted by stack, to out.
+ */
+void weft_folded_write_critical(const weft_model_t *model, const weft_analysis_options_t *options,
+                                GString *out);
 
 G_END_DECLS
 

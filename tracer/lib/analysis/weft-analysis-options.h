@@ -23,10 +23,20 @@ typedef struct {
 	weft_time_t rewait_window;
 	/* Only this process (vpid); 0: every process. */
 	gint64 pid;
+	/*
+	 * The critical path (section "critical-path"): of every instance of
+	 * the region or the task with this name (borrowed, NULL: none), or of
+	 * thread critical_tid (0: none) from critical_from to critical_to
+	 * (ns after the trace start; critical_to 0: the thread's end).
+	 */
+	const char *critical_region;
+	const char *critical_task;
+	gint64 critical_tid;
+	weft_time_t critical_from, critical_to;
 } weft_analysis_options_t;
 
 /* clang-format off */
-#define WEFT_ANALYSIS_OPTIONS_INIT {0, 0, 0, 0}
+#define WEFT_ANALYSIS_OPTIONS_INIT {0, 0, 0, 0, NULL, NULL, 0, 0, 0}
 /* clang-format on */
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <string.h>
 
 static const weft_section_info_t sections[] = {
+    {"critical-path", "Critical path", "regions"},
     {"threads", "Threads by start routine", "threads"},
     {"thread-list", "Threads", "threads"},
     {"sync", "Synchronization blocking by call site", "blocking"},
@@ -94,6 +95,8 @@ weft_table_t *weft_analysis_section_new(const weft_model_t *model, const char *n
 		    options);
 	} else if (!strcmp(name, "mmu")) {
 		return weft_mmu_table_new(model, options);
+	} else if (!strcmp(name, "critical-path")) {
+		return weft_critical_table_new(model, options);
 	}
 	return NULL;
 }
@@ -119,13 +122,20 @@ static weft_table_t *report_section(report_t *r, const char *name)
 	              : weft_thread_analysis_threads_table(r->threads, r->model);
 }
 
-/* The sections to render: the requested ones in report order, or all. */
-static GPtrArray *selected(const char *const *wanted)
+/*
+ * The sections to render: the requested ones in report order, or all (the
+ * critical path only when options names what to walk).
+ */
+static GPtrArray *selected(const char *const *wanted, const weft_analysis_options_t *options)
 {
 	GPtrArray *names = g_ptr_array_new();
 	gboolean all = !wanted || !wanted[0];
 
 	for (guint i = 0; i < G_N_ELEMENTS(sections); i++) {
+		if (all && !strcmp(sections[i].name, "critical-path") &&
+		    !weft_critical_wanted(options)) {
+			continue;
+		}
 		if (all || g_strv_contains(wanted, sections[i].name)) {
 			g_ptr_array_add(names, (gpointer) sections[i].name);
 		}
@@ -137,7 +147,7 @@ void weft_analysis_report_text(const weft_model_t *model, const char *const *wan
                                const weft_analysis_options_t *options, guint top, guint width,
                                GString *out)
 {
-	g_autoptr(GPtrArray) names = selected(wanted);
+	g_autoptr(GPtrArray) names = selected(wanted, options);
 	g_autofree char *span = weft_table_format_duration(model->end - model->start);
 
 	g_string_append_printf(out,
@@ -181,7 +191,7 @@ static json_object *trace_to_json(const weft_model_t *model)
 json_object *weft_analysis_report_json(const weft_model_t *model, const char *const *wanted,
                                        const weft_analysis_options_t *options, guint top)
 {
-	g_autoptr(GPtrArray) names = selected(wanted);
+	g_autoptr(GPtrArray) names = selected(wanted, options);
 	json_object *root = json_object_new_object();
 	json_object *secs = json_object_new_object();
 
