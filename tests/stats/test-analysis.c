@@ -412,7 +412,13 @@ static char *folded(const weft_model_t *m, weft_folded_kind_t kind)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 
-	weft_folded_write(m, kind, NULL, s);
+	if (kind == WEFT_FOLDED_CRITICAL) {
+		weft_analysis_options_t o = WEFT_ANALYSIS_OPTIONS_INIT;
+
+		weft_folded_write_critical(m, &o, s);
+	} else {
+		weft_folded_write(m, kind, NULL, s);
+	}
 	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 

@@ -69,6 +69,7 @@ typedef struct {
 	gboolean named;      /* an explicit name was given */
 	gboolean started;    /* a thread_start was seen */
 	gboolean exited;
+	gboolean exit_seen;       /* exited through weft:thread_exit (its teardown follows) */
 	gboolean unfinished_wait; /* a wait was clipped at the trace end */
 	uint64_t pthread;
 	uint64_t last_hold_lock;   /* the hold this thread ended last ... */
@@ -1732,6 +1733,7 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		break;
 	case WEFT_EV_THREAD_EXIT:
 		bt->exited = TRUE;
+		bt->exit_seen = TRUE;
 		bt->t->end = ts;
 		break;
 	case WEFT_EV_THREAD_JOIN_BEGIN:
@@ -1874,10 +1876,15 @@ void weft_builder_add_event(weft_builder_t *b, const weft_event_t *ev)
 	bt = get_thread(b, pid, tid, ts);
 	if (ev->id == WEFT_EV_THREAD_START) {
 		bt = on_thread_start(b, bt, ev, ts);
-	} else if (bt->exited) {
-		/* an event after thread_exit: the tid was reused without a start */
+	} else if (bt->exited && !bt->exit_seen) {
+		/* an event after the kernel's exit: the tid was reused without a start */
 		bt = new_thread(b, pid, tid, ts);
 	}
+	/*
+	 * An event after weft:thread_exit without a new thread_start is the
+	 * exiting thread's own teardown (TLS destructors, libc's locks released
+	 * in pthread_exit): it stays on that thread, which does not grow.
+	 */
 	if (!bt->exited) {
 		bt->t->end = MAX(bt->t->end, ts);
 	}
