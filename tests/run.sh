@@ -11,5 +11,6 @@ WEFT_WERROR=1 bash "$root/tests/setup.sh"
 . "$root/tests/sessiond.sh"
 weft_sessiond_start
 trap weft_sessiond_stop EXIT
+weft_sessiond_check
 
 meson test -C "$root/build" --print-errorlogs "$@"

@@ -32,3 +32,16 @@ weft_sessiond_stop() {
 		weft_sessiond_pid=""
 	fi
 }
+
+# Creates and destroys a session without output: says in one line why
+# recording cannot work (no daemon, no permission) before anything records.
+weft_sessiond_check() {
+	local name="weft-check-$$" out
+	if ! out=$(lttng create "$name" --no-output 2>&1); then
+		echo "weft: cannot create an LTTng session (lttng create: $(echo "$out" | tr '\n' ' '))" \
+			"- run as root, or add this user to the 'tracing' group and start" \
+			"lttng-sessiond as that user" >&2
+		return 1
+	fi
+	lttng destroy "$name" >/dev/null 2>&1 || true
+}

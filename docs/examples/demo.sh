@@ -15,6 +15,7 @@ bash "$root/tests/setup.sh"
 . "$root/tests/sessiond.sh"
 weft_sessiond_start
 trap weft_sessiond_stop EXIT
+weft_sessiond_check
 
 weft="$build/tracer/cli/weft"
 trace="$root/weft-trace-demo-$(date +%Y%m%d-%H%M%S)"

@@ -69,6 +69,13 @@ def test(tmp):
     rc, err = record_nothing(["-o", os.path.join(tmp, "f"), "--", "/bin/false"],
                              os.path.join(tmp, "f"))
     check(rc == 1 and "no events were recorded" in err, "exit status of false: %d %s" % (rc, err))
+
+    # Status 127 (a command not found inside the program, or a loader error)
+    # is not blamed on a missing --preload.
+    rc, err = record_nothing(["-o", os.path.join(tmp, "g"), "--", "/bin/sh", "-c",
+                              "exit 127"], os.path.join(tmp, "g"))
+    check(rc == 127 and "exited with status 127" in err and "--preload?" not in err,
+          "exit status 127: %d %s" % (rc, err))
     print("no-event recordings: message, created folders removed, others kept")
 
 

@@ -363,7 +363,11 @@ static bool file_exists(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Finds libweft-preload.so: $WEFT_PRELOAD_LIB, the build tree, WEFT_LIBDIR. */
+/*
+ * Finds libweft-preload.so: $WEFT_PRELOAD_LIB, the build tree, the libdir
+ * beside this executable's bindir (an install moved or unpacked elsewhere),
+ * WEFT_LIBDIR.
+ */
 static int find_preload_lib(char *out, size_t len)
 {
 	const char *env = getenv("WEFT_PRELOAD_LIB");
@@ -379,7 +383,7 @@ static int find_preload_lib(char *out, size_t len)
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
-		char cand[PATH_MAX + 64];
+		const char *rel[] = {"../../instrument/preload", WEFT_BIN_TO_LIBDIR};
 		char *slash;
 
 		exe[n] = '\0';
@@ -387,9 +391,16 @@ static int find_preload_lib(char *out, size_t len)
 		if (slash) {
 			*slash = '\0';
 		}
-		snprintf(cand, sizeof(cand), "%s/../../instrument/preload/libweft-preload.so", exe);
-		if (file_exists(cand) && realpath(cand, out)) {
-			return 0;
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			char cand[PATH_MAX + 64];
+
+			if (!*rel[i]) {
+				continue;
+			}
+			snprintf(cand, sizeof(cand), "%s/%s/libweft-preload.so", exe, rel[i]);
+			if (file_exists(cand) && realpath(cand, out)) {
+				return 0;
+			}
 		}
 	}
 	if (snprintf(out, len, "%s/libweft-preload.so", WEFT_LIBDIR) < (int) len &&
@@ -399,6 +410,67 @@ static int find_preload_lib(char *out, size_t len)
 	fail("cannot find the preload runtime", WEFT_LIBDIR "/libweft-preload.so",
 	     "not installed and not in the build tree; set WEFT_PRELOAD_LIB");
 	return -1;
+}
+
+/*
+ * Asks the dynamic loader whether the program starts with the environment
+ * prepare_environment() made (LD_PRELOAD included): the program is exec'd
+ * in a child with LD_TRACE_LOADED_OBJECTS, which is what ldd does, so none
+ * of its code runs. Returns 0 when it loads; otherwise 1 with the loader's
+ * first complaint ("libweft.so.0 => not found") in why.
+ */
+static int check_loader(const struct weft_record *rec, char *why, size_t len)
+{
+	char buf[16384];
+	size_t used = 0;
+	int fds[2], wstatus, ret = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds)) {
+		return 0; /* cannot ask: the program's own start will tell */
+	}
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, STDIN_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		setenv("LD_TRACE_LOADED_OBJECTS", "1", 1);
+		execv(rec->program, rec->opts.argv);
+		_exit(WEFT_RECORD_EXIT_NOEXEC);
+	}
+	close(fds[1]);
+	while (pid > 0 && used < sizeof(buf) - 1 &&
+	       ((n = read(fds[0], buf + used, sizeof(buf) - 1 - used)) > 0 ||
+	        (n < 0 && errno == EINTR))) {
+		used += n > 0 ? (size_t) n : 0;
+	}
+	close(fds[0]);
+	buf[used] = '\0';
+	while (pid > 0 && waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+	}
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		line += strspn(line, " \t");
+		if (strstr(line, "=> not found") || strstr(line, "cannot be preloaded") ||
+		    strstr(line, "error while loading")) {
+			snprintf(why, len, "%s", line);
+			ret = 1;
+			break;
+		}
+	}
+	return ret;
+}
+
+/* Says what the loader said and how to fix it (one line). */
+static void report_loader(const char *why)
+{
+	fprintf(stderr,
+	        "weft record: the dynamic loader cannot start the program with the preload "
+	        "runtime: %s (install weft with 'meson install', or set LD_LIBRARY_PATH to "
+	        "the folder holding the missing library)\n",
+	        why);
 }
 
 static int append_preload(const char *lib)
@@ -1104,12 +1176,27 @@ end:
  * No instrumented process registered with the session daemon, so it wrote
  * no trace, only empty folders: says so and removes them (docs/record.md).
  */
-static void report_no_events(struct weft_record *rec, const char *base)
+static void report_no_events(struct weft_record *rec, const char *base, int status)
 {
-	fprintf(stderr,
-	        "weft record: no events were recorded: no instrumented process registered with "
-	        "the session daemon (%s uses no TRACE_* macro and ran without --preload?)\n",
-	        base);
+	char why[512];
+
+	if (status == WEFT_RECORD_EXIT_NOTFOUND && rec->opts.preload &&
+	    check_loader(rec, why, sizeof(why))) {
+		report_loader(why);
+	} else if (status == WEFT_RECORD_EXIT_NOTFOUND) {
+		fprintf(
+		    stderr,
+		    "weft record: no events were recorded: %s exited with status 127 before it "
+		    "registered (a command not found, or a library the dynamic loader could not "
+		    "load: see the messages above)\n",
+		    base);
+	} else {
+		fprintf(stderr,
+		        "weft record: no events were recorded: no instrumented process registered "
+		        "with the session daemon (%s uses no TRACE_* macro and ran without "
+		        "--preload?)\n",
+		        base);
+	}
 	if (remove_empty_output(rec)) {
 		fprintf(stderr, "weft record: removed the empty trace folder %s\n", rec->trace_dir);
 	} else if (!rec->created_top[0] && dir_contents(rec->trace_dir) == 0) {
@@ -1121,7 +1208,7 @@ static void report_no_events(struct weft_record *rec, const char *base)
 	}
 }
 
-static void print_summary(struct weft_record *rec, const char *base)
+static void print_summary(struct weft_record *rec, const char *base, int status)
 {
 	struct weft_count count = {.vpid = rec->child};
 	char why[512];
@@ -1129,7 +1216,7 @@ static void print_summary(struct weft_record *rec, const char *base)
 	int ret = count_events(rec->trace_dir, &count, why, sizeof(why));
 
 	if (ret == 1) {
-		report_no_events(rec, base);
+		report_no_events(rec, base, status);
 		return;
 	}
 	fprintf(stderr, "weft record: trace: %s\n", rec->trace_dir);
@@ -1272,6 +1359,14 @@ static int check_program(struct weft_record *rec)
 	if (prepare_environment(rec)) {
 		return WEFT_RECORD_EXIT_FAILURE;
 	}
+	if (rec->opts.preload) {
+		char why[512];
+
+		if (check_loader(rec, why, sizeof(why))) {
+			report_loader(why);
+			return WEFT_RECORD_EXIT_FAILURE;
+		}
+	}
 	return 0;
 }
 
@@ -1318,7 +1413,7 @@ static int record(struct weft_record *rec)
 		goto error;
 	}
 	finish_session(rec);
-	print_summary(rec, base);
+	print_summary(rec, base, status);
 	restore_handlers();
 	return status;
 error:
