@@ -13,27 +13,11 @@ set -euo pipefail
 
 weft=$1 preload=$2 program=$3 fixture=$4
 work=$(mktemp -d "${TMPDIR:-/tmp}/weft-pprof.XXXXXX")
-failures=0
+# shellcheck source=tests/check.sh
+. "$(dirname "$0")/../check.sh"
 
-cleanup() {
-	if [ "$failures" = 0 ]; then
-		rm -rf "$work"
-	else
-		echo "kept $work" >&2
-	fi
-}
+cleanup() { weft_check_finish "$work"; }
 trap cleanup EXIT
-
-check() { # DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what" >&2
-		failures=$((failures + 1))
-	fi
-}
 
 if ! command -v go >/dev/null; then
 	echo "FAIL: go is not installed (golang-go; tests/setup.sh installs it)" >&2

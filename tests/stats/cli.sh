@@ -9,28 +9,14 @@ set -euo pipefail
 weft=$1 preload=$2 program=$3
 session="weft-stats-cli-$$"
 work=$(mktemp -d "${TMPDIR:-/tmp}/weft-stats-cli.XXXXXX")
-failures=0
+# shellcheck source=tests/check.sh
+. "$(dirname "$0")/../check.sh"
 
 cleanup() {
 	lttng destroy "$session" >/dev/null 2>&1 || true
-	if [ "$failures" = 0 ]; then
-		rm -rf "$work"
-	else
-		echo "kept $work" >&2
-	fi
+	weft_check_finish "$work"
 }
 trap cleanup EXIT
-
-check() { # DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what" >&2
-		failures=$((failures + 1))
-	fi
-}
 
 if ! lttng list >/dev/null 2>&1; then
 	echo "FAIL: no lttng-sessiond is reachable (tests/run.sh starts one)" >&2
