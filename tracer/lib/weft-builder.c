@@ -1318,6 +1318,27 @@ static void on_alloc_event(weft_builder_t *b, bthread_t *bt, const weft_event_t 
 
 /* ---- threads ---- */
 
+/*
+ * What the exiting thread's own teardown emits after weft:thread_exit (TLS
+ * destructors freeing, libc releasing its locks in pthread_exit): such an
+ * event stays on that thread, which does not grow; any other event after
+ * the exit is a tid reused without a thread_start.
+ */
+static gboolean is_teardown_event(weft_event_id_t id)
+{
+	switch (id) {
+	case WEFT_EV_LOCK_RELEASED:
+	case WEFT_EV_FREE:
+	case WEFT_EV_LIBC_FREE:
+	case WEFT_EV_COND_SIGNAL:
+	case WEFT_EV_COND_BROADCAST:
+	case WEFT_EV_SEM_POST:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
 static bthread_t *on_thread_start(weft_builder_t *b, bthread_t *bt, const weft_event_t *ev,
                                   weft_time_t ts)
 {
@@ -1876,15 +1897,10 @@ void weft_builder_add_event(weft_builder_t *b, const weft_event_t *ev)
 	bt = get_thread(b, pid, tid, ts);
 	if (ev->id == WEFT_EV_THREAD_START) {
 		bt = on_thread_start(b, bt, ev, ts);
-	} else if (bt->exited && !bt->exit_seen) {
-		/* an event after the kernel's exit: the tid was reused without a start */
+	} else if (bt->exited && !(bt->exit_seen && is_teardown_event(ev->id))) {
+		/* an event after the thread's exit: the tid was reused without a start */
 		bt = new_thread(b, pid, tid, ts);
 	}
-	/*
-	 * An event after weft:thread_exit without a new thread_start is the
-	 * exiting thread's own teardown (TLS destructors, libc's locks released
-	 * in pthread_exit): it stays on that thread, which does not grow.
-	 */
 	if (!bt->exited) {
 		bt->t->end = MAX(bt->t->end, ts);
 	}
