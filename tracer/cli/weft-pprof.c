@@ -70,8 +70,11 @@ static int parse_args(int argc, char **argv, pprof_args_t *a)
 	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->traces, NULL, "TRACE..."},
 	    {NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("TRACE... - write a pprof profile");
+	g_autoptr(GOptionContext) ctx = NULL;
 	g_autoptr(GError) error = NULL;
+
+	g_set_prgname("weft pprof");
+	ctx = g_option_context_new("- write a pprof profile");
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_summary(

@@ -144,11 +144,12 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->traces, NULL, "TRACE..."},
 	    {NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("TRACE... - analyse traces");
-
+	g_autoptr(GOptionContext) ctx = NULL;
 	g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char **args = folded_argv(&argc, argv, made);
 
+	g_set_prgname("weft stats");
+	ctx = g_option_context_new("- analyse traces");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_summary(
 	    ctx, "Threads, blocking profiles, lock contention, allocations, regions and tasks,\n"
