@@ -105,18 +105,16 @@ static char **folded_argv(int *argc, char **argv, GPtrArray *args)
 
 static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **error)
 {
+	g_autofree char *folded_help = g_strdup_printf(
+	    "Write folded stacks: %s (no KIND: wall with CPU samples, else blocked)",
+	    weft_folded_kind_list());
 	GOptionEntry entries[] = {
 	    {"json", 0, 0, G_OPTION_ARG_NONE, &a->json, "Write JSON (schema: docs/stats.md)", NULL},
 	    {"top", 0, 0, G_OPTION_ARG_INT, &a->top,
 	     "Rows per section (default: 10 in text, all in JSON)", "N"},
 	    {"section", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sections,
 	     "Only this section (repeatable; --list-sections)", "NAME"},
-	    {"folded", 0, 0, G_OPTION_ARG_STRING, &a->folded,
-	     "Write folded stacks: sync, syscall, sleep, blocked, mutex, threadcreate, alloc,\n"
-	     "                             leak, cpu, wall, running, regions, critical-path (no "
-	     "KIND:\n"
-	     "                             wall with CPU samples, else blocked)",
-	     "KIND"},
+	    {"folded", 0, 0, G_OPTION_ARG_STRING, &a->folded, folded_help, "KIND"},
 	    {"from", 0, 0, G_OPTION_ARG_STRING, &a->from,
 	     "Start of the window (folded stacks, --critical-path-thread), after the trace start "
 	     "(1.5s, 200ms)",
