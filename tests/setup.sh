@@ -32,6 +32,8 @@ packages=(
 	xz-utils zstd lbzip2 sqlite3
 	# tests: the real pprof reader (go tool pprof)
 	golang-go
+	# tests: the man pages render without warnings (man --warnings)
+	man-db groff-base
 )
 
 missing=()
