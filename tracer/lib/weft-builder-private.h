@@ -131,6 +131,12 @@ weft_builder_t *weft_builder_new(void);
 /* Frees the builder and a model not yet taken by weft_builder_finish(). */
 void weft_builder_free(weft_builder_t *b);
 
+/*
+ * The model being built, owned by the builder until finish: for tests that
+ * put in what no event carries (stacks interned by hand).
+ */
+weft_model_t *weft_builder_borrow_model(weft_builder_t *b);
+
 /* Whether finish names the call sites from the mapped binaries (default TRUE). */
 void weft_builder_set_symbolize(weft_builder_t *b, gboolean symbolize);
 

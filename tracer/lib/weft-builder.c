@@ -313,6 +313,11 @@ weft_builder_t *weft_builder_new(void)
 	return b;
 }
 
+weft_model_t *weft_builder_borrow_model(weft_builder_t *b)
+{
+	return b->model;
+}
+
 void weft_builder_set_symbolize(weft_builder_t *b, gboolean symbolize)
 {
 	b->symbolize = symbolize;
@@ -2429,20 +2434,85 @@ static void sort_model(weft_model_t *m)
 	g_free(map);
 }
 
-static void fill_callsite(weft_builder_t *b, int64_t pid, weft_callsite_t *cs,
-                          gboolean return_address)
+/*
+ * Names cs from frame f of sym: the function, where it is, and which
+ * binary holds it.
+ */
+static void set_callsite(weft_builder_t *b, weft_callsite_t *cs, const weft_symbol_t *sym,
+                         const weft_symbol_frame_t *f)
 {
-	weft_symbol_t sym;
+	cs->function = weft_model_intern(b->model, f ? f->function : NULL);
+	cs->file = weft_model_intern(b->model, f ? f->file : NULL);
+	cs->line = f ? f->line : 0;
+	cs->binary = weft_model_intern(b->model, sym->binary);
+	cs->offset = sym->offset;
+}
 
-	if (cs->function ||
-	    !weft_symbolizer_lookup(b->symbols, pid, cs->ip, return_address, &sym)) {
+/*
+ * Names call site index: the innermost function at its address. When
+ * functions are inlined there, their callers up to the out-of-line one
+ * are appended as new call sites, and callers[index] = {first, count}
+ * gives them to expand_stacks().
+ */
+static void name_callsite(weft_builder_t *b, int64_t pid, guint32 index, GArray *callers)
+{
+	weft_callsite_t *cs = &g_array_index(b->model->callsites, weft_callsite_t, index);
+	weft_symbol_t sym;
+	guint32 first = b->model->callsites->len;
+
+	if (cs->function || !weft_symbolizer_lookup(b->symbols, pid, cs->ip, TRUE, &sym)) {
 		return; /* already named by the debug-info filter, or no binary holds it */
 	}
-	cs->function = weft_model_intern(b->model, sym.function);
-	cs->file = weft_model_intern(b->model, sym.file);
-	cs->line = sym.line;
-	cs->binary = weft_model_intern(b->model, sym.binary);
-	cs->offset = sym.offset;
+	set_callsite(b, cs, &sym, sym.n_frames ? &sym.frames[0] : NULL);
+	if (sym.n_frames < 2) {
+		return;
+	}
+	cs->inlined = 1;
+	for (guint i = 1; i < sym.n_frames; i++) {
+		weft_callsite_t caller = {.ip = cs->ip, .inlined = i + 1 < sym.n_frames};
+
+		set_callsite(b, &caller, &sym, &sym.frames[i]);
+		PUSH(b->model->callsites, caller);
+		cs = &g_array_index(b->model->callsites, weft_callsite_t, index);
+	}
+	g_array_index(callers, guint32, 2 * index) = first;
+	g_array_index(callers, guint32, 2 * index + 1) = sym.n_frames - 1;
+}
+
+/*
+ * Rewrites every stack with the callers of its inlined frames after them,
+ * in place: stack k stays stack k, now with its inline frames.
+ */
+static void expand_stacks(weft_model_t *m, const GArray *callers)
+{
+	GArray *frames = g_array_sized_new(FALSE, FALSE, sizeof(guint32), m->stack_frames->len);
+
+	for (guint k = 1; k < m->stacks->len; k++) {
+		weft_stack_t *st = &g_array_index(m->stacks, weft_stack_t, k);
+		guint first = frames->len;
+
+		for (guint i = 0; i < st->depth && frames->len - first < G_MAXUINT16; i++) {
+			guint32 site = g_array_index(m->stack_frames, guint32, st->first + i);
+			guint n = 2 * site + 1 < callers->len
+			              ? g_array_index(callers, guint32, 2 * site + 1)
+			              : 0;
+
+			g_array_append_val(frames, site);
+			for (guint j = 0; j < n && frames->len - first < G_MAXUINT16; j++) {
+				guint32 caller = g_array_index(callers, guint32, 2 * site) + j;
+
+				g_array_append_val(frames, caller);
+			}
+		}
+		if (frames->len - first < st->depth) {
+			st->truncated = 1; /* more than G_MAXUINT16 frames once expanded */
+		}
+		st->first = first;
+		st->depth = (guint16) (frames->len - first);
+	}
+	g_array_free(m->stack_frames, TRUE);
+	m->stack_frames = frames;
+	weft_model_reindex_stacks(m);
 }
 
 /* Names every distinct call site once, and each thread's start routine. */
@@ -2450,7 +2520,11 @@ static void symbolize(weft_builder_t *b)
 {
 	GHashTableIter it;
 	gpointer key, value;
+	/* per call site: first caller and caller count, {0, 0} when nothing is inlined */
+	g_autoptr(GArray) callers = g_array_new(FALSE, TRUE, sizeof(guint32));
+	gboolean inlined = FALSE;
 
+	g_array_set_size(callers, 2 * b->model->callsites->len);
 	g_hash_table_iter_init(&it, b->processes);
 	while (g_hash_table_iter_next(&it, &key, &value)) {
 		bprocess_t *bp = value;
@@ -2459,28 +2533,34 @@ static void symbolize(weft_builder_t *b)
 
 		g_hash_table_iter_init(&ci, bp->callsites);
 		while (g_hash_table_iter_next(&ci, NULL, &index)) {
-			fill_callsite(b, bp->p->pid,
-			              &g_array_index(b->model->callsites, weft_callsite_t,
-			                             GPOINTER_TO_UINT(index)),
-			              TRUE);
+			name_callsite(b, bp->p->pid, GPOINTER_TO_UINT(index), callers);
 		}
 	}
+	inlined = b->model->callsites->len * 2 > callers->len;
 	for (guint i = 0; i < b->bthreads->len; i++) {
 		bthread_t *bt = thread_at(b, i);
 		gpointer found;
 		weft_callsite_t cs = {.ip = bt->t->start_routine};
+		weft_symbol_t sym;
 
 		if (!cs.ip) {
 			continue;
 		}
 		found = g_hash_table_lookup(bt->p->routines, KEY(cs.ip));
 		if (!found) {
-			fill_callsite(b, bt->p->p->pid, &cs, FALSE);
+			/* an exact address, named by its out-of-line function */
+			if (weft_symbolizer_lookup(b->symbols, bt->p->p->pid, cs.ip, FALSE, &sym)) {
+				set_callsite(b, &cs, &sym,
+				             sym.n_frames ? &sym.frames[sym.n_frames - 1] : NULL);
+			}
 			PUSH(b->model->callsites, cs);
 			found = GUINT_TO_POINTER(b->model->callsites->len - 1);
 			g_hash_table_insert(bt->p->routines, KEY(cs.ip), found);
 		}
 		bt->t->start_routine_site = GPOINTER_TO_UINT(found);
+	}
+	if (inlined) {
+		expand_stacks(b->model, callers);
 	}
 }
 

@@ -329,6 +329,26 @@ guint32 weft_model_add_stack(weft_model_t *model, const guint32 *frames, guint n
 	return model->stacks->len - 1;
 }
 
+void weft_model_reindex_stacks(weft_model_t *model)
+{
+	g_hash_table_remove_all(model->stacks_index);
+	for (guint k = 1; k < model->stacks->len; k++) {
+		const weft_stack_t *st = &g_array_index(model->stacks, weft_stack_t, k);
+		g_autofree guint32 *buf = g_new(guint32, st->depth + 1u);
+		GBytes *key;
+
+		memcpy(buf, &g_array_index(model->stack_frames, guint32, st->first),
+		       st->depth * sizeof(guint32));
+		buf[st->depth] = st->truncated ? 1 : 0;
+		key = g_bytes_new(buf, (st->depth + 1u) * sizeof(guint32));
+		if (g_hash_table_contains(model->stacks_index, key)) {
+			g_bytes_unref(key); /* equal stacks: the first keeps the name */
+			continue;
+		}
+		g_hash_table_insert(model->stacks_index, key, GUINT_TO_POINTER(k));
+	}
+}
+
 const weft_stack_t *weft_model_borrow_stack(const weft_model_t *model, guint32 index,
                                             const guint32 **frames)
 {

@@ -313,6 +313,13 @@ const weft_callsite_t *weft_model_borrow_callsite(const weft_model_t *model, gui
 guint32 weft_model_add_stack(weft_model_t *model, const guint32 *frames, guint n,
                              gboolean truncated);
 
+/*
+ * Rebuilds the stack interning table after model->stacks' frames were
+ * rewritten in place (inline frames expanded): later weft_model_add_stack()
+ * calls find them.
+ */
+void weft_model_reindex_stacks(weft_model_t *model);
+
 /* The stack at index (NULL for 0 or out of range); *frames borrows its frames. */
 const weft_stack_t *weft_model_borrow_stack(const weft_model_t *model, guint32 index,
                                             const guint32 **frames);
