@@ -100,6 +100,7 @@ static void check_thread(const weft_model_t *m, const weft_thread_t *t)
 		      "explicit running state");
 		check(i == 0 || g_array_index(s->end, weft_time_t, i - 1) <= a, "states overlap");
 		check(g_array_index(s->callsite, guint32, i) < m->callsites->len, "bad callsite");
+		check(weft_state_track_stack(s, i) < m->stacks->len, "bad stack");
 	}
 	/* slices: sorted by start, strictly nested, depth = nesting level */
 	for (guint i = 0; i < r->start->len; i++) {
@@ -170,6 +171,20 @@ static void check_model(const weft_model_t *m)
 
 		check(h->thread < n, "hold thread");
 		check(h->wait_start <= h->start && h->start <= h->end, "hold times");
+		check(h->stack < m->stacks->len && h->release_stack < m->stacks->len,
+		      "hold stacks");
+	}
+	for (guint i = 0; i < m->flows->len; i++) {
+		check(g_array_index(m->flows, weft_flow_t, i).stack < m->stacks->len, "flow stack");
+	}
+	for (guint k = 1; k < m->stacks->len; k++) {
+		const guint32 *frames;
+		const weft_stack_t *st = weft_model_borrow_stack(m, k, &frames);
+
+		check(st && st->depth > 0, "empty stack");
+		for (guint i = 0; st && i < st->depth; i++) {
+			check(frames[i] < m->callsites->len, "stack frame callsite");
+		}
 	}
 	for (guint c = 0; c < m->cpus->len; c++) {
 		const weft_cpu_lane_t *lane = g_ptr_array_index(m->cpus, c);
@@ -194,6 +209,7 @@ static void run(const uint8_t *data, size_t size)
 	while (in.n) {
 		uint8_t op = take(&in);
 		weft_event_t ev = {0};
+		uint64_t frames[4];
 
 		now += (int64_t) take(&in) - 16; /* sometimes backwards */
 		if (op >= 250) {
@@ -223,6 +239,15 @@ static void run(const uint8_t *data, size_t size)
 		}
 		for (int i = 0; i < WEFT_EVENT_MAX_STRS; i++) {
 			ev.s[i] = strings[take(&in) % G_N_ELEMENTS(strings)];
+		}
+		/* a few frames, ids small enough to repeat: weft:stack and its users meet */
+		ev.n_frames = take(&in) % 5;
+		for (guint i = 0; i < ev.n_frames; i++) {
+			frames[i] = take(&in) % 8;
+		}
+		ev.frames = ev.n_frames ? frames : NULL;
+		if (ev.id == WEFT_EV_STACK) {
+			ev.i[0] = take(&in) % 4;
 		}
 		weft_builder_add_event(b, &ev);
 	}

@@ -33,9 +33,9 @@ export PPROF_TMPDIR="$work/home/pprof"
 mkdir -p "$PPROF_TMPDIR"
 pprof() { go tool pprof "$@"; }
 
-# WEFT_LOCKS=all: until release stacks are recorded, the releaser's hold
-# carries the call site the mutex profile names.
-WEFT_PRELOAD_LIB="$preload" "$weft" record --preload --locks all --alloc full \
+# Default lock mode: the mutex profile names the releaser from the stack
+# its contended release recorded.
+WEFT_PRELOAD_LIB="$preload" "$weft" record --preload --alloc full \
 	-o "$work/trace" "$program" 2>"$work/record.err"
 trace="$work/trace"
 mkdir "$work/fixture"
@@ -73,8 +73,7 @@ for p in block mutex threadcreate syscall sleep alloc_space alloc_objects inuse_
 done
 expect "$work/block.pb.gz" delay wait_for_lock lock_waiter
 expect "$work/mutex.pb.gz" delay hold_lock_long lock_holder
-# no pthread_create stacks yet: the creating thread's start routine
-expect "$work/threadcreate.pb.gz" threadcreate spawner
+expect "$work/threadcreate.pb.gz" threadcreate spawn_workers spawner
 expect "$work/syscall.pb.gz" delay read_request pipe_reader
 expect "$work/sleep.pb.gz" delay take_a_nap leak_worker
 expect "$work/alloc_space.pb.gz" alloc_space remember_session leak_worker
@@ -158,7 +157,7 @@ check "folded mutex: charged to the releasing function" bash -c "
 check "folded without KIND: blocked (no CPU samples), wait kind as leaf" bash -c "
 	'$weft' stats --folded '$trace' | grep -Eq '^prof-app;lock_waiter;wait_for_lock;mutex [0-9]+\$'"
 check "folded threadcreate: 4 threads from spawner" bash -c "
-	'$weft' stats --folded threadcreate '$trace' | grep -qx 'prof-app;spawner 4'"
+	'$weft' stats --folded threadcreate '$trace' | grep -qx 'prof-app;spawner;spawn_workers 4'"
 check "folded alloc --thread=leaker: the leak only" bash -c "
 	'$weft' stats --folded=alloc --thread=leaker '$trace' |
 	grep -qx 'prof-app;leak_worker;remember_session 1000000'"

@@ -75,8 +75,8 @@ for kind in sync syscall sleep blocked running alloc leak regions; do
 		awk '!/^[^ ;][^;]*(;[^;]+)* [0-9]+$/ { print "bad line: " $0; bad = 1 } END { exit bad }' \
 		"$work/$kind.folded"
 done
-check "folded sleep names the request path" \
-	grep -q '^diag-sleep;server;lookup_backend [0-9]*$' "$work/sleep.folded"
+check "folded sleep names the request path, caller by caller" \
+	grep -q '^diag-sleep;server;handle_request;lookup_backend [0-9]*$' "$work/sleep.folded"
 
 "$weft" stats --section sleep --pid "$pid" -o "$work/out.txt" "$trace"
 check "--output writes the file" grep -q lookup_backend "$work/out.txt"

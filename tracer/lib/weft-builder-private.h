@@ -63,6 +63,7 @@ typedef enum {
 	WEFT_EV_BARRIER_WAIT_END,
 	WEFT_EV_SYSCALL_BEGIN,
 	WEFT_EV_SYSCALL_END,
+	WEFT_EV_STACK, /* weft:stack: an interned call stack (frames[]) */
 	/* lttng-ust's own wrappers */
 	WEFT_EV_LIBC_MALLOC,
 	WEFT_EV_LIBC_CALLOC,
@@ -88,7 +89,7 @@ typedef enum {
 	WEFT_EV_COUNT
 } weft_event_id_t;
 
-#define WEFT_EVENT_MAX_INTS 6
+#define WEFT_EVENT_MAX_INTS 8
 #define WEFT_EVENT_MAX_STRS 2
 
 /* Field value kinds in an event spec. */
@@ -104,6 +105,7 @@ typedef struct {
 	const char *ints[WEFT_EVENT_MAX_INTS]; /* payload field names, i[] order */
 	guint8 int_kinds[WEFT_EVENT_MAX_INTS]; /* weft_field_kind_t */
 	const char *strs[WEFT_EVENT_MAX_STRS]; /* payload field names, s[] order */
+	const char *array;                     /* an array of integers (frames[]), NULL: none */
 } weft_event_spec_t;
 
 /* The spec of id, or NULL for WEFT_EV_UNKNOWN / out of range. */
@@ -123,7 +125,13 @@ typedef struct {
 	const char *sym_func, *sym_src, *sym_bin;
 	int64_t i[WEFT_EVENT_MAX_INTS];
 	const char *s[WEFT_EVENT_MAX_STRS]; /* never NULL: "" when absent */
+	/* The spec's array field, borrowed for the call; NULL/0 when absent. */
+	const uint64_t *frames;
+	guint n_frames;
 } weft_event_t;
+
+/* The most elements of an array field the reader passes on (longer: truncated). */
+#define WEFT_EVENT_MAX_FRAMES 1024
 
 typedef struct weft_builder weft_builder_t;
 

@@ -40,6 +40,7 @@ typedef struct {
 	uint64_t object;
 	int32_t aux;
 	guint32 callsite;
+	guint32 stack;           /* model stack index, 0: none */
 	weft_time_t seg_start;   /* start of the segment not yet written */
 	weft_time_t first_start; /* when the wait began */
 } open_state_t;
@@ -55,6 +56,7 @@ typedef struct {
 	gboolean contended;
 	weft_time_t wait_start, start;
 	guint32 callsite;
+	guint32 stack; /* the contended acquisition's stack, 0: none */
 } open_hold_t;
 
 typedef struct bprocess bprocess_t;
@@ -82,6 +84,7 @@ typedef struct {
 	guint from;
 	weft_time_t ts;
 	int remaining;
+	guint32 stack; /* the signaller's */
 } pending_wake_t;
 
 typedef struct {
@@ -89,6 +92,7 @@ typedef struct {
 	gboolean handoff_pending;
 	guint handoff_from;
 	weft_time_t handoff_ts;
+	guint32 handoff_stack; /* the releaser's */
 	/* cond / sem wakes */
 	int waiting;
 	GArray *wakes; /* pending_wake_t, owned, lazily created */
@@ -99,6 +103,7 @@ typedef struct {
 	weft_time_t ts;
 	uint64_t start_routine;
 	guint32 callsite;
+	guint32 stack; /* pthread_create's */
 } pending_create_t;
 
 typedef struct {
@@ -118,6 +123,7 @@ struct bprocess {
 	GHashTable *counters;        /* weft_str_t -> weft_counter_t*, weak (process owns) */
 	GHashTable *callsites;       /* ip -> callsite index */
 	GHashTable *routines;        /* start_routine address -> callsite index */
+	GHashTable *stacks;          /* weft:stack id -> model stack index */
 	weft_counter_t *heap_events; /* from weft:heap, NULL until seen */
 	alloc_source_t weft_allocs, libc_allocs;
 	gboolean named_by_main;
@@ -261,6 +267,7 @@ static void bprocess_free(bprocess_t *bp)
 	g_hash_table_destroy(bp->counters);
 	g_hash_table_destroy(bp->callsites);
 	g_hash_table_destroy(bp->routines);
+	g_hash_table_destroy(bp->stacks);
 	alloc_source_clear(&bp->weft_allocs);
 	alloc_source_clear(&bp->libc_allocs);
 	g_free(bp);
@@ -365,6 +372,7 @@ static bprocess_t *get_process(weft_builder_t *b, int64_t pid, weft_time_t ts)
 	bp->counters = g_hash_table_new(g_direct_hash, g_direct_equal);
 	bp->callsites = g_hash_table_new(g_direct_hash, g_direct_equal);
 	bp->routines = g_hash_table_new(g_direct_hash, g_direct_equal);
+	bp->stacks = g_hash_table_new(g_direct_hash, g_direct_equal);
 	alloc_source_init(&bp->weft_allocs);
 	alloc_source_init(&bp->libc_allocs);
 	g_hash_table_insert(b->processes, KEY(pid), bp);
@@ -511,6 +519,62 @@ static guint32 callsite_of(weft_builder_t *b, bthread_t *bt, const weft_event_t 
 	return index;
 }
 
+/* The call site of a bare address (a stack frame, an acquire_ip) in bp. */
+static guint32 site_of_ip(weft_builder_t *b, bprocess_t *bp, uint64_t ip)
+{
+	gpointer found;
+	weft_callsite_t cs = {.ip = ip};
+
+	if (!ip) {
+		return 0;
+	}
+	found = g_hash_table_lookup(bp->callsites, KEY(ip));
+	if (found) {
+		return GPOINTER_TO_UINT(found);
+	}
+	PUSH(b->model->callsites, cs);
+	g_hash_table_insert(bp->callsites, KEY(ip), GUINT_TO_POINTER(b->model->callsites->len - 1));
+	return b->model->callsites->len - 1;
+}
+
+/* ---- call stacks ---- */
+
+/*
+ * weft:stack defines stack id of the process: its frames (return
+ * addresses, leaf first) become call sites, the sequence a model stack.
+ * A later definition of the same id (a forked child reusing its parent's
+ * pid namespace numbering) replaces the earlier one.
+ */
+static void on_stack(weft_builder_t *b, bthread_t *bt, const weft_event_t *ev)
+{
+	guint32 frames[WEFT_EVENT_MAX_FRAMES];
+	guint n = 0;
+	guint32 index;
+
+	if (ev->i[0] <= 0 || ev->i[0] > G_MAXUINT32) {
+		b->model->n_skipped++;
+		return;
+	}
+	for (guint i = 0; i < ev->n_frames && i < G_N_ELEMENTS(frames); i++) {
+		if (ev->frames[i]) {
+			frames[n++] = site_of_ip(b, bt->p, ev->frames[i]);
+		}
+	}
+	index = weft_model_add_stack(b->model, frames, n, ev->i[1] != 0);
+	if (index) {
+		g_hash_table_insert(bt->p->stacks, KEY(ev->i[0]), GUINT_TO_POINTER(index));
+	}
+}
+
+/* The model stack of a `stack` field: 0 when none, or never defined. */
+static guint32 stack_of(const bthread_t *bt, int64_t id)
+{
+	if (id <= 0) {
+		return 0;
+	}
+	return GPOINTER_TO_UINT(g_hash_table_lookup(bt->p->stacks, KEY(id)));
+}
+
 /* ---- state track ---- */
 
 static weft_time_t last_state_end(const weft_thread_t *t)
@@ -535,6 +599,9 @@ static guint append_state(weft_thread_t *t, weft_time_t start, weft_time_t end,
 	PUSH(tr->object, s->object);
 	PUSH(tr->aux, s->aux);
 	PUSH(tr->callsite, s->callsite);
+	if (s->stack) {
+		weft_state_track_set_stack(tr, tr->start->len - 1, s->stack);
+	}
 	return tr->start->len - 1;
 }
 
@@ -563,24 +630,25 @@ static void flush_top(bthread_t *bt, weft_time_t ts)
 }
 
 static void push_state(bthread_t *bt, weft_time_t ts, weft_state_t state, uint64_t object,
-                       int32_t aux, guint32 callsite, gboolean is_lock)
+                       int32_t aux, guint32 callsite, guint32 stack, gboolean is_lock)
 {
-	GArray *stack = thread_stack(bt);
+	GArray *open = thread_stack(bt);
 	open_state_t s = {
 	    .state = state,
 	    .is_lock = is_lock,
 	    .object = object,
 	    .aux = aux,
 	    .callsite = callsite,
+	    .stack = stack,
 	    .seg_start = ts,
 	    .first_start = ts,
 	};
 
-	if (stack->len >= MAX_STACK) {
+	if (open->len >= MAX_STACK) {
 		return;
 	}
 	flush_top(bt, ts);
-	PUSH(stack, s);
+	PUSH(open, s);
 }
 
 /* Pops the top at ts (writing its last segment); returns the interval index or G_MAXUINT. */
@@ -697,8 +765,8 @@ static void close_inferred_lock_wait(bthread_t *bt, weft_time_t ts)
 	}
 	if (bt->holds->len < MAX_STACK) {
 		h = (open_hold_t){
-		    closed.object,  (guint8) closed.state, TRUE, closed.first_start, ts,
-		    closed.callsite};
+		    closed.object,   (guint8) closed.state, TRUE, closed.first_start, ts,
+		    closed.callsite, closed.stack};
 		PUSH(bt->holds, h);
 	}
 }
@@ -753,9 +821,9 @@ static void drop_hold(bthread_t *bt, open_hold_t *h)
 }
 
 static void add_flow(weft_builder_t *b, weft_flow_kind_t kind, guint from, weft_time_t from_ts,
-                     guint to, weft_time_t to_ts, uint64_t object)
+                     guint to, weft_time_t to_ts, uint64_t object, guint32 stack)
 {
-	weft_flow_t f = {kind, from, to, from_ts, MAX(to_ts, from_ts), object, 0};
+	weft_flow_t f = {kind, from, to, from_ts, MAX(to_ts, from_ts), object, stack};
 
 	PUSH(b->model->flows, f);
 }
@@ -769,7 +837,7 @@ static void lock_handoff_to(weft_builder_t *b, bthread_t *bt, uint64_t lock, wef
 	if (o->handoff_pending && o->handoff_from != bt->t->index && o->handoff_ts >= wait_start &&
 	    o->handoff_ts <= acquire) {
 		add_flow(b, WEFT_FLOW_LOCK_HANDOFF, o->handoff_from, o->handoff_ts, bt->t->index,
-		         acquire, lock);
+		         acquire, lock, o->handoff_stack);
 	}
 	o->handoff_pending = FALSE;
 }
@@ -779,7 +847,7 @@ static void lock_acquired(weft_builder_t *b, bthread_t *bt, uint64_t lock, int64
                           weft_time_t acquire, weft_time_t now, guint32 callsite)
 {
 	open_state_t *top = top_state(bt);
-	open_hold_t h = {lock, (guint8) lock_state(kind), FALSE, 0, 0, callsite};
+	open_hold_t h = {lock, (guint8) lock_state(kind), FALSE, 0, 0, callsite, 0};
 
 	if (find_hold(bt, lock) && !(top && top->is_lock && top->object == lock)) {
 		return; /* already held: a second source (macro and wrapper) reports it */
@@ -793,6 +861,7 @@ static void lock_acquired(weft_builder_t *b, bthread_t *bt, uint64_t lock, int64
 		h.wait_start = closed.first_start;
 		h.kind = (guint8) closed.state;
 		h.callsite = closed.callsite;
+		h.stack = closed.stack;
 		lock_handoff_to(b, bt, lock, closed.first_start, acquire);
 	} else {
 		acquire = clamp_time(acquire, bt->t->start, now);
@@ -807,7 +876,8 @@ static void lock_acquired(weft_builder_t *b, bthread_t *bt, uint64_t lock, int64
 	}
 }
 
-static void add_hold(weft_builder_t *b, bthread_t *bt, const open_hold_t *h, weft_time_t release)
+static void add_hold(weft_builder_t *b, bthread_t *bt, const open_hold_t *h, weft_time_t release,
+                     guint32 release_stack)
 {
 	weft_lock_hold_t hold = {
 	    .lock = h->lock,
@@ -818,6 +888,8 @@ static void add_hold(weft_builder_t *b, bthread_t *bt, const open_hold_t *h, wef
 	    .start = h->start,
 	    .end = MAX(release, h->start),
 	    .callsite = h->callsite,
+	    .stack = h->stack,
+	    .release_stack = release_stack,
 	};
 
 	/*
@@ -873,6 +945,9 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 	weft_time_t release = ev->i[3] ? clamp_time(ev->i[3], bt->t->start, now) : now;
 	gboolean waited = ev->i[4] != 0;
 	int64_t waiters = ev->i[5];
+	/* a hold that began here began where the thread took the lock */
+	guint32 acquire_site = ev->i[6] ? site_of_ip(b, bt->p, (uint64_t) ev->i[6]) : callsite;
+	guint32 release_stack = stack_of(bt, ev->i[7]);
 	open_hold_t *h = find_hold(bt, lock);
 	open_state_t *top = top_state(bt);
 
@@ -882,7 +957,7 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 		h = find_hold(bt, lock);
 	} else if (waited && !h && acquire) {
 		weft_time_t wait_start = acquire;
-		open_hold_t nh = {lock, (guint8) lock_state(kind), TRUE, 0, 0, callsite};
+		open_hold_t nh = {lock, (guint8) lock_state(kind), TRUE, 0, 0, acquire_site, 0};
 
 		acquire = clamp_time(acquire, bt->t->start, release);
 		if (fix_inferred_wait(bt, lock, acquire, &wait_start)) {
@@ -890,12 +965,12 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 		}
 		nh.wait_start = wait_start;
 		nh.start = acquire;
-		add_hold(b, bt, &nh, release);
+		add_hold(b, bt, &nh, release, release_stack);
 	} else if (!h && acquire) {
-		open_hold_t nh = {lock, (guint8) lock_state(kind), FALSE, 0, 0, callsite};
+		open_hold_t nh = {lock, (guint8) lock_state(kind), FALSE, 0, 0, acquire_site, 0};
 
 		nh.start = nh.wait_start = clamp_time(acquire, bt->t->start, release);
-		add_hold(b, bt, &nh, release);
+		add_hold(b, bt, &nh, release, release_stack);
 	}
 	if (h) {
 		if (waited && acquire && !h->contended) {
@@ -911,7 +986,7 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 				lock_handoff_to(b, bt, lock, wait_start, h->start);
 			}
 		}
-		add_hold(b, bt, h, release);
+		add_hold(b, bt, h, release, release_stack);
 		drop_hold(bt, h);
 	}
 	if (waiters != 0) {
@@ -920,6 +995,7 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 		o->handoff_pending = TRUE;
 		o->handoff_from = bt->t->index;
 		o->handoff_ts = release;
+		o->handoff_stack = release_stack;
 	}
 }
 
@@ -930,22 +1006,23 @@ static void on_pthread_unlock(weft_builder_t *b, bthread_t *bt, uint64_t lock, w
 	bobject_t *o;
 
 	if (h) {
-		add_hold(b, bt, h, now);
+		add_hold(b, bt, h, now, 0);
 		drop_hold(bt, h);
 	}
 	o = get_object(bt->p, lock);
 	o->handoff_pending = TRUE;
 	o->handoff_from = bt->t->index;
 	o->handoff_ts = now;
+	o->handoff_stack = 0;
 }
 
 /* ---- cond / sem wakes ---- */
 
 static void add_wake(bthread_t *bt, uint64_t obj, weft_time_t ts, int64_t waiters,
-                     gboolean broadcast)
+                     gboolean broadcast, guint32 stack)
 {
 	bobject_t *o = get_object(bt->p, obj);
-	pending_wake_t w = {bt->t->index, ts, 1};
+	pending_wake_t w = {bt->t->index, ts, 1, stack};
 
 	if (broadcast) {
 		w.remaining = waiters > 0 ? (int) MIN(waiters, G_MAXINT) : o->waiting;
@@ -982,7 +1059,7 @@ static void take_wake(weft_builder_t *b, bthread_t *bt, weft_flow_kind_t kind, u
 		if (w->ts < wait_start || w->ts > end || w->from == bt->t->index) {
 			continue;
 		}
-		add_flow(b, kind, w->from, w->ts, bt->t->index, end, obj);
+		add_flow(b, kind, w->from, w->ts, bt->t->index, end, obj, w->stack);
 		if (--w->remaining <= 0) {
 			g_array_remove_index(o->wakes, i);
 		}
@@ -991,10 +1068,10 @@ static void take_wake(weft_builder_t *b, bthread_t *bt, weft_flow_kind_t kind, u
 }
 
 static void begin_object_wait(bthread_t *bt, weft_time_t ts, weft_state_t state, uint64_t obj,
-                              guint32 callsite)
+                              guint32 callsite, guint32 stack)
 {
 	get_object(bt->p, obj)->waiting++;
-	push_state(bt, ts, state, obj, 0, callsite, FALSE);
+	push_state(bt, ts, state, obj, 0, callsite, stack, FALSE);
 }
 
 static void end_object_wait(weft_builder_t *b, bthread_t *bt, weft_time_t ts, weft_state_t state,
@@ -1163,7 +1240,7 @@ static void task_end(weft_builder_t *b, bthread_t *bt, weft_time_t ts, uint64_t 
 	task->end_thread = bt->t->index;
 	if (task->begin_thread != bt->t->index) {
 		add_flow(b, WEFT_FLOW_TASK, task->begin_thread, task->start, bt->t->index,
-		         task->end, id);
+		         task->end, id, 0);
 	}
 }
 
@@ -1236,7 +1313,7 @@ static void heap_point(alloc_source_t *s, weft_time_t ts, int64_t delta)
 }
 
 static void record_alloc(alloc_source_t *s, bthread_t *bt, weft_time_t ts, uint64_t ptr,
-                         uint64_t size, uint64_t weight, guint32 callsite)
+                         uint64_t size, uint64_t weight, guint32 callsite, guint32 stack)
 {
 	weft_alloc_t a = {
 	    .ts = ts,
@@ -1246,6 +1323,7 @@ static void record_alloc(alloc_source_t *s, bthread_t *bt, weft_time_t ts, uint6
 	    .weight = weight,
 	    .tid = bt->t->tid,
 	    .callsite = callsite,
+	    .stack = stack,
 	};
 
 	if (!ptr) {
@@ -1281,14 +1359,14 @@ static void on_alloc_event(weft_builder_t *b, bthread_t *bt, const weft_event_t 
 
 	switch (ev->id) {
 	case WEFT_EV_ALLOC:
-		record_alloc(w, bt, ts, u0, u1, (uint64_t) ev->i[3], cs);
+		record_alloc(w, bt, ts, u0, u1, (uint64_t) ev->i[3], cs, stack_of(bt, ev->i[4]));
 		break;
 	case WEFT_EV_FREE:
 		record_free(w, ts, u0, cs);
 		break;
 	case WEFT_EV_REALLOC:
 		record_free(w, ts, u0, cs);
-		record_alloc(w, bt, ts, u1, u2, (uint64_t) ev->i[3], cs);
+		record_alloc(w, bt, ts, u1, u2, (uint64_t) ev->i[3], cs, stack_of(bt, ev->i[4]));
 		break;
 	case WEFT_EV_HEAP:
 		if (!bt->p->heap_events) {
@@ -1298,20 +1376,20 @@ static void on_alloc_event(weft_builder_t *b, bthread_t *bt, const weft_event_t 
 		counter_add(bt->p->heap_events, ts, ev->i[0]);
 		break;
 	case WEFT_EV_LIBC_MALLOC:
-		record_alloc(l, bt, ts, u1, u0, u0, cs);
+		record_alloc(l, bt, ts, u1, u0, u0, cs, 0);
 		break;
 	case WEFT_EV_LIBC_CALLOC:
-		record_alloc(l, bt, ts, u2, u0 * u1, u0 * u1, cs);
+		record_alloc(l, bt, ts, u2, u0 * u1, u0 * u1, cs, 0);
 		break;
 	case WEFT_EV_LIBC_REALLOC:
 		record_free(l, ts, u0, cs);
-		record_alloc(l, bt, ts, u2, u1, u1, cs);
+		record_alloc(l, bt, ts, u2, u1, u1, cs, 0);
 		break;
 	case WEFT_EV_LIBC_FREE:
 		record_free(l, ts, u0, cs);
 		break;
 	case WEFT_EV_LIBC_MEMALIGN:
-		record_alloc(l, bt, ts, u2, u1, u1, cs);
+		record_alloc(l, bt, ts, u2, u1, u1, cs, 0);
 		break;
 	case WEFT_EV_LIBC_POSIX_MEMALIGN:
 		/* out_ptr is where the pointer was stored: the block itself is not recorded */
@@ -1376,7 +1454,9 @@ static bthread_t *on_thread_start(weft_builder_t *b, bthread_t *bt, const weft_e
 		bthread_t *parent = thread_at(b, c->parent);
 
 		bt->t->parent_tid = parent->t->tid;
-		add_flow(b, WEFT_FLOW_THREAD_CREATE, c->parent, c->ts, bt->t->index, ts, create_id);
+		add_flow(b, WEFT_FLOW_THREAD_CREATE, c->parent, c->ts, bt->t->index, ts, create_id,
+		         c->stack);
+		bt->t->create_stack = c->stack;
 		g_hash_table_remove(bt->p->creates, KEY(create_id));
 	}
 	return bt;
@@ -1391,6 +1471,7 @@ static void on_thread_create(weft_builder_t *b, bthread_t *bt, const weft_event_
 	c->ts = ts;
 	c->start_routine = (uint64_t) ev->i[1];
 	c->callsite = cs;
+	c->stack = stack_of(bt, ev->i[2]);
 	g_hash_table_replace(bt->p->creates, KEY(ev->i[0]), c);
 }
 
@@ -1425,7 +1506,7 @@ static void on_join_end(weft_builder_t *b, bthread_t *bt, const weft_event_t *ev
 	}
 	if (joined && joined->exited && joined != bt) {
 		add_flow(b, WEFT_FLOW_JOIN, joined->t->index, joined->t->end, bt->t->index, ts,
-		         pthread);
+		         pthread, 0);
 	}
 }
 
@@ -1654,7 +1735,7 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		break;
 	case WEFT_EV_BLOCK_BEGIN:
 		push_state(bt, ts, WEFT_STATE_BLOCK_CUSTOM, 0,
-		           (int32_t) weft_model_intern(b->model, ev->s[0]), cs, FALSE);
+		           (int32_t) weft_model_intern(b->model, ev->s[0]), cs, 0, FALSE);
 		break;
 	case WEFT_EV_BLOCK_END: {
 		open_state_t closed;
@@ -1684,7 +1765,7 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 
 		if (f) {
 			add_flow(b, WEFT_FLOW_USER, f->thread, f->ts, bt->t->index, ts,
-			         (uint64_t) ev->i[0]);
+			         (uint64_t) ev->i[0], 0);
 			g_hash_table_remove(b->flows, KEY(ev->i[0]));
 		}
 		break;
@@ -1695,7 +1776,8 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		if (top && top->is_lock && top->object == (uint64_t) ev->i[0]) {
 			break; /* already waiting for it */
 		}
-		push_state(bt, ts, lock_state(ev->i[1]), (uint64_t) ev->i[0], 0, cs, TRUE);
+		push_state(bt, ts, lock_state(ev->i[1]), (uint64_t) ev->i[0], 0, cs,
+		           stack_of(bt, ev->i[2]), TRUE);
 		break;
 	}
 	case WEFT_EV_LOCK_ACQUIRED:
@@ -1719,7 +1801,7 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		open_state_t *top = top_state(bt);
 
 		if (!(top && top->is_lock && top->object == (uint64_t) ev->i[0])) {
-			push_state(bt, ts, WEFT_STATE_MUTEX, (uint64_t) ev->i[0], 0, cs, TRUE);
+			push_state(bt, ts, WEFT_STATE_MUTEX, (uint64_t) ev->i[0], 0, cs, 0, TRUE);
 		}
 		break;
 	}
@@ -1757,13 +1839,17 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 	case WEFT_EV_THREAD_CREATE:
 		on_thread_create(b, bt, ev, ts, cs);
 		break;
+	case WEFT_EV_STACK:
+		on_stack(b, bt, ev);
+		break;
 	case WEFT_EV_THREAD_EXIT:
 		bt->exited = TRUE;
 		bt->exit_seen = TRUE;
 		bt->t->end = ts;
 		break;
 	case WEFT_EV_THREAD_JOIN_BEGIN:
-		push_state(bt, ts, WEFT_STATE_JOIN, (uint64_t) ev->i[0], 0, cs, FALSE);
+		push_state(bt, ts, WEFT_STATE_JOIN, (uint64_t) ev->i[0], 0, cs,
+		           stack_of(bt, ev->i[1]), FALSE);
 		break;
 	case WEFT_EV_THREAD_JOIN_END:
 		on_join_end(b, bt, ev, ts, cs);
@@ -1791,7 +1877,8 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		}
 		break;
 	case WEFT_EV_COND_WAIT_BEGIN:
-		begin_object_wait(bt, ts, WEFT_STATE_CONDVAR, (uint64_t) ev->i[0], cs);
+		begin_object_wait(bt, ts, WEFT_STATE_CONDVAR, (uint64_t) ev->i[0], cs,
+		                  stack_of(bt, ev->i[3]));
 		break;
 	case WEFT_EV_COND_WAIT_END:
 		end_object_wait(b, bt, ts, WEFT_STATE_CONDVAR, (uint64_t) ev->i[0],
@@ -1799,20 +1886,23 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		break;
 	case WEFT_EV_COND_SIGNAL:
 	case WEFT_EV_COND_BROADCAST:
-		add_wake(bt, (uint64_t) ev->i[0], ts, ev->i[1], ev->id == WEFT_EV_COND_BROADCAST);
+		add_wake(bt, (uint64_t) ev->i[0], ts, ev->i[1], ev->id == WEFT_EV_COND_BROADCAST,
+		         stack_of(bt, ev->i[2]));
 		break;
 	case WEFT_EV_SEM_POST:
-		add_wake(bt, (uint64_t) ev->i[0], ts, ev->i[1], FALSE);
+		add_wake(bt, (uint64_t) ev->i[0], ts, ev->i[1], FALSE, stack_of(bt, ev->i[2]));
 		break;
 	case WEFT_EV_SEM_WAIT_BEGIN:
-		begin_object_wait(bt, ts, WEFT_STATE_SEMAPHORE, (uint64_t) ev->i[0], cs);
+		begin_object_wait(bt, ts, WEFT_STATE_SEMAPHORE, (uint64_t) ev->i[0], cs,
+		                  stack_of(bt, ev->i[2]));
 		break;
 	case WEFT_EV_SEM_WAIT_END:
 		end_object_wait(b, bt, ts, WEFT_STATE_SEMAPHORE, (uint64_t) ev->i[0],
 		                WEFT_FLOW_SEM_WAKE, cs);
 		break;
 	case WEFT_EV_BARRIER_WAIT_BEGIN:
-		begin_object_wait(bt, ts, WEFT_STATE_BARRIER, (uint64_t) ev->i[0], cs);
+		begin_object_wait(bt, ts, WEFT_STATE_BARRIER, (uint64_t) ev->i[0], cs,
+		                  stack_of(bt, ev->i[2]));
 		break;
 	case WEFT_EV_BARRIER_WAIT_END:
 		end_object_wait(b, bt, ts, WEFT_STATE_BARRIER, (uint64_t) ev->i[0], WEFT_FLOW_COUNT,
@@ -1825,7 +1915,7 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		                 kind == WEFT_SYSCALL_USLEEP || kind == WEFT_SYSCALL_SLEEP;
 
 		push_state(bt, ts, sleep ? WEFT_STATE_SLEEP : WEFT_STATE_SYSCALL,
-		           sleep ? 0 : (uint64_t) ev->i[1], (int32_t) kind, cs, FALSE);
+		           sleep ? 0 : (uint64_t) ev->i[1], (int32_t) kind, cs, 0, FALSE);
 		break;
 	}
 	case WEFT_EV_SYSCALL_END: {
@@ -1837,6 +1927,8 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		open_state_t *top = top_state(bt);
 
 		if (top && top->state == st && top->aux == (int32_t) kind) {
+			/* the stack was captured after the call returned */
+			top->stack = stack_of(bt, ev->i[2]);
 			pop_state(bt, ts, 0, NULL);
 		} else {
 			open_state_t closed;
@@ -1965,7 +2057,7 @@ static void close_thread(weft_builder_t *b, bthread_t *bt)
 	while (bt->holds && bt->holds->len) {
 		open_hold_t *h = &g_array_index(bt->holds, open_hold_t, bt->holds->len - 1);
 
-		add_hold(b, bt, h, MAX(t->end, h->start));
+		add_hold(b, bt, h, MAX(t->end, h->start), 0);
 		g_array_set_size(bt->holds, bt->holds->len - 1);
 	}
 	if (bt->unfinished_wait) {

@@ -22,48 +22,60 @@ static const weft_event_spec_t specs[WEFT_EV_COUNT] = {
     [WEFT_EV_FLOW_IN] = {"weft:flow_in", 1, 0, {"id"}, {I}, {NULL}},
     [WEFT_EV_LOG] = {"weft:log", 0, 2, {NULL}, {I}, {"category", "msg"}},
     [WEFT_EV_COUNTER] = {"weft:counter", 1, 1, {"value"}, {I}, {"name"}},
-    [WEFT_EV_LOCK_WAIT] = {"weft:lock_wait", 2, 0, {"lock", "kind"}, {I, I}, {NULL}},
+    [WEFT_EV_LOCK_WAIT] = {"weft:lock_wait", 3, 0, {"lock", "kind", "stack"}, {I, I, I}, {NULL}},
     [WEFT_EV_LOCK_ACQUIRED] =
         {"weft:lock_acquired", 3, 0, {"lock", "kind", "acquire_ts"}, {I, I, T}, {NULL}},
     [WEFT_EV_LOCK_WAIT_END] =
         {"weft:lock_wait_end", 3, 0, {"lock", "kind", "ret"}, {I, I, I}, {NULL}},
     [WEFT_EV_LOCK_RELEASED] = {"weft:lock_released",
-                               6,
+                               8,
                                0,
-                               {"lock", "kind", "acquire_ts", "release_ts", "waited", "waiters"},
-                               {I, I, T, T, I, I},
+                               {"lock", "kind", "acquire_ts", "release_ts", "waited", "waiters",
+                                "acquire_ip", "stack"},
+                               {I, I, T, T, I, I, I, I},
                                {NULL}},
-    [WEFT_EV_ALLOC] = {"weft:alloc", 4, 0, {"ptr", "size", "func", "weight"}, {I, I, I, I}, {NULL}},
+    [WEFT_EV_ALLOC] =
+        {"weft:alloc", 5, 0, {"ptr", "size", "func", "weight", "stack"}, {I, I, I, I, I}, {NULL}},
     [WEFT_EV_FREE] = {"weft:free", 1, 0, {"ptr"}, {I}, {NULL}},
-    [WEFT_EV_REALLOC] =
-        {"weft:realloc", 4, 0, {"old_ptr", "ptr", "size", "weight"}, {I, I, I, I}, {NULL}},
+    [WEFT_EV_REALLOC] = {"weft:realloc",
+                         5,
+                         0,
+                         {"old_ptr", "ptr", "size", "weight", "stack"},
+                         {I, I, I, I, I},
+                         {NULL}},
     [WEFT_EV_HEAP] = {"weft:heap", 3, 0, {"in_use", "allocs", "frees"}, {I, I, I}, {NULL}},
     [WEFT_EV_RUNTIME_CONFIG] =
         {"weft:runtime_config", 1, 2, {"alloc_sample"}, {I}, {"locks", "alloc"}},
     [WEFT_EV_THREAD_CREATE] =
-        {"weft:thread_create", 2, 0, {"create_id", "start_routine"}, {I, I}, {NULL}},
+        {"weft:thread_create", 3, 0, {"create_id", "start_routine", "stack"}, {I, I, I}, {NULL}},
     [WEFT_EV_THREAD_START] =
         {"weft:thread_start", 3, 0, {"create_id", "start_routine", "pthread"}, {I, I, I}, {NULL}},
     [WEFT_EV_THREAD_EXIT] = {"weft:thread_exit", 0, 0, {NULL}, {I}, {NULL}},
-    [WEFT_EV_THREAD_JOIN_BEGIN] = {"weft:thread_join_begin", 1, 0, {"pthread"}, {I}, {NULL}},
+    [WEFT_EV_THREAD_JOIN_BEGIN] =
+        {"weft:thread_join_begin", 2, 0, {"pthread", "stack"}, {I, I}, {NULL}},
     [WEFT_EV_THREAD_JOIN_END] = {"weft:thread_join_end", 2, 0, {"pthread", "ret"}, {I, I}, {NULL}},
     [WEFT_EV_THREAD_DETACH] = {"weft:thread_detach", 1, 0, {"pthread"}, {I}, {NULL}},
     [WEFT_EV_PROCESS_FORK] = {"weft:process_fork", 1, 0, {"child_pid"}, {I}, {NULL}},
     [WEFT_EV_PROCESS_EXEC] = {"weft:process_exec", 0, 1, {NULL}, {I}, {"path"}},
     [WEFT_EV_COND_WAIT_BEGIN] =
-        {"weft:cond_wait_begin", 3, 0, {"cond", "mutex", "timed"}, {I, I, I}, {NULL}},
+        {"weft:cond_wait_begin", 4, 0, {"cond", "mutex", "timed", "stack"}, {I, I, I, I}, {NULL}},
     [WEFT_EV_COND_WAIT_END] =
         {"weft:cond_wait_end", 3, 0, {"cond", "mutex", "ret"}, {I, I, I}, {NULL}},
-    [WEFT_EV_COND_SIGNAL] = {"weft:cond_signal", 2, 0, {"obj", "waiters"}, {I, I}, {NULL}},
-    [WEFT_EV_COND_BROADCAST] = {"weft:cond_broadcast", 2, 0, {"obj", "waiters"}, {I, I}, {NULL}},
-    [WEFT_EV_SEM_POST] = {"weft:sem_post", 2, 0, {"obj", "waiters"}, {I, I}, {NULL}},
-    [WEFT_EV_SEM_WAIT_BEGIN] = {"weft:sem_wait_begin", 2, 0, {"obj", "timed"}, {I, I}, {NULL}},
+    [WEFT_EV_COND_SIGNAL] =
+        {"weft:cond_signal", 3, 0, {"obj", "waiters", "stack"}, {I, I, I}, {NULL}},
+    [WEFT_EV_COND_BROADCAST] =
+        {"weft:cond_broadcast", 3, 0, {"obj", "waiters", "stack"}, {I, I, I}, {NULL}},
+    [WEFT_EV_SEM_POST] = {"weft:sem_post", 3, 0, {"obj", "waiters", "stack"}, {I, I, I}, {NULL}},
+    [WEFT_EV_SEM_WAIT_BEGIN] =
+        {"weft:sem_wait_begin", 3, 0, {"obj", "timed", "stack"}, {I, I, I}, {NULL}},
     [WEFT_EV_SEM_WAIT_END] = {"weft:sem_wait_end", 2, 0, {"obj", "ret"}, {I, I}, {NULL}},
     [WEFT_EV_BARRIER_WAIT_BEGIN] =
-        {"weft:barrier_wait_begin", 2, 0, {"obj", "timed"}, {I, I}, {NULL}},
+        {"weft:barrier_wait_begin", 3, 0, {"obj", "timed", "stack"}, {I, I, I}, {NULL}},
     [WEFT_EV_BARRIER_WAIT_END] = {"weft:barrier_wait_end", 2, 0, {"obj", "ret"}, {I, I}, {NULL}},
     [WEFT_EV_SYSCALL_BEGIN] = {"weft:syscall_begin", 2, 0, {"kind", "fd"}, {I, I}, {NULL}},
-    [WEFT_EV_SYSCALL_END] = {"weft:syscall_end", 2, 0, {"kind", "ret"}, {I, I}, {NULL}},
+    [WEFT_EV_SYSCALL_END] = {"weft:syscall_end", 3, 0, {"kind", "ret", "stack"}, {I, I, I}, {NULL}},
+    [WEFT_EV_STACK] =
+        {"weft:stack", 3, 0, {"id", "truncated", "exact_leaf"}, {I, I, I}, {NULL}, "frames"},
     [WEFT_EV_LIBC_MALLOC] = {"lttng_ust_libc:malloc", 2, 0, {"size", "ptr"}, {I, I}, {NULL}},
     [WEFT_EV_LIBC_CALLOC] =
         {"lttng_ust_libc:calloc", 3, 0, {"nmemb", "size", "ptr"}, {I, I, I}, {NULL}},

@@ -260,6 +260,13 @@ weft_str_t weft_model_intern(weft_model_t *model, const char *s)
 	return model->strings->len - 1;
 }
 
+weft_str_t weft_model_lookup_string(const weft_model_t *model, const char *s)
+{
+	gpointer found = s && *s ? g_hash_table_lookup(model->strings_index, s) : NULL;
+
+	return found ? GPOINTER_TO_UINT(found) - 1 : 0;
+}
+
 const char *weft_model_borrow_string(const weft_model_t *model, weft_str_t id)
 {
 	if (id >= model->strings->len) {

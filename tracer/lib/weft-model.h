@@ -301,6 +301,8 @@ weft_thread_t *weft_model_add_thread(weft_model_t *model, weft_process_t *proces
 
 /* Interning. */
 weft_str_t weft_model_intern(weft_model_t *model, const char *s);
+/* The id of s when interned already, 0 otherwise (and for NULL or ""). */
+weft_str_t weft_model_lookup_string(const weft_model_t *model, const char *s);
 const char *weft_model_borrow_string(const weft_model_t *model, weft_str_t id);
 
 const weft_callsite_t *weft_model_borrow_callsite(const weft_model_t *model, guint32 index);

@@ -423,21 +423,45 @@ typedef struct {
 	GHashTable *by_tid; /* process index << 32 | tid -> weft_thread_t*, weak; lazy */
 } build_t;
 
-static gboolean stack_has_routine(const weft_model_t *model, const guint32 *frames, guint n,
-                                  guint32 routine)
+/* Whether frame is routine, or another call site in the same function. */
+static gboolean is_function(const weft_model_t *model, guint32 frame, guint32 routine,
+                            weft_str_t fn)
 {
-	weft_str_t fn = weft_model_borrow_callsite(model, routine)->function;
-
-	for (guint i = 0; i < n; i++) {
-		if (frames[i] == routine ||
-		    (fn && weft_model_borrow_callsite(model, frames[i])->function == fn)) {
-			return TRUE;
-		}
-	}
-	return FALSE;
+	return frame == routine || (fn && weft_model_borrow_callsite(model, frame)->function == fn);
 }
 
-/* Appends the root-first frames of a new sample. */
+/*
+ * Where a thread's own code begins in frames (leaf first): the outermost
+ * frame in its start routine (main on a process's main thread), so the
+ * C library's thread and process entry frames above it (clone,
+ * start_thread, _start, __libc_start_main) are left out. G_MAXUINT when no
+ * frame is in it (a truncated stack, an unnamed routine).
+ */
+static guint root_frame(const weft_model_t *model, const weft_thread_t *t, const guint32 *frames,
+                        guint n)
+{
+	guint32 routine = t ? t->start_routine_site : 0;
+	weft_str_t fn = routine ? weft_model_borrow_callsite(model, routine)->function : 0;
+
+	if (!routine && t && t->process && t->tid == t->process->pid) {
+		fn = weft_model_lookup_string(model, "main");
+	}
+	if (!routine && !fn) {
+		return G_MAXUINT;
+	}
+	for (guint i = n; i-- > 0;) {
+		if (is_function(model, frames[i], routine, fn)) {
+			return i;
+		}
+	}
+	return G_MAXUINT;
+}
+
+/*
+ * Appends the root-first frames of a new sample: the thread's start
+ * routine at the root (added when the stack does not reach it), then the
+ * stack down to its leaf.
+ */
 static void append_frames(build_t *b, weft_profile_sample_t *s, const weft_thread_t *t,
                           guint32 stack, guint32 site)
 {
@@ -446,12 +470,16 @@ static void append_frames(build_t *b, weft_profile_sample_t *s, const weft_threa
 	const weft_stack_t *st = stack ? weft_model_borrow_stack(b->model, stack, &frames) : NULL;
 	guint n = st ? st->depth : site != 0;
 	guint32 routine = t ? t->start_routine_site : 0;
+	guint root = root_frame(b->model, t, frames, n);
 
 	s->first = out->len;
-	if (routine && !stack_has_routine(b->model, frames, n, routine)) {
-		g_array_append_val(out, routine);
+	if (root == G_MAXUINT) {
+		if (routine) {
+			g_array_append_val(out, routine);
+		}
+		root = n ? n - 1 : 0;
 	}
-	for (guint i = n; i-- > 0;) {
+	for (guint i = MIN(root + 1, n); i-- > 0;) {
 		g_array_append_val(out, frames[i]);
 	}
 	s->depth = out->len - s->first;

@@ -13,6 +13,7 @@ typedef enum {
 	VAL_UNSIGNED,
 	VAL_SIGNED,
 	VAL_STRING,
+	VAL_ARRAY, /* a static or dynamic array of integers */
 } val_type_t;
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
 	const weft_event_spec_t *spec;
 	member_t ints[WEFT_EVENT_MAX_INTS];
 	member_t strs[WEFT_EVENT_MAX_STRS];
+	member_t array;
 } event_map_t;
 
 typedef struct {
@@ -47,6 +49,7 @@ struct weft_sink_state {
 	int last_cpu;
 	guint64 n_events;
 	gint64 last_time;
+	uint64_t frames[WEFT_EVENT_MAX_FRAMES]; /* the current event's array field */
 };
 
 /* ---- mapping ---- */
@@ -102,6 +105,28 @@ static const bt_field_class *member_class(const bt_field_class *sfc, const char 
 	return mem ? bt_field_class_structure_member_borrow_field_class_const(mem) : NULL;
 }
 
+/* An array (static or dynamic) of integers called name, or VAL_NONE. */
+static member_t find_array(const bt_field_class *sfc, const char *name)
+{
+	member_t m = find_member(sfc, name);
+	const bt_field_class *fc;
+
+	if (!sfc || bt_field_class_get_type(sfc) != BT_FIELD_CLASS_TYPE_STRUCTURE) {
+		return m;
+	}
+	fc = member_class(sfc, name);
+	m.type = VAL_NONE;
+	if (fc && bt_field_class_type_is(bt_field_class_get_type(fc), BT_FIELD_CLASS_TYPE_ARRAY)) {
+		val_type_t elem =
+		    value_type(bt_field_class_array_borrow_element_field_class_const(fc));
+
+		if (elem == VAL_UNSIGNED || elem == VAL_SIGNED) {
+			m.type = VAL_ARRAY;
+		}
+	}
+	return m;
+}
+
 static event_map_t *map_event_class(const bt_event_class *ec)
 {
 	event_map_t *em = g_new0(event_map_t, 1);
@@ -123,6 +148,9 @@ static event_map_t *map_event_class(const bt_event_class *ec)
 		if (em->strs[i].type != VAL_STRING) {
 			em->strs[i].type = VAL_NONE;
 		}
+	}
+	if (em->spec->array) {
+		em->array = find_array(payload, em->spec->array);
 	}
 	return em;
 }
@@ -242,8 +270,30 @@ static void fill_context(weft_event_t *ev, const bt_event *event, const stream_m
 	}
 }
 
+/* Copies the array field into frames (at most WEFT_EVENT_MAX_FRAMES elements). */
+static guint read_array(const bt_field *sf, member_t m, uint64_t *frames)
+{
+	const bt_field *f;
+	guint n;
+
+	if (m.type != VAL_ARRAY || !sf) {
+		return 0;
+	}
+	f = bt_field_structure_borrow_member_field_by_index_const(sf, m.index);
+	n = (guint) MIN(bt_field_array_get_length(f), (guint64) WEFT_EVENT_MAX_FRAMES);
+	for (guint i = 0; i < n; i++) {
+		const bt_field *e = bt_field_array_borrow_element_field_by_index_const(f, i);
+
+		frames[i] = bt_field_class_type_is(bt_field_get_class_type(e),
+		                                   BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER)
+		                ? bt_field_integer_unsigned_get_value(e)
+		                : (uint64_t) bt_field_integer_signed_get_value(e);
+	}
+	return n;
+}
+
 static void fill_payload(weft_event_t *ev, const bt_event *event, const event_map_t *em,
-                         const stream_map_t *sm)
+                         const stream_map_t *sm, uint64_t *frames)
 {
 	const bt_field *payload = bt_event_borrow_payload_field_const(event);
 
@@ -261,6 +311,8 @@ static void fill_payload(weft_event_t *ev, const bt_event *event, const event_ma
 			ev->i[i] = monotonic_to_origin(sm, ev->i[i]);
 		}
 	}
+	ev->n_frames = read_array(payload, em->array, frames);
+	ev->frames = ev->n_frames ? frames : NULL;
 }
 
 static stream_map_t *stream_map(weft_sink_state_t *s, const bt_stream_class *sc)
@@ -333,7 +385,7 @@ static void consume_event(weft_sink_state_t *s, const bt_message *msg)
 	ev.vpid = ev.vtid = -1;
 	ev.cpu = packet_cpu(s, event, sm);
 	fill_context(&ev, event, sm);
-	fill_payload(&ev, event, em, sm);
+	fill_payload(&ev, event, em, sm, s->frames);
 	weft_builder_add_event(s->builder, &ev);
 }
 
