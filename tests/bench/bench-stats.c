@@ -88,7 +88,7 @@ static void fill_thread(weft_model_t *m, weft_thread_t *t, guint n, GRand *rng)
 			g_array_append_val(t->slices.name, names[1]);
 		}
 		if (st == WEFT_STATE_MUTEX) {
-			weft_lock_hold_t h = {obj, st, 1, t->index, s, e, e + 100, cs, 0, 0};
+			weft_lock_hold_t h = {obj, st, 1, t->index, s, e, e + 100, cs, 0, 0, 0};
 
 			g_array_append_val(m->holds, h);
 		}

@@ -74,7 +74,7 @@ void fixture_hold(weft_model_t *model, weft_thread_t *t, guint64 lock, weft_stat
                   weft_time_t wait_start, weft_time_t start, weft_time_t end, guint32 site)
 {
 	weft_lock_hold_t h = {
-	    lock, kind, wait_start < start, t->index, wait_start, start, end, site, 0, 0};
+	    lock, kind, wait_start < start, t->index, wait_start, start, end, site, 0, 0, 0};
 
 	g_array_append_val(model->holds, h);
 }

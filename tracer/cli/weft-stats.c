@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "weft-analysis-sites.h"
 #include "weft-analysis.h"
 #include "weft-cli.h"
 #include "weft-reader.h"
@@ -34,6 +35,8 @@ typedef struct {
 	gchar *critical;      /* owned: --critical-path REGION */
 	gchar *critical_task; /* owned */
 	gint64 critical_tid;  /* --critical-path-thread, 0: none */
+	gchar *group;         /* owned: --group */
+	weft_group_t group_by;
 } stats_args_t;
 
 static void args_clear(stats_args_t *a)
@@ -48,6 +51,7 @@ static void args_clear(stats_args_t *a)
 	g_strfreev(a->traces);
 	g_free(a->critical);
 	g_free(a->critical_task);
+	g_free(a->group);
 }
 
 /* At most one critical-path target; --from/--to are times. */
@@ -134,6 +138,10 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 	    {"cpus", 0, 0, G_OPTION_ARG_INT, &a->cpus,
 	     "CPUs for the runnable estimate (default: from the trace)", "N"},
 	    {"pid", 0, 0, G_OPTION_ARG_INT64, &a->pid, "Only the process with this (v)pid", "PID"},
+	    {"group", 0, 0, G_OPTION_ARG_STRING, &a->group,
+	     "By-call-site rows: caller (default: the program's own caller, past libraries "
+	     "and lock wrappers), leaf or stack",
+	     "caller|leaf|stack"},
 	    {"width", 0, 0, G_OPTION_ARG_INT, &a->width, "Text width (default 100)", "COLUMNS"},
 	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Write to FILE", "FILE"},
 	    {"no-symbols", 0, 0, G_OPTION_ARG_NONE, &a->no_symbols, "Do not symbolize call sites",
@@ -161,6 +169,11 @@ static gboolean parse_args(int argc, char **argv, stats_args_t *a, GError **erro
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 		            "--from, --to, --region and --thread select folded stacks "
 		            "(--from/--to also a --critical-path-thread): add --folded");
+		return FALSE;
+	}
+	if (a->group && !weft_group_parse(a->group, &a->group_by)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "--group takes caller, leaf or stack, not '%s'", a->group);
 		return FALSE;
 	}
 	if (a->top < 0 || a->cpus < 0 || a->width < 0) {
@@ -312,6 +325,7 @@ static int run(stats_args_t *a)
 	}
 	options.ncpus = (guint) a->cpus;
 	options.pid = a->pid;
+	options.group = a->group_by;
 	options.critical_region = a->critical;
 	options.critical_task = a->critical_task;
 	options.critical_tid = a->critical_tid;

@@ -124,6 +124,7 @@ struct bprocess {
 	GHashTable *callsites;       /* ip -> callsite index */
 	GHashTable *routines;        /* start_routine address -> callsite index */
 	GHashTable *stacks;          /* weft:stack id -> model stack index */
+	GHashTable *exact_sites;     /* exact PC (a stack's exact leaf) -> callsite index */
 	weft_counter_t *heap_events; /* from weft:heap, NULL until seen */
 	alloc_source_t weft_allocs, libc_allocs;
 	gboolean named_by_main;
@@ -268,6 +269,7 @@ static void bprocess_free(bprocess_t *bp)
 	g_hash_table_destroy(bp->callsites);
 	g_hash_table_destroy(bp->routines);
 	g_hash_table_destroy(bp->stacks);
+	g_hash_table_destroy(bp->exact_sites);
 	alloc_source_clear(&bp->weft_allocs);
 	alloc_source_clear(&bp->libc_allocs);
 	g_free(bp);
@@ -373,6 +375,7 @@ static bprocess_t *get_process(weft_builder_t *b, int64_t pid, weft_time_t ts)
 	bp->callsites = g_hash_table_new(g_direct_hash, g_direct_equal);
 	bp->routines = g_hash_table_new(g_direct_hash, g_direct_equal);
 	bp->stacks = g_hash_table_new(g_direct_hash, g_direct_equal);
+	bp->exact_sites = g_hash_table_new(g_direct_hash, g_direct_equal);
 	alloc_source_init(&bp->weft_allocs);
 	alloc_source_init(&bp->libc_allocs);
 	g_hash_table_insert(b->processes, KEY(pid), bp);
@@ -519,8 +522,12 @@ static guint32 callsite_of(weft_builder_t *b, bthread_t *bt, const weft_event_t 
 	return index;
 }
 
-/* The call site of a bare address (a stack frame, an acquire_ip) in bp. */
-static guint32 site_of_ip(weft_builder_t *b, bprocess_t *bp, uint64_t ip)
+/*
+ * The call site of a bare address in bp: a return address (a stack frame,
+ * an acquire_ip; named from the call before it), or, from table
+ * bp->exact_sites, an exact PC (named from itself).
+ */
+static guint32 site_in(weft_builder_t *b, GHashTable *table, uint64_t ip)
 {
 	gpointer found;
 	weft_callsite_t cs = {.ip = ip};
@@ -528,13 +535,18 @@ static guint32 site_of_ip(weft_builder_t *b, bprocess_t *bp, uint64_t ip)
 	if (!ip) {
 		return 0;
 	}
-	found = g_hash_table_lookup(bp->callsites, KEY(ip));
+	found = g_hash_table_lookup(table, KEY(ip));
 	if (found) {
 		return GPOINTER_TO_UINT(found);
 	}
 	PUSH(b->model->callsites, cs);
-	g_hash_table_insert(bp->callsites, KEY(ip), GUINT_TO_POINTER(b->model->callsites->len - 1));
+	g_hash_table_insert(table, KEY(ip), GUINT_TO_POINTER(b->model->callsites->len - 1));
 	return b->model->callsites->len - 1;
+}
+
+static guint32 site_of_ip(weft_builder_t *b, bprocess_t *bp, uint64_t ip)
+{
+	return site_in(b, bp->callsites, ip);
 }
 
 /* ---- call stacks ---- */
@@ -556,8 +568,11 @@ static void on_stack(weft_builder_t *b, bthread_t *bt, const weft_event_t *ev)
 		return;
 	}
 	for (guint i = 0; i < ev->n_frames && i < G_N_ELEMENTS(frames); i++) {
+		gboolean exact = i == 0 && ev->i[2] != 0;
+
 		if (ev->frames[i]) {
-			frames[n++] = site_of_ip(b, bt->p, ev->frames[i]);
+			frames[n++] = site_in(b, exact ? bt->p->exact_sites : bt->p->callsites,
+			                      ev->frames[i]);
 		}
 	}
 	index = weft_model_add_stack(b->model, frames, n, ev->i[1] != 0);
@@ -877,7 +892,7 @@ static void lock_acquired(weft_builder_t *b, bthread_t *bt, uint64_t lock, int64
 }
 
 static void add_hold(weft_builder_t *b, bthread_t *bt, const open_hold_t *h, weft_time_t release,
-                     guint32 release_stack)
+                     guint32 release_site, guint32 release_stack)
 {
 	weft_lock_hold_t hold = {
 	    .lock = h->lock,
@@ -890,6 +905,7 @@ static void add_hold(weft_builder_t *b, bthread_t *bt, const open_hold_t *h, wef
 	    .callsite = h->callsite,
 	    .stack = h->stack,
 	    .release_stack = release_stack,
+	    .release_callsite = release_site,
 	};
 
 	/*
@@ -965,12 +981,12 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 		}
 		nh.wait_start = wait_start;
 		nh.start = acquire;
-		add_hold(b, bt, &nh, release, release_stack);
+		add_hold(b, bt, &nh, release, callsite, release_stack);
 	} else if (!h && acquire) {
 		open_hold_t nh = {lock, (guint8) lock_state(kind), FALSE, 0, 0, acquire_site, 0};
 
 		nh.start = nh.wait_start = clamp_time(acquire, bt->t->start, release);
-		add_hold(b, bt, &nh, release, release_stack);
+		add_hold(b, bt, &nh, release, callsite, release_stack);
 	}
 	if (h) {
 		if (waited && acquire && !h->contended) {
@@ -986,7 +1002,7 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 				lock_handoff_to(b, bt, lock, wait_start, h->start);
 			}
 		}
-		add_hold(b, bt, h, release, release_stack);
+		add_hold(b, bt, h, release, callsite, release_stack);
 		drop_hold(bt, h);
 	}
 	if (waiters != 0) {
@@ -1000,13 +1016,14 @@ static void on_lock_released(weft_builder_t *b, bthread_t *bt, const weft_event_
 }
 
 /* lttng-ust's pthread wrapper: unlock knows no waiters, so any waiter may be next. */
-static void on_pthread_unlock(weft_builder_t *b, bthread_t *bt, uint64_t lock, weft_time_t now)
+static void on_pthread_unlock(weft_builder_t *b, bthread_t *bt, uint64_t lock, weft_time_t now,
+                              guint32 site)
 {
 	open_hold_t *h = find_hold(bt, lock);
 	bobject_t *o;
 
 	if (h) {
-		add_hold(b, bt, h, now, 0);
+		add_hold(b, bt, h, now, site, 0);
 		drop_hold(bt, h);
 	}
 	o = get_object(bt->p, lock);
@@ -1822,7 +1839,7 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		}
 		break;
 	case WEFT_EV_PTHREAD_UNLOCK:
-		on_pthread_unlock(b, bt, (uint64_t) ev->i[0], ts);
+		on_pthread_unlock(b, bt, (uint64_t) ev->i[0], ts, cs);
 		break;
 	case WEFT_EV_ALLOC:
 	case WEFT_EV_FREE:
@@ -2057,7 +2074,7 @@ static void close_thread(weft_builder_t *b, bthread_t *bt)
 	while (bt->holds && bt->holds->len) {
 		open_hold_t *h = &g_array_index(bt->holds, open_hold_t, bt->holds->len - 1);
 
-		add_hold(b, bt, h, MAX(t->end, h->start), 0);
+		add_hold(b, bt, h, MAX(t->end, h->start), 0, 0);
 		g_array_set_size(bt->holds, bt->holds->len - 1);
 	}
 	if (bt->unfinished_wait) {
@@ -2546,13 +2563,15 @@ static void set_callsite(weft_builder_t *b, weft_callsite_t *cs, const weft_symb
  * are appended as new call sites, and callers[index] = {first, count}
  * gives them to expand_stacks().
  */
-static void name_callsite(weft_builder_t *b, int64_t pid, guint32 index, GArray *callers)
+static void name_callsite(weft_builder_t *b, int64_t pid, guint32 index, gboolean return_address,
+                          GArray *callers)
 {
 	weft_callsite_t *cs = &g_array_index(b->model->callsites, weft_callsite_t, index);
 	weft_symbol_t sym;
 	guint32 first = b->model->callsites->len;
 
-	if (cs->function || !weft_symbolizer_lookup(b->symbols, pid, cs->ip, TRUE, &sym)) {
+	if (cs->function ||
+	    !weft_symbolizer_lookup(b->symbols, pid, cs->ip, return_address, &sym)) {
 		return; /* already named by the debug-info filter, or no binary holds it */
 	}
 	set_callsite(b, cs, &sym, sym.n_frames ? &sym.frames[0] : NULL);
@@ -2625,7 +2644,11 @@ static void symbolize(weft_builder_t *b)
 
 		g_hash_table_iter_init(&ci, bp->callsites);
 		while (g_hash_table_iter_next(&ci, NULL, &index)) {
-			name_callsite(b, bp->p->pid, GPOINTER_TO_UINT(index), callers);
+			name_callsite(b, bp->p->pid, GPOINTER_TO_UINT(index), TRUE, callers);
+		}
+		g_hash_table_iter_init(&ci, bp->exact_sites);
+		while (g_hash_table_iter_next(&ci, NULL, &index)) {
+			name_callsite(b, bp->p->pid, GPOINTER_TO_UINT(index), FALSE, callers);
 		}
 	}
 	inlined = b->model->callsites->len * 2 > callers->len;

@@ -226,8 +226,9 @@ typedef struct {
 	weft_time_t wait_start; /* == start when not contended */
 	weft_time_t start, end;
 	guint32 callsite;
-	guint32 stack;         /* where the holder acquired it, 0 when not captured */
-	guint32 release_stack; /* where the holder released it, 0 when not captured */
+	guint32 stack;            /* where the holder acquired it, 0 when not captured */
+	guint32 release_stack;    /* where the holder released it, 0 when not captured */
+	guint32 release_callsite; /* the unlock's call site, 0 when unknown */
 } weft_lock_hold_t;
 
 /* Which thread ran on a CPU when (from each event's cpu_id). */

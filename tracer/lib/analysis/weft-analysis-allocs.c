@@ -2,6 +2,7 @@
 #include "weft-analysis-allocs.h"
 
 #include "weft-analysis-private.h"
+#include "weft-analysis-sites.h"
 
 /* How many allocations one record stands for. */
 static double record_scale(const weft_alloc_t *a)
@@ -165,7 +166,8 @@ static void add_to_site(weft_alloc_site_row_t *r, const weft_alloc_t *a)
 	}
 }
 
-static void sites_of_process(const weft_process_t *p, gboolean live_only, GArray *rows)
+static void sites_of_process(const weft_process_t *p, gboolean live_only, weft_sites_t *sites,
+                             GArray *rows)
 {
 	g_autoptr(GHashTable) index = g_hash_table_new(g_direct_hash, g_direct_equal);
 	guint n = p->allocs ? p->allocs->len : 0;
@@ -174,22 +176,23 @@ static void sites_of_process(const weft_process_t *p, gboolean live_only, GArray
 		const weft_alloc_t *a = &g_array_index(p->allocs, weft_alloc_t, j);
 		gpointer found;
 		weft_alloc_site_row_t *r;
+		guint32 site;
 
 		if (live_only && !never_freed(a)) {
 			continue;
 		}
-		if (g_hash_table_lookup_extended(index, GUINT_TO_POINTER(a->callsite), NULL,
-		                                 &found)) {
+		site = weft_sites_key(sites, a->stack, a->callsite);
+		if (g_hash_table_lookup_extended(index, GUINT_TO_POINTER(site), NULL, &found)) {
 			r = &g_array_index(rows, weft_alloc_site_row_t, GPOINTER_TO_UINT(found));
 		} else {
 			weft_alloc_site_row_t fresh = {0};
 
 			fresh.process = p;
-			fresh.callsite = a->callsite;
+			fresh.callsite = site;
 			fresh.estimated = p->alloc_sampled;
 			fresh.first_live_ts = G_MAXINT64;
 			fresh.first_live_tid = -1;
-			g_hash_table_insert(index, GUINT_TO_POINTER(a->callsite),
+			g_hash_table_insert(index, GUINT_TO_POINTER(site),
 			                    GUINT_TO_POINTER(rows->len));
 			g_array_append_val(rows, fresh);
 			r = &g_array_index(rows, weft_alloc_site_row_t, rows->len - 1);
@@ -202,12 +205,14 @@ GArray *weft_alloc_site_analysis_new(const weft_model_t *model, gboolean live_on
                                      const weft_analysis_options_t *options)
 {
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_alloc_site_row_t));
+	g_autoptr(weft_sites_t) sites =
+	    weft_sites_new(model, options ? options->group : WEFT_GROUP_CALLER);
 
 	for (guint i = 0; i < model->processes->len; i++) {
 		const weft_process_t *p = g_ptr_array_index(model->processes, i);
 
 		if (weft_analysis_wants_process(options, p)) {
-			sites_of_process(p, live_only, rows);
+			sites_of_process(p, live_only, sites, rows);
 		}
 	}
 	g_array_sort(rows, live_only ? cmp_live : cmp_site);

@@ -2,6 +2,7 @@
 #include "weft-analysis-blocking.h"
 
 #include "weft-analysis-private.h"
+#include "weft-analysis-sites.h"
 
 #include <string.h>
 
@@ -145,7 +146,7 @@ static guint32 top_site(GHashTable *site_waits)
 }
 
 static void scan_thread(const weft_thread_t *t, weft_blocking_family_t family,
-                        weft_blocking_key_t key, GHashTable *accs)
+                        weft_blocking_key_t key, weft_sites_t *sites, GHashTable *accs)
 {
 	const weft_state_track_t *st = &t->states;
 	guint n = st->start ? st->start->len : 0;
@@ -165,7 +166,8 @@ static void scan_thread(const weft_thread_t *t, weft_blocking_family_t family,
 		}
 		object = g_array_index(st->object, guint64, i);
 		aux = g_array_index(st->aux, gint32, i);
-		site = g_array_index(st->callsite, guint32, i);
+		site = weft_sites_key(sites, weft_state_track_stack(st, i),
+		                      g_array_index(st->callsite, guint32, i));
 		k = row_key(t, key, state, object, aux, site);
 		if (last && memcmp(&k, &last_key, sizeof(k)) == 0) {
 			acc = last;
@@ -203,6 +205,8 @@ GArray *weft_blocking_profile_new(const weft_model_t *model, weft_blocking_famil
                                   weft_blocking_key_t key, const weft_analysis_options_t *options)
 {
 	g_autoptr(GHashTable) accs = weft_key_table_new((GDestroyNotify) acc_free);
+	g_autoptr(weft_sites_t) sites =
+	    weft_sites_new(model, options ? options->group : WEFT_GROUP_CALLER);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(weft_blocking_row_t));
 	GHashTableIter it;
 	gpointer v;
@@ -211,7 +215,7 @@ GArray *weft_blocking_profile_new(const weft_model_t *model, weft_blocking_famil
 		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
 
 		if (weft_analysis_wants_thread(options, t)) {
-			scan_thread(t, family, key, accs);
+			scan_thread(t, family, key, sites, accs);
 		}
 	}
 	g_hash_table_iter_init(&it, accs);

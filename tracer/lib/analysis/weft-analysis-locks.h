@@ -24,6 +24,8 @@ typedef struct {
 	GArray *tids;      /* gint64, the threads involved, ascending; owned by the rows array */
 	guint32 wait_site; /* the call site with the most wait */
 	guint32 hold_site; /* the call site with the most hold time */
+	/* the release site whose hold made its waiters wait longest (the mutex profile's rule) */
+	guint32 cause_site;
 	const weft_thread_t *worst_thread; /* borrowed: longest wait (else hold) */
 	weft_time_t worst_start, worst_end;
 } weft_lock_row_t;

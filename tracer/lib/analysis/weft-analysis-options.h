@@ -8,6 +8,14 @@
 
 G_BEGIN_DECLS
 
+/* What a "by call site" row stands for (weft-analysis-sites.h). */
+typedef enum {
+	WEFT_GROUP_CALLER = 0, /* the first frame of the program's own code */
+	WEFT_GROUP_LEAF,       /* the call site of the wrapped call */
+	WEFT_GROUP_STACK,      /* the whole call stack */
+	WEFT_GROUP_COUNT
+} weft_group_t;
+
 typedef struct {
 	/*
 	 * CPUs the traced threads shared, for the runnable estimate of
@@ -33,10 +41,12 @@ typedef struct {
 	const char *critical_task;
 	gint64 critical_tid;
 	weft_time_t critical_from, critical_to;
+	/* What the by-call-site tables group by. */
+	weft_group_t group;
 } weft_analysis_options_t;
 
 /* clang-format off */
-#define WEFT_ANALYSIS_OPTIONS_INIT {0, 0, 0, 0, NULL, NULL, 0, 0, 0}
+#define WEFT_ANALYSIS_OPTIONS_INIT {0, 0, 0, 0, NULL, NULL, 0, 0, 0, WEFT_GROUP_CALLER}
 /* clang-format on */
 
 G_END_DECLS

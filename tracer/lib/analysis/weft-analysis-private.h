@@ -13,10 +13,14 @@
 
 G_BEGIN_DECLS
 
-/* "function (file.c:12)", "libx.so+0x1f0", "0x4011d6" or "(unknown)". */
-char *weft_analysis_dup_site_label(const weft_model_t *model, guint32 callsite);
-/* The bare function name, or the site label when unknown. */
-char *weft_analysis_dup_site_function(const weft_model_t *model, guint32 callsite);
+/*
+ * A site key (weft-analysis-sites.h): "function (file.c:12)",
+ * "libx.so+0x1f0", "0x4011d6" or "(unknown)"; a stack key of --group=stack
+ * as its leaf site and each caller's function, "f (a.c:3) <- g <- main".
+ */
+char *weft_analysis_dup_site_label(const weft_model_t *model, guint32 key);
+/* The bare function name (a stack key: its leaf's), or the site label when unknown. */
+char *weft_analysis_dup_site_function(const weft_model_t *model, guint32 key);
 /* "1234 worker" */
 char *weft_analysis_dup_thread_label(const weft_model_t *model, const weft_thread_t *thread);
 /* Start routine's function, "main" for a process's first thread. */

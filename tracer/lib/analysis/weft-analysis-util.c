@@ -1,5 +1,6 @@
 /* Labels and the machine-wide running/alive step functions. */
 #include "weft-analysis-private.h"
+#include "weft-analysis-sites.h"
 
 #include "weft-schema.h"
 
@@ -72,7 +73,7 @@ void weft_key_table_insert(GHashTable *table, const weft_key_t *key, gpointer va
 	g_hash_table_insert(table, g_memdup2(key, sizeof(*key)), value);
 }
 
-char *weft_analysis_dup_site_label(const weft_model_t *model, guint32 callsite)
+static char *dup_callsite_label(const weft_model_t *model, guint32 callsite)
 {
 	const weft_callsite_t *cs = weft_model_borrow_callsite(model, callsite);
 	const char *fn = weft_model_borrow_string(model, cs->function);
@@ -95,12 +96,48 @@ char *weft_analysis_dup_site_label(const weft_model_t *model, guint32 callsite)
 	return g_strdup("(unknown)");
 }
 
-char *weft_analysis_dup_site_function(const weft_model_t *model, guint32 callsite)
+/* A site key of --group=stack: its frames, leaf first. */
+static const guint32 *key_frames(const weft_model_t *model, guint32 key, guint *n)
 {
+	const guint32 *frames = NULL;
+	const weft_stack_t *st =
+	    key & WEFT_SITE_KEY_STACK
+	        ? weft_model_borrow_stack(model, key & ~WEFT_SITE_KEY_STACK, &frames)
+	        : NULL;
+
+	*n = st ? st->depth : 0;
+	return frames;
+}
+
+char *weft_analysis_dup_site_label(const weft_model_t *model, guint32 key)
+{
+	guint n;
+	const guint32 *frames = key_frames(model, key, &n);
+	GString *out;
+
+	if (!(key & WEFT_SITE_KEY_STACK)) {
+		return dup_callsite_label(model, key);
+	}
+	/* the leaf with its line, then each caller: "f (a.c:3) <- g <- main" */
+	out = g_string_new(NULL);
+	for (guint i = 0; i < n; i++) {
+		g_autofree char *label = i ? weft_analysis_dup_site_function(model, frames[i])
+		                           : dup_callsite_label(model, frames[i]);
+
+		g_string_append_printf(out, "%s%s", i ? " <- " : "", label);
+	}
+	return g_string_free(out, FALSE);
+}
+
+char *weft_analysis_dup_site_function(const weft_model_t *model, guint32 key)
+{
+	guint n;
+	const guint32 *frames = key_frames(model, key, &n);
+	guint32 callsite = key & WEFT_SITE_KEY_STACK ? (n ? frames[0] : 0) : key;
 	const weft_callsite_t *cs = weft_model_borrow_callsite(model, callsite);
 	const char *fn = weft_model_borrow_string(model, cs->function);
 
-	return *fn ? g_strdup(fn) : weft_analysis_dup_site_label(model, callsite);
+	return *fn ? g_strdup(fn) : dup_callsite_label(model, callsite);
 }
 
 char *weft_analysis_dup_thread_label(const weft_model_t *model, const weft_thread_t *thread)
