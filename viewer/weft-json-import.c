@@ -143,17 +143,6 @@ static void touch(import_t *im, weft_thread_t *t, weft_time_t a, weft_time_t b)
 	}
 }
 
-static const char *get_str(json_object *ev, const char *key)
-{
-	json_object *v;
-
-	if (!ev || !json_object_object_get_ex(ev, key, &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		return NULL;
-	}
-	return json_object_get_string(v);
-}
-
 static gboolean get_num(json_object *ev, const char *key, double *out)
 {
 	json_object *v;
@@ -228,7 +217,8 @@ static int state_from_name(const char *name, json_object *args)
 		}
 	}
 	len = strlen(name);
-	if (len > 2 && !strcmp(name + len - 2, "()") && args && get_str(args, "site") != name) {
+	if (len > 2 && !strcmp(name + len - 2, "()") && args &&
+	    weft_json_get_str(args, "site") != name) {
 		json_object *fd;
 
 		if (json_object_object_get_ex(args, "fd", &fd)) {
@@ -242,7 +232,7 @@ static int state_from_name(const char *name, json_object *args)
  * "0xaddr" as a call site index (0 when absent). */
 static guint32 callsite_of(import_t *im, json_object *args)
 {
-	const char *site = get_str(args, "site");
+	const char *site = weft_json_get_str(args, "site");
 	weft_callsite_t cs = {0};
 	gpointer found;
 
@@ -254,7 +244,7 @@ static guint32 callsite_of(import_t *im, json_object *args)
 	}
 	weft_json_parse_site(im->model, site, FALSE, &cs);
 	if (cs.function && !cs.file) {
-		cs.binary = weft_model_intern(im->model, get_str(args, "binary"));
+		cs.binary = weft_model_intern(im->model, weft_json_get_str(args, "binary"));
 	}
 	g_array_append_val(im->model->callsites, cs);
 	g_hash_table_insert(im->sites, g_strdup(site),
@@ -313,7 +303,8 @@ static void on_metadata(import_t *im, json_object *ev, const char *name, gint64 
 	json_object *args;
 	const char *value;
 
-	if (!json_object_object_get_ex(ev, "args", &args) || !(value = get_str(args, "name"))) {
+	if (!json_object_object_get_ex(ev, "args", &args) ||
+	    !(value = weft_json_get_str(args, "name"))) {
 		return;
 	}
 	if (!strcmp(name, "process_name")) {
@@ -576,7 +567,7 @@ static gboolean on_data_lost(import_t *im, json_object *ev, gint64 pid, weft_tim
 {
 	json_object *args = NULL;
 	double until;
-	const char *scope = get_str(ev, "s");
+	const char *scope = weft_json_get_str(ev, "s");
 	weft_lost_t lost;
 
 	if (!name || strcmp(name, "data lost") != 0 ||
@@ -606,11 +597,11 @@ static void on_instant(import_t *im, json_object *ev, weft_thread_t *t, weft_tim
 	if (kind == WEFT_INSTANT_LOG) {
 		/* Logs are named after the message; the model keeps the
 		 * category as the name. */
-		sname = weft_model_intern(im->model, get_str(args, "category"));
+		sname = weft_model_intern(im->model, weft_json_get_str(args, "category"));
 		msg = weft_model_intern(im->model, name);
 	} else {
 		sname = weft_model_intern(im->model, name);
-		msg = weft_model_intern(im->model, get_str(args, "message"));
+		msg = weft_model_intern(im->model, weft_json_get_str(args, "message"));
 	}
 	callsite = callsite_of(im, args);
 	touch(im, t, ts, ts);
@@ -673,13 +664,13 @@ static void on_event(import_t *im, json_object *ev)
 	weft_time_t ts;
 	double ts_us = 0;
 
-	if (!json_object_is_type(ev, json_type_object) || !(ph = get_str(ev, "ph"))) {
+	if (!json_object_is_type(ev, json_type_object) || !(ph = weft_json_get_str(ev, "ph"))) {
 		im->model->n_skipped++;
 		return;
 	}
-	name = get_str(ev, "name");
-	cat = get_str(ev, "cat");
-	scope = get_str(ev, "s");
+	name = weft_json_get_str(ev, "name");
+	cat = weft_json_get_str(ev, "cat");
+	scope = weft_json_get_str(ev, "s");
 	pid = get_int(ev, "pid", 0);
 	tid = get_int(ev, "tid", pid);
 	im->model->n_events++;

@@ -89,7 +89,7 @@ void weft_json_stacks_free(weft_json_stacks_t *s)
 	g_free(s);
 }
 
-static const char *string_of(json_object *obj, const char *key)
+const char *weft_json_get_str(json_object *obj, const char *key)
 {
 	json_object *v;
 
@@ -148,9 +148,10 @@ static guint32 stack_of_sf(weft_json_stacks_t *s, const char *sf)
 	}
 	g_array_set_size(s->scratch, 0);
 	while (id && s->scratch->len < MAX_DEPTH &&
-	       json_object_object_get_ex(s->frames, id, &node) && string_of(node, "name")) {
-		guint32 site = frame_site(s, string_of(node, "name"), string_of(node, "category"),
-		                          string_of(node, "file"));
+	       json_object_object_get_ex(s->frames, id, &node) && weft_json_get_str(node, "name")) {
+		guint32 site = frame_site(s, weft_json_get_str(node, "name"),
+		                          weft_json_get_str(node, "category"),
+		                          weft_json_get_str(node, "file"));
 
 		g_array_append_val(s->scratch, site);
 		id = json_object_object_get_ex(node, "parent", &parent)

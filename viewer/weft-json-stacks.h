@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 void weft_json_parse_site(weft_model_t *model, const char *label, gboolean split_binary,
                           weft_callsite_t *cs);
 
+/* The string at key of obj (borrowed), NULL when absent or not a string. */
+const char *weft_json_get_str(json_object *obj, const char *key);
+
 typedef struct weft_json_stacks weft_json_stacks_t;
 
 /* frames: the document's "stackFrames" object (borrowed), or NULL. */
