@@ -141,14 +141,19 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, counter,
 
 /* ---- Locks: TRACE_LOCK_* (kind "custom") and the preload runtime ---- */
 
-/* A thread starts waiting for `lock`. */
+/*
+ * A thread starts waiting for `lock`. holder: the thread id (vtid) that
+ * holds it as the lock itself records it (a glibc mutex's owner, an
+ * rwlock's writer), 0 when unknown: what finds a cycle of waits.
+ */
 LTTNG_UST_TRACEPOINT_EVENT(weft, lock_wait,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, lock, int, kind,
-		uint32_t, stack),
+		uint32_t, stack, int32_t, holder),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, lock, (uintptr_t) lock)
 		lttng_ust_field_enum(weft, lock_kind, int, kind, kind)
-		lttng_ust_field_integer(uint32_t, stack, stack)))
+		lttng_ust_field_integer(uint32_t, stack, stack)
+		lttng_ust_field_integer(int32_t, holder, holder)))
 
 /* The thread holds `lock` since acquire_ts (0: this event's time). */
 LTTNG_UST_TRACEPOINT_EVENT(weft, lock_acquired,
