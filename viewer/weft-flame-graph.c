@@ -10,6 +10,7 @@
 #include "weft-flame-graph.h"
 
 #include "weft-format.h"
+#include "weft-lane.h"
 #include "weft-palette.h"
 
 #define ROW_H WEFT_FLAME_GRAPH_ROW_H
@@ -172,16 +173,6 @@ static guint find_box(WeftFlameGraph *self, double x, double y)
 	return G_MAXUINT;
 }
 
-static void outline(GtkSnapshot *snapshot, const graphene_rect_t *r, const GdkRGBA *color, float w)
-{
-	GskRoundedRect rr;
-	const float widths[4] = {w, w, w, w};
-	const GdkRGBA colors[4] = {*color, *color, *color, *color};
-
-	gsk_rounded_rect_init_from_rect(&rr, r, 0);
-	gtk_snapshot_append_border(snapshot, &rr, widths, colors);
-}
-
 static void draw_label(WeftFlameGraph *self, GtkSnapshot *snapshot, const char *text,
                        const graphene_rect_t *r, const GdkRGBA *color)
 {
@@ -224,10 +215,10 @@ static void draw_box(WeftFlameGraph *self, GtkSnapshot *snapshot, const flame_bo
 		draw_label(self, snapshot, n->name, &r, weft_palette_text_on(&fill));
 	}
 	if (b->count == 1 && b->node == self->selected) {
-		outline(snapshot, &r, weft_palette_selection(), 2.f);
+		weft_lane_draw_outline(snapshot, &r, weft_palette_selection(), 2.f);
 	} else if (b->count == 1 && selected_name && !g_strcmp0(n->name, selected_name)) {
 		/* Every box of the selected function: the timeline highlights them all. */
-		outline(snapshot, &r, weft_palette_highlight(), 1.5f);
+		weft_lane_draw_outline(snapshot, &r, weft_palette_highlight(), 1.5f);
 	}
 }
 

@@ -50,24 +50,15 @@ static char *save_png(GtkWidget *widget, const char *name, GdkTexture **out)
 	return png;
 }
 
+/* Pixels of texture within 6/255 of c. */
 static guint count_color(GdkTexture *texture, const GdkRGBA *c)
 {
 	int w = gdk_texture_get_width(texture), h = gdk_texture_get_height(texture);
 	gsize stride = (gsize) w * 4;
 	g_autofree guchar *data = g_malloc(stride * (gsize) h);
-	int r = (int) (c->red * 255 + 0.5), g = (int) (c->green * 255 + 0.5),
-	    b = (int) (c->blue * 255 + 0.5);
-	guint n = 0;
 
 	gdk_texture_download(texture, data, stride);
-	for (int y = 0; y < h; y++) {
-		for (int x = 0; x < w; x++) {
-			const guchar *p = data + (gsize) y * stride + x * 4; /* B G R A */
-
-			n += ABS(p[2] - r) <= 6 && ABS(p[1] - g) <= 6 && ABS(p[0] - b) <= 6;
-		}
-	}
-	return n;
+	return weft_test_count_color(data, stride, w, h, c);
 }
 
 static char *stack_text_of(WeftWindow *window, guint thread, guint index)
@@ -314,22 +305,6 @@ static void show_page(GtkWidget *window, GtkStack *stack, const char *name)
 	g_assert_false(gtk_stack_get_transition_running(stack));
 }
 
-static GtkWidget *find_type(GtkWidget *widget, GType type)
-{
-	if (G_TYPE_CHECK_INSTANCE_TYPE(widget, type)) {
-		return widget;
-	}
-	for (GtkWidget *c = gtk_widget_get_first_child(widget); c;
-	     c = gtk_widget_get_next_sibling(c)) {
-		GtkWidget *found = find_type(c, type);
-
-		if (found) {
-			return found;
-		}
-	}
-	return NULL;
-}
-
 static guint lane_highlights(WeftWindow *window, guint thread)
 {
 	GtkWidget *lane =
@@ -382,7 +357,8 @@ static void test_highlight(void)
 	for (guint t = 0; t < WEFT_TEST_N_THREADS; t++) {
 		g_assert_cmpuint(lane_highlights(window, t), ==, 10);
 	}
-	bar = find_type(GTK_WIDGET(weft_window_get_timeline(window)), WEFT_TYPE_HIGHLIGHT_BAR);
+	bar = weft_test_find_type(GTK_WIDGET(weft_window_get_timeline(window)),
+	                          WEFT_TYPE_HIGHLIGHT_BAR);
 	g_assert_true(gtk_widget_get_visible(bar));
 	g_assert_cmpstr(weft_highlight_bar_get_text(WEFT_HIGHLIGHT_BAR(bar)), ==,
 	                "Outlined: 30 waits through take_lock");
