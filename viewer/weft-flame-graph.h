@@ -20,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define WEFT_FLAME_GRAPH_ROW_H 18
+#define WEFT_FLAME_GRAPH_ROW_H 20
 
 #define WEFT_TYPE_FLAME_GRAPH (weft_flame_graph_get_type())
 G_DECLARE_FINAL_TYPE(WeftFlameGraph, weft_flame_graph, WEFT, FLAME_GRAPH, GtkWidget)

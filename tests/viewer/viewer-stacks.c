@@ -325,6 +325,8 @@ static void test_highlight(void)
 	const weft_stack_match_t *match;
 	g_autofree char *flame_png = NULL;
 	g_autofree char *timeline_png = NULL;
+	g_autofree char *selected_png = NULL;
+	g_autoptr(GdkTexture) selected_shot = NULL;
 	g_autoptr(GdkTexture) flame_shot = NULL;
 	g_autoptr(GdkTexture) timeline_shot = NULL;
 	GtkWidget *bar;
@@ -351,6 +353,12 @@ static void test_highlight(void)
 		g_assert_cmpint(weft_stack_match_has(match, 1, i), ==, i % 4 == 1);
 		g_assert_cmpint(weft_stack_match_has(match, 2, i), ==, i % 4 == 1);
 	}
+
+	/* The flame graph shows the selected frame zoomed in, outlined. */
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 3, 10));
+	selected_png =
+	    save_png(GTK_WIDGET(window), "weft-blocking-flame-selected.png", &selected_shot);
+	g_assert_cmpuint(count_color(selected_shot, weft_palette_selection()), >, 1000);
 
 	/* The timeline outlines them: ten waits on each thread. */
 	show_page(GTK_WIDGET(window), stack, "timeline");
