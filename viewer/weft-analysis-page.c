@@ -289,7 +289,7 @@ static void show_flame(WeftAnalysisPage *self, weft_flame_tree_t *tree, const ch
 	if (!tree) {
 		caption = g_strdup(self->computing ? "Computing…" : flames[f].caption);
 	} else if (empty_reason) {
-		caption = g_strdup_printf("%s: none, %s.", flames[f].caption, empty_reason);
+		caption = g_strdup_printf("No flame graph: %s.", empty_reason);
 	} else {
 		weft_format_value(total, sizeof total, weft_flame_tree_node(tree, 0)->value,
 		                  tree->unit);

@@ -123,6 +123,27 @@ static void test_flame_tree_mutex(void)
 	assert_same_as_folded(m, WEFT_FOLDED_MUTEX, tree);
 }
 
+static void test_flame_tree_allocs(void)
+{
+	g_autoptr(weft_model_t) m = weft_test_model_stacks();
+	g_autoptr(weft_profile_t) heap = weft_profile_new(m, WEFT_PROFILE_HEAP, NULL);
+	g_autoptr(weft_profile_t) leak = weft_profile_new(m, WEFT_PROFILE_LEAK, NULL);
+	g_autoptr(weft_flame_tree_t) space = weft_flame_tree_new(heap, 1);
+	g_autoptr(weft_flame_tree_t) leaked = weft_flame_tree_new(leak, 1);
+	const char *worker[] = {"worker_loop", "malloc", NULL};
+	const char *main_path[] = {"main", "malloc", NULL};
+
+	g_assert_cmpstr(space->unit, ==, "bytes");
+	g_assert_cmpint(weft_flame_tree_node(space, 0)->value, ==, 5120);
+	g_assert_cmpint(find(space, worker)->value, ==, 4096);
+	g_assert_cmpint(find(space, main_path)->value, ==, 1024);
+	/* Only the block never freed. */
+	g_assert_cmpint(weft_flame_tree_node(leaked, 0)->value, ==, 4096);
+	g_assert_cmpuint(weft_flame_tree_find(leaked, main_path), ==, G_MAXUINT);
+	assert_same_as_folded(m, WEFT_FOLDED_ALLOC, space);
+	assert_same_as_folded(m, WEFT_FOLDED_LEAK, leaked);
+}
+
 /* match's intervals of thread are exactly those i with i % 4 in rest. */
 static void assert_matches(const weft_stack_match_t *match, guint thread, const guint *rest,
                            guint n_rest)
@@ -178,6 +199,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/stacks/frames", test_frames);
 	g_test_add_func("/viewer/stacks/flame-tree", test_flame_tree);
 	g_test_add_func("/viewer/stacks/flame-tree-mutex", test_flame_tree_mutex);
+	g_test_add_func("/viewer/stacks/flame-tree-allocs", test_flame_tree_allocs);
 	g_test_add_func("/viewer/stacks/match", test_stack_match);
 	return g_test_run();
 }

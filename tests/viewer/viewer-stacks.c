@@ -229,6 +229,45 @@ static void test_flame_layout(void)
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
+/* The locks and allocation pages show their profiles; syscall has none here. */
+static void test_other_pages(void)
+{
+	g_autoptr(weft_model_t) m = weft_test_model_stacks();
+	const struct {
+		const char *section;
+		const char *path[3];
+		gint64 total;
+	} pages[] = {
+	    {"locks", {"main", "pthread_mutex_unlock", NULL}, 100 * US},
+	    {"allocs", {"worker_loop", "malloc", NULL}, 5120},
+	    {"leaks", {"worker_loop", "malloc", NULL}, 4096},
+	    {"syscall", {NULL}, 0},
+	};
+	GtkWidget *sizes;
+
+	for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
+		GtkWidget *page, *window = page_window(m, pages[i].section, &page);
+		WeftFlameGraph *graph =
+		    WEFT_FLAME_GRAPH(weft_analysis_page_get_flame_graph(WEFT_ANALYSIS_PAGE(page)));
+		g_autofree char *name = g_strdup_printf("weft-%s-flame.png", pages[i].section);
+		g_autofree char *png = NULL;
+		graphene_rect_t r;
+
+		g_assert_cmpint(weft_flame_tree_node(weft_flame_graph_borrow_tree(graph), 0)->value,
+		                ==, pages[i].total);
+		if (pages[i].total) {
+			r = box_of(graph, pages[i].path);
+			g_assert_cmpfloat(r.size.width, >, 0);
+		}
+		png = save_png(window, name, NULL);
+		gtk_window_destroy(GTK_WINDOW(window));
+	}
+	/* Sections without stacks have no flame graph. */
+	sizes = g_object_ref_sink(weft_analysis_page_new("sizes"));
+	g_assert_null(weft_analysis_page_get_flame_graph(WEFT_ANALYSIS_PAGE(sizes)));
+	g_object_unref(sizes);
+}
+
 /* One thread: a 10 ms wait at "big" and 3000 waits of 1 us at f0000..f2999. */
 static weft_model_t *narrow_model(void)
 {
@@ -392,6 +431,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/stacks/details", test_details);
 	g_test_add_func("/viewer/stacks/flame-layout", test_flame_layout);
 	g_test_add_func("/viewer/stacks/flame-merge", test_flame_merge);
+	g_test_add_func("/viewer/stacks/other-pages", test_other_pages);
 	g_test_add_func("/viewer/stacks/highlight", test_highlight);
 	return g_test_run();
 }

@@ -211,6 +211,30 @@ static void set_stacks(weft_thread_t *t, guint32 mutex_stack, guint32 cond_stack
 	}
 }
 
+/* 4 KiB from worker-1, never freed; 1 KiB from main, freed at +5 ms. */
+static void add_allocs(weft_model_t *m, guint32 malloc_site, guint32 worker, guint32 main_site)
+{
+	weft_process_t *p = g_ptr_array_index(m->processes, 0);
+	const guint32 s_worker[] = {malloc_site, worker};
+	const guint32 s_main[] = {malloc_site, main_site};
+	weft_alloc_t leak = {
+	    T0 + 1000 * US, G_MAXINT64, 0x5000,
+	    4096,           4096,       101,
+	    malloc_site,    0,          weft_model_add_stack(m, s_worker, 2, FALSE)};
+	weft_alloc_t freed = {T0 + 2000 * US,
+	                      T0 + 5000 * US,
+	                      0x6000,
+	                      1024,
+	                      1024,
+	                      100,
+	                      malloc_site,
+	                      0,
+	                      weft_model_add_stack(m, s_main, 2, FALSE)};
+
+	g_array_append_val(p->allocs, leak);
+	g_array_append_val(p->allocs, freed);
+}
+
 weft_model_t *weft_test_model_stacks(void)
 {
 	weft_model_t *m = weft_test_model_new();
@@ -244,5 +268,6 @@ weft_model_t *weft_test_model_stacks(void)
 	set_stacks(g_ptr_array_index(m->threads, 0), WEFT_TEST_STACK_TRUNC, 0);
 	handoff.stack = WEFT_TEST_STACK_RELEASE;
 	g_array_append_val(m->flows, handoff);
+	add_allocs(m, add_site(m, "malloc", NULL, 0, libc, 0x9300, 0), worker, main_site);
 	return m;
 }

@@ -37,7 +37,9 @@ weft_model_t *weft_test_model_new(void);
  * the TRUNC stack, its condvar waits none (call site take_lock). A lock
  * hand-off from main (T0 + 2.35 ms, RELEASE stack) ends worker-2's mutex
  * wait at T0 + 2.4 ms. State interval 4k + 1 is a mutex wait, 4k + 3 a
- * condvar wait (k = 0..9).
+ * condvar wait (k = 0..9). Two allocations at malloc (libc.so.6): 4 KiB
+ * by worker-1 (malloc, worker_loop) never freed, 1 KiB by main (malloc,
+ * main) freed at T0 + 5 ms.
  */
 enum {
 	WEFT_TEST_STACK_LOCK = 1,
