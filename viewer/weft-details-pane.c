@@ -261,7 +261,9 @@ static void fill_stacks(WeftDetailsPane *self, const weft_model_t *m, const weft
 		gtk_box_remove(self->stacks, child);
 	}
 	gtk_widget_set_visible(GTK_WIDGET(self->stacks), FALSE);
-	if (!m || item->kind != WEFT_ITEM_STATE || item->thread >= m->threads->len) {
+	/* A trace without any stack (a JSON trace, WEFT_STACKS=off) gets no section. */
+	if (!m || item->kind != WEFT_ITEM_STATE || item->thread >= m->threads->len || !m->stacks ||
+	    m->stacks->len <= 1) {
 		return;
 	}
 	t = g_ptr_array_index(m->threads, item->thread);

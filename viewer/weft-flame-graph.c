@@ -280,7 +280,18 @@ static void weft_flame_graph_size_allocate(GtkWidget *widget, int width, int hei
 static void on_pressed(GtkGestureClick *gesture, int n_press, double x, double y,
                        WeftFlameGraph *self)
 {
+	gtk_widget_grab_focus(GTK_WIDGET(self));
 	weft_flame_graph_click(self, x, y, n_press);
+}
+
+static gboolean on_key_pressed(GtkEventControllerKey *keys, guint keyval, guint keycode,
+                               GdkModifierType state, WeftFlameGraph *self)
+{
+	if (keyval != GDK_KEY_Escape) {
+		return FALSE;
+	}
+	weft_flame_graph_reset(self);
+	return TRUE;
 }
 
 static void on_motion(GtkEventControllerMotion *motion, double x, double y, WeftFlameGraph *self)
@@ -354,6 +365,7 @@ static void weft_flame_graph_init(WeftFlameGraph *self)
 {
 	GtkGesture *click = gtk_gesture_click_new();
 	GtkEventController *motion = gtk_event_controller_motion_new();
+	GtkEventController *keys = gtk_event_controller_key_new();
 
 	self->selected = G_MAXUINT;
 	self->hover = G_MAXUINT;
@@ -365,6 +377,10 @@ static void weft_flame_graph_init(WeftFlameGraph *self)
 	g_signal_connect(motion, "motion", G_CALLBACK(on_motion), self);
 	g_signal_connect(motion, "leave", G_CALLBACK(on_leave), self);
 	gtk_widget_add_controller(GTK_WIDGET(self), motion);
+	gtk_event_controller_set_name(keys, "weft-flame-keys");
+	g_signal_connect(keys, "key-pressed", G_CALLBACK(on_key_pressed), self);
+	gtk_widget_add_controller(GTK_WIDGET(self), keys);
+	gtk_widget_set_focusable(GTK_WIDGET(self), TRUE);
 	gtk_widget_set_has_tooltip(GTK_WIDGET(self), TRUE);
 	g_signal_connect(self, "query-tooltip", G_CALLBACK(on_query_tooltip), NULL);
 	gtk_widget_set_hexpand(GTK_WIDGET(self), TRUE);

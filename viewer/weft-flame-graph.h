@@ -7,7 +7,8 @@
  * Hovering shows the frame's function, file:line, value and share of the
  * total. A click selects a frame and zooms into it (its ancestors stay on
  * top, full width: clicking one zooms back out to it); clicking the root,
- * a double click or weft_flame_graph_reset() shows everything again.
+ * a double click, Escape or weft_flame_graph_reset() shows everything
+ * again.
  * Every selection emits "frame-selected" (node index, G_MAXUINT when
  * cleared).
  */

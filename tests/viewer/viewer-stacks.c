@@ -80,6 +80,7 @@ static void test_details(void)
 	g_autofree char *trunc = stack_text_of(window, 0, 1);
 	g_autofree char *running = stack_text_of(window, 0, 0);
 	g_autofree char *handoff = NULL;
+	g_autofree char *no_stacks = NULL;
 	g_autofree char *png = NULL;
 
 	/* worker-1's first mutex wait: leaf first, the inline frame marked. */
@@ -121,6 +122,12 @@ static void test_details(void)
 		none = weft_details_pane_dup_stack_text(WEFT_DETAILS_PANE(details));
 		g_assert_cmpstr(none, ==, "");
 	}
+	gtk_window_destroy(GTK_WINDOW(window));
+
+	/* A trace without stacks has no stack section at all. */
+	window = open_model(weft_test_model_new(), 1200, 700);
+	no_stacks = stack_text_of(window, 1, 1);
+	g_assert_cmpstr(no_stacks, ==, "");
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
@@ -165,6 +172,22 @@ static void assert_box(WeftFlameGraph *graph, const char *const *path, double of
 	g_assert_cmpfloat(fabs(r.origin.x - w * offset / total), <, 0.5);
 	g_assert_cmpfloat(fabs(r.size.width - w * value / total), <, 0.5);
 	g_assert_cmpfloat(r.origin.y, ==, depth * WEFT_FLAME_GRAPH_ROW_H);
+}
+
+/* Escape through the graph's key controller, as GTK delivers it. */
+static void press_escape(GtkWidget *widget)
+{
+	g_autoptr(GListModel) controllers = gtk_widget_observe_controllers(widget);
+	gboolean handled = FALSE;
+
+	for (guint i = 0; i < g_list_model_get_n_items(controllers); i++) {
+		g_autoptr(GtkEventController) c = g_list_model_get_item(controllers, i);
+
+		if (!g_strcmp0(gtk_event_controller_get_name(c), "weft-flame-keys")) {
+			g_signal_emit_by_name(c, "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
+		}
+	}
+	g_assert_true(handled);
 }
 
 static void test_flame_layout(void)
@@ -223,6 +246,11 @@ static void test_flame_layout(void)
 	weft_flame_graph_click(graph, 10, r.origin.y + 5, 1);
 	g_assert_cmpuint(weft_flame_graph_get_zoom(graph), ==, node_of(graph, worker));
 	weft_flame_graph_click(graph, 10, r.origin.y + 5, 2);
+	g_assert_cmpuint(weft_flame_graph_get_zoom(graph), ==, 0);
+	/* So does Escape. */
+	weft_flame_graph_select(graph, node_of(graph, take));
+	g_assert_cmpuint(weft_flame_graph_get_zoom(graph), ==, node_of(graph, take));
+	press_escape(GTK_WIDGET(graph));
 	g_assert_cmpuint(weft_flame_graph_get_zoom(graph), ==, 0);
 	g_assert_cmpuint(weft_flame_graph_get_selected(graph), ==, G_MAXUINT);
 	assert_box(graph, site, 1, 3, 12, 1);
