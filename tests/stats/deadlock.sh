@@ -52,6 +52,15 @@ waits = [x for x in secs["sync"]["rows"] if x.get("kind") == "mutex"]
 ok("the mutex waits keep their length", sum(x["total"] for x in waits) > 3.0e9)
 PY
 cat "$work/checks.txt"
+tid=$(python3 -c 'import json, sys
+rows = json.load(open(sys.argv[1]))["sections"]["thread-list"]["rows"]
+print([r["thread"].split()[0] for r in rows if r["routine"] == "transfer_in"][0])' "$work/all.json")
+"$weft" stats --json --pid "$pid" --critical-path-thread="$tid" "$trace" |
+	python3 -c 'import json, sys
+r = json.load(sys.stdin)["sections"]["critical-path"]["rows"][0]
+print(r["state"], r["share"] > 0.9)' >"$work/path.txt"
+check "the critical path of a deadlocked thread ends in the cycle, named ($(cat "$work/path.txt"))" \
+	grep -qx 'mutex (deadlock) True' "$work/path.txt"
 check "every deadlock check passed" bash -c "! grep -q '^FAIL' '$work/checks.txt' && grep -q '^ok' '$work/checks.txt'"
 
 [ "$failures" = 0 ]
