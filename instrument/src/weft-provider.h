@@ -2,7 +2,7 @@
  * The `weft` LTTng-UST tracepoint provider: the event schema.
  *
  * docs/events.md documents every event and field and what the converter
- * makes of it. Rules (DESIGN.md): one event per state transition; fields
+ * makes of it. Rules (docs/architecture.md): one event per state transition; fields
  * are small integers and addresses; strings only where the user gave a
  * name. Every event's first argument is `ip`, the traced code's call site,
  * which LTTng-UST records as the `ip` context when the session adds it.

@@ -4,8 +4,8 @@
  * A streaming writer: numbers are formatted by hand into one reused
  * buffer, and every string goes through one reused json-c string object
  * for escaping, once per interned string (the model interns names, so a
- * name used by a million slices is escaped once). DESIGN.md measured a
- * fresh json-c object per event at 3x the cost of reused ones; this
+ * name used by a million slices is escaped once). A fresh json-c object
+ * per event costs 3x as much as reused ones (docs/architecture.md); this
  * writer allocates nothing per event.
  *
  * Nesting: per thread, regions are X events clipped to their parent, and
@@ -32,7 +32,10 @@
 
 #include "weft-schema.h"
 
-G_DEFINE_QUARK(weft - chrome - error - quark, weft_chrome_error)
+/* The quark's name is one token: kept from the formatter. */
+/* clang-format off */
+G_DEFINE_QUARK(weft-chrome-error-quark, weft_chrome_error)
+/* clang-format on */
 
 #define BUF_CAP (1u << 20)
 #define BUF_SLACK 256   /* room for one event's fixed part */

@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(weft - profile - error - quark, weft_profile_error)
+/* The quark's name is one token: kept from the formatter. */
+/* clang-format off */
+G_DEFINE_QUARK(weft-profile-error-quark, weft_profile_error)
+/* clang-format on */
 
 /* ---- kinds ---- */
 

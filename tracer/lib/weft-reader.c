@@ -16,7 +16,10 @@
 
 #define MAX_DEPTH 8
 
-G_DEFINE_QUARK(weft - reader - error - quark, weft_reader_error)
+/* The quark's name is one token: kept from the formatter. */
+/* clang-format off */
+G_DEFINE_QUARK(weft-reader-error-quark, weft_reader_error)
+/* clang-format on */
 
 typedef struct {
 	const bt_component_class_source *ctf_fs;     /* borrowed from the plugin */
