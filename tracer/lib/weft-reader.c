@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "weft-json-import.h"
 #include "weft-reader-private.h"
 
 #define MAX_DEPTH 8
@@ -888,6 +889,50 @@ static gboolean check_classes(const classes_t *c, GError **error)
 	return TRUE;
 }
 
+/* A Chrome Trace Event JSON file (weft convert's output, plain or gzip'd)? */
+static gboolean is_json_path(const char *path)
+{
+	return g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
+	       (g_str_has_suffix(path, ".json") || g_str_has_suffix(path, ".json.gz"));
+}
+
+static void on_json_progress(double fraction, gpointer data)
+{
+	const weft_reader_options_t *options = data;
+
+	options->progress(fraction, 0, options->progress_data);
+}
+
+/*
+ * A Chrome JSON trace, read alone: its model is what the viewer shows for
+ * it. The error codes are the reader's.
+ */
+static weft_model_t *load_json(const char *const *paths, const weft_reader_options_t *options,
+                               GError **error)
+{
+	GError *local = NULL;
+	weft_model_t *model;
+
+	if (paths[1]) {
+		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[0],
+		          "a Chrome JSON trace is read alone, not merged with other traces");
+		return NULL;
+	}
+	model = weft_json_import_file(
+	    paths[0], options && options->progress ? on_json_progress : NULL, (gpointer) options,
+	    options ? options->cancellable : NULL, &local);
+	if (!model) {
+		gboolean cancelled = g_error_matches(local, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+		g_set_error_literal(error, WEFT_READER_ERROR,
+		                    cancelled ? WEFT_READER_ERROR_CANCELLED
+		                              : WEFT_READER_ERROR_NOT_A_TRACE,
+		                    local->message);
+		g_error_free(local);
+	}
+	return model;
+}
+
 weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_options_t *options,
                                GError **error)
 {
@@ -908,6 +953,19 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	if (!paths || !paths[0]) {
 		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", "", "no trace given");
 		goto end;
+	}
+	for (guint i = 0; paths[i]; i++) {
+		if (is_json_path(paths[i])) {
+			model = load_json(i ? paths + i : paths, options, error);
+			if (model && i) {
+				g_clear_pointer(&model, weft_model_free);
+				set_error(
+				    error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[i],
+				    "a Chrome JSON trace is read alone, not merged with other "
+				    "traces");
+			}
+			goto end;
+		}
 	}
 	for (guint i = 0; paths[i]; i++) {
 		input_t *in = open_input(c, paths[i], error);
