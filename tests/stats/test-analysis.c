@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "model-fixture.h"
+#include "weft-analysis-private.h"
 #include "weft-analysis.h"
+#include "weft-schema.h"
 
 /* Cell helpers: the value of column key in row. */
 static gint64 cell_int(const weft_table_t *t, guint row, const char *key)
@@ -528,6 +530,22 @@ static void test_sections(void)
 	weft_model_free(app.model);
 }
 
+/* One table per fact: every state and every system call has a name. */
+static void test_names(void)
+{
+	for (guint s = 0; s < WEFT_STATE_COUNT; s++) {
+		const char *name = weft_state_name((weft_state_t) s);
+
+		g_assert_nonnull(name);
+		g_assert_cmpstr(name, !=, "");
+	}
+	for (gint32 k = 0; k < WEFT_SYSCALL_COUNT; k++) {
+		g_assert_cmpstr(weft_analysis_syscall_name(k), !=, "syscall");
+	}
+	g_assert_cmpstr(weft_analysis_syscall_name(WEFT_SYSCALL_EPOLL_WAIT), ==, "epoll_wait");
+	g_assert_cmpstr(weft_analysis_syscall_name(WEFT_SYSCALL_COUNT), ==, "syscall");
+}
+
 /* A lock wait still open at the end, on a lock tid holder holds. */
 static void stuck(weft_thread_t *t, guint64 lock, gint32 holder, weft_time_t start, weft_time_t end,
                   guint32 site)
@@ -651,6 +669,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/stats/json", test_json);
 	g_test_add_func("/stats/sections", test_sections);
 	g_test_add_func("/stats/deadlocks", test_deadlocks);
+	g_test_add_func("/stats/names", test_names);
 	g_test_add_func("/stats/pid-filter", test_pid_filter);
 	g_test_add_func("/stats/empty", test_empty);
 	return g_test_run();

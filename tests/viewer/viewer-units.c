@@ -475,9 +475,24 @@ static void test_json_file_error(void)
 	g_rmdir(dir);
 }
 
+/* One table per fact: every state has an opaque colour and every flow kind one. */
+static void test_palette_states(void)
+{
+	for (guint s = 0; s < WEFT_STATE_COUNT; s++) {
+		const GdkRGBA *c = weft_palette_state((weft_state_t) s);
+
+		g_assert_nonnull(c);
+		g_assert_cmpfloat(c->alpha, >, 0.5);
+	}
+	for (guint k = 0; k < WEFT_FLOW_COUNT; k++) {
+		g_assert_cmpfloat(weft_palette_flow((weft_flow_kind_t) k)->alpha, >, 0.0);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/viewer/palette/every-state", test_palette_states);
 	g_test_add_func("/viewer/time-window/zoom-pan", test_time_window_zoom_pan);
 	g_test_add_func("/viewer/time-window/signal", test_time_window_signal);
 	g_test_add_func("/viewer/lod/walk", test_lod);
