@@ -111,8 +111,12 @@ static void show_state(WeftDetailsPane *self, const weft_model_t *m, const weft_
 		args = g_strdup_printf("%sreason=%s", flags,
 		                       weft_model_borrow_string(m, (weft_str_t) aux));
 	} else if ((state == WEFT_STATE_SYSCALL || state == WEFT_STATE_SLEEP) && aux >= 0) {
-		/* The schema's syscall kind (weft-schema.h). */
-		args = g_strdup_printf("%ssyscall kind=%d", flags, aux);
+		args = g_strdup_printf("%s%s()", flags, weft_syscall_kind_name(aux));
+	} else if ((state == WEFT_STATE_MUTEX || state == WEFT_STATE_RWLOCK_READ ||
+	            state == WEFT_STATE_RWLOCK_WRITE) &&
+	           aux > 0) {
+		/* the holder's tid, as the lock recorded it when the wait began */
+		args = g_strdup_printf("%sheld by thread %d", flags, aux);
 	} else {
 		args = g_strdup(*flags ? flags : "none");
 	}

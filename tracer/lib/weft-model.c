@@ -4,6 +4,8 @@
  */
 #include "weft-model.h"
 
+#include "weft-schema.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -62,6 +64,18 @@ static const char *const flow_names[WEFT_FLOW_COUNT] = {
     [WEFT_FLOW_TASK] = "task",
     [WEFT_FLOW_JOIN] = "join",
 };
+
+#define SYSCALL_NAME(id, name) [WEFT_SYSCALL_##id] = #name,
+static const char *const syscall_names[WEFT_SYSCALL_COUNT] = {WEFT_SYSCALL_KINDS(SYSCALL_NAME)};
+#undef SYSCALL_NAME
+
+const char *weft_syscall_kind_name(gint32 kind)
+{
+	if (kind < 0 || kind >= WEFT_SYSCALL_COUNT || !syscall_names[kind]) {
+		return "syscall";
+	}
+	return syscall_names[kind];
+}
 
 const char *weft_state_name(weft_state_t state)
 {

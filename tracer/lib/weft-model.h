@@ -339,6 +339,8 @@ void weft_state_track_set_stack(weft_state_track_t *track, guint i, guint32 stac
 
 /* Human-readable name of a state ("running", "mutex", ...), never NULL. */
 const char *weft_state_name(weft_state_t state);
+/* "read", "epoll_wait": a SYSCALL/SLEEP interval's aux; "syscall" when unknown. */
+const char *weft_syscall_kind_name(gint32 kind);
 const char *weft_flow_kind_name(weft_flow_kind_t kind);
 
 /* First index i in a sorted weft_time_t array with a[i] >= t (n if none). */

@@ -2,20 +2,11 @@
 #include "weft-analysis-private.h"
 #include "weft-analysis-sites.h"
 
-#include "weft-schema.h"
-
 #include <string.h>
-
-#define SYSCALL_NAME(id, name) [WEFT_SYSCALL_##id] = #name,
-static const char *const syscall_names[WEFT_SYSCALL_COUNT] = {WEFT_SYSCALL_KINDS(SYSCALL_NAME)};
-#undef SYSCALL_NAME
 
 const char *weft_analysis_syscall_name(gint32 kind)
 {
-	if (kind < 0 || (gsize) kind >= G_N_ELEMENTS(syscall_names) || !syscall_names[kind]) {
-		return "syscall";
-	}
-	return syscall_names[kind];
+	return weft_syscall_kind_name(kind);
 }
 
 static guint key_hash(gconstpointer p)
