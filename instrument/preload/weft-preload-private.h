@@ -75,6 +75,8 @@ struct weft_rt {
 	int stack_depth;            /* frames kept per stack */
 	int stack_unwind;           /* enum weft_unwind_mode */
 	uint64_t stack_syscall_min; /* ns: shorter system calls get no stack */
+	int cpu_hz;                 /* CPU samples per second of thread CPU time, 0: off */
+	int cpu_signal;             /* the real-time signal the sampling timers send */
 };
 
 extern struct weft_rt weft_rt;
@@ -155,7 +157,9 @@ extern struct weft_rt weft_rt;
 	X(fsync, int, (int) )                                                                      \
 	X(fdatasync, int, (int) )                                                                  \
 	X(wait, pid_t, (int *) )                                                                   \
-	X(waitpid, pid_t, (pid_t, int *, int) )
+	X(waitpid, pid_t, (pid_t, int *, int) )                                                    \
+	X(sigaction, int, (int, const struct sigaction *, struct sigaction *) )                    \
+	X(signal, sighandler_t, (int, sighandler_t))
 
 #define WEFT_REAL_FIELD(name, ret, args) ret(*name) args;
 struct weft_real {
@@ -268,6 +272,8 @@ void weft_lock_hold_acquired(const void *ip, const void *lock, int kind);
 void weft_stack_init(void);
 void weft_stack_thread_bounds(void);
 uint32_t weft_stack_capture(void);
+/* The same for the context a signal interrupted (a ucontext_t): exact leaf. */
+uint32_t weft_stack_capture_context(void *uc);
 void weft_stack_new_generation(void);
 void weft_stack_after_fork_child(void);
 
@@ -275,6 +281,20 @@ void weft_stack_after_fork_child(void);
 void weft_heap_thread_exit(void);
 void weft_heap_force_emit(void);
 void weft_alloc_after_fork_child(void);
+
+/*
+ * CPU sampling (weft-preload-cpu.c): a CPU-time timer per thread that
+ * sends cpu_signal to that thread; the handler emits weft:cpu_sample.
+ */
+#define WEFT_CPU_HZ_DEFAULT 99
+#define WEFT_CPU_HZ_MAX 10000
+void weft_cpu_init(void);
+void weft_cpu_thread_start(void);
+void weft_cpu_thread_exit(void);
+void weft_cpu_tracer_thread(void);
+void weft_cpu_after_fork_child(void);
+void weft_cpu_before_exec(void);
+void weft_cpu_exec_failed(void);
 
 /*
  * Threads (weft-preload-thread.c). weft_thread_known: 0 for threads the

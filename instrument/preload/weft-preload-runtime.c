@@ -275,6 +275,7 @@ __attribute__((constructor)) static void weft_rt_init(void)
 	weft_rt.active = 1;
 	weft_nest++;
 	weft_rt_poll_config();
+	weft_cpu_init();
 	weft_nest--;
 	errno = saved_errno;
 }

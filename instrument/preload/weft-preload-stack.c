@@ -25,6 +25,7 @@
 #include <libunwind.h>
 #include <link.h>
 #include <stdlib.h>
+#include <ucontext.h>
 #include <string.h>
 
 #include "weft-preload-private.h"
@@ -173,16 +174,11 @@ void weft_stack_init(void)
  * [saved rbp][return address]; the walk stops at a frame outside
  * [sp, stack top), misaligned or not above the previous one.
  */
-static __attribute__((noinline)) int weft_stack_walk_fp(uintptr_t *out, int max)
+static int weft_stack_walk_fp_from(uintptr_t fp, uintptr_t sp, uintptr_t *out, int max)
 {
-	uintptr_t sp = (uintptr_t) __builtin_frame_address(0);
 	uintptr_t hi = weft_stack_hi;
-	uintptr_t fp = sp;
 	int n = 0;
 
-	if (hi == 0 || sp < weft_stack_lo || sp >= hi) {
-		return -1;
-	}
 	while (n < max) {
 		const uintptr_t *frame = (const uintptr_t *) fp;
 		uintptr_t next;
@@ -201,6 +197,16 @@ static __attribute__((noinline)) int weft_stack_walk_fp(uintptr_t *out, int max)
 		fp = next;
 	}
 	return n;
+}
+
+static __attribute__((noinline)) int weft_stack_walk_fp(uintptr_t *out, int max)
+{
+	uintptr_t sp = (uintptr_t) __builtin_frame_address(0);
+
+	if (weft_stack_hi == 0 || sp < weft_stack_lo || sp >= weft_stack_hi) {
+		return -1;
+	}
+	return weft_stack_walk_fp_from(sp, sp, out, max);
 }
 
 static int weft_stack_walk(uintptr_t *out, int max)
@@ -232,9 +238,9 @@ static int weft_stack_filter(uintptr_t *frames, int n)
 	return m;
 }
 
-static uint64_t weft_stack_hash(const uintptr_t *frames, int depth, int truncated)
+static uint64_t weft_stack_hash(const uintptr_t *frames, int depth, int flags)
 {
-	uint64_t h = 0x9e3779b97f4a7c15u ^ ((uint64_t) depth << 1) ^ (uint64_t) truncated;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ ((uint64_t) depth << 2) ^ (uint64_t) flags;
 
 	for (int i = 0; i < depth; i++) {
 		h ^= (uint64_t) frames[i];
@@ -244,19 +250,23 @@ static uint64_t weft_stack_hash(const uintptr_t *frames, int depth, int truncate
 	return h ? h : 1;
 }
 
-static uint32_t weft_stack_define(const uintptr_t *frames, int depth, int truncated)
+/* flags: bit 0 truncated, bit 1 exact leaf. */
+#define WEFT_STACK_TRUNCATED 1
+#define WEFT_STACK_EXACT 2
+
+static uint32_t weft_stack_define(const uintptr_t *frames, int depth, int flags)
 {
 	uint32_t id = atomic_fetch_add_explicit(&weft_stack_next_id, 1, memory_order_relaxed);
 
-	WEFT_EMIT(stack, WEFT_CALLER(), id, truncated, 0, (const uint64_t *) frames,
-	          (unsigned int) depth);
+	WEFT_EMIT(stack, WEFT_CALLER(), id, (flags & WEFT_STACK_TRUNCATED) != 0,
+	          (flags & WEFT_STACK_EXACT) != 0, (const uint64_t *) frames, (unsigned int) depth);
 	return id;
 }
 
 /* The id of this stack in the current generation, defining it if needed. */
-static uint32_t weft_stack_intern(const uintptr_t *frames, int depth, int truncated)
+static uint32_t weft_stack_intern(const uintptr_t *frames, int depth, int flags)
 {
-	uint64_t key = weft_stack_hash(frames, depth, truncated);
+	uint64_t key = weft_stack_hash(frames, depth, flags);
 	uint64_t gen = atomic_load_explicit(&weft_stack_generation, memory_order_relaxed);
 	size_t i = (size_t) (key ^ (key >> 29)) & (WEFT_STACK_SLOTS - 1);
 
@@ -281,7 +291,7 @@ static uint32_t weft_stack_intern(const uintptr_t *frames, int depth, int trunca
 				return (uint32_t) def;
 			}
 			/* New, being defined by another thread, or from an older generation. */
-			id = weft_stack_define(frames, depth, truncated);
+			id = weft_stack_define(frames, depth, flags);
 			atomic_compare_exchange_strong(&slot->def, &def, (gen << 32) | id);
 			return id;
 		}
@@ -289,7 +299,22 @@ static uint32_t weft_stack_intern(const uintptr_t *frames, int depth, int trunca
 	}
 	/* The table is full around this hash: define it again at every use. */
 	atomic_fetch_add_explicit(&weft_stack_uncached, 1, memory_order_relaxed);
-	return weft_stack_define(frames, depth, truncated);
+	return weft_stack_define(frames, depth, flags);
+}
+
+/* Filters, bounds and interns raw frames; flags may hold WEFT_STACK_EXACT. */
+static uint32_t weft_stack_finish(uintptr_t *frames, int raw, int max, int flags)
+{
+	int n = weft_stack_filter(frames, raw);
+
+	/* A full buffer means frames were left out, even when few were dropped. */
+	if (n > weft_rt.stack_depth || raw == max) {
+		flags |= WEFT_STACK_TRUNCATED;
+	}
+	if (n > weft_rt.stack_depth) {
+		n = weft_rt.stack_depth;
+	}
+	return n > 0 ? weft_stack_intern(frames, n, flags) : 0;
 }
 
 uint32_t weft_stack_capture(void)
@@ -297,24 +322,71 @@ uint32_t weft_stack_capture(void)
 	uintptr_t frames[WEFT_STACK_DEPTH_MAX + WEFT_STACK_SKIP_MAX];
 	int max = weft_rt.stack_depth + WEFT_STACK_SKIP_MAX;
 	int saved_errno;
-	int truncated;
 	uint32_t id;
-	int raw;
-	int n;
 
 	if (!weft_rt.stacks || !lttng_ust_tracepoint_enabled(weft, stack)) {
 		return 0;
 	}
 	saved_errno = errno;
 	weft_nest++;
-	raw = weft_stack_walk(frames, max);
-	n = weft_stack_filter(frames, raw);
-	/* A full buffer means frames were left out, even when few were dropped. */
-	truncated = n > weft_rt.stack_depth || raw == max;
-	if (n > weft_rt.stack_depth) {
-		n = weft_rt.stack_depth;
+	id = weft_stack_finish(frames, weft_stack_walk(frames, max), max, 0);
+	weft_nest--;
+	errno = saved_errno;
+	return id;
+}
+
+/*
+ * The interrupted context's frames, its PC first: libunwind started on the
+ * signal frame, or the frame-pointer chain from the interrupted rbp.
+ */
+static int weft_stack_walk_context(void *uc, uintptr_t *out, int max)
+{
+	unw_cursor_t cursor;
+	int n = 0;
+
+#if defined(__x86_64__)
+	if (weft_rt.stack_unwind == WEFT_UNWIND_FP && weft_stack_hi != 0) {
+		const mcontext_t *mc = &((const ucontext_t *) uc)->uc_mcontext;
+		uintptr_t sp = (uintptr_t) mc->gregs[REG_RSP];
+
+		if (sp >= weft_stack_lo && sp < weft_stack_hi) {
+			out[0] = (uintptr_t) mc->gregs[REG_RIP];
+			return 1 + weft_stack_walk_fp_from((uintptr_t) mc->gregs[REG_RBP], sp,
+			                                   out + 1, max - 1);
+		}
 	}
-	id = n > 0 ? weft_stack_intern(frames, n, truncated) : 0;
+#endif
+	if (unw_init_local2(&cursor, (unw_context_t *) uc, UNW_INIT_SIGNAL_FRAME) < 0) {
+		return 0;
+	}
+	do {
+		unw_word_t ip;
+
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0) {
+			break;
+		}
+		out[n++] = (uintptr_t) ip;
+	} while (n < max && unw_step(&cursor) > 0);
+	return n;
+}
+
+uint32_t weft_stack_capture_context(void *uc)
+{
+	uintptr_t frames[WEFT_STACK_DEPTH_MAX + WEFT_STACK_SKIP_MAX];
+	int max = weft_rt.stack_depth + WEFT_STACK_SKIP_MAX;
+	int saved_errno;
+	uint32_t id;
+	int raw;
+
+	if (!weft_rt.stacks || !lttng_ust_tracepoint_enabled(weft, stack)) {
+		return 0;
+	}
+	saved_errno = errno;
+	weft_nest++;
+	raw = weft_stack_walk_context(uc, frames, max);
+	/* a leaf inside the runtime is filtered out: the next frame is a return address */
+	id = weft_stack_finish(frames, raw, max,
+	                       raw > 0 && !weft_stack_is_own(frames[0]) ? WEFT_STACK_EXACT : 0);
 	weft_nest--;
 	errno = saved_errno;
 	return id;

@@ -56,6 +56,7 @@ static void weft_thread_exit_cleanup(void *data)
 		WEFT_EMIT(thread_exit, ip);
 	}
 	weft_heap_thread_exit();
+	weft_cpu_thread_exit();
 	weft_thread_known = 0;
 }
 
@@ -67,9 +68,13 @@ static void *weft_thread_trampoline(void *data)
 	weft_real.free(data);
 	if (s.tracer) {
 		weft_nest = 1;
+		weft_cpu_tracer_thread();
 		return s.start_routine(s.arg);
 	}
 	weft_thread_known = WEFT_THREAD_TRAMPOLINE;
+	weft_nest++;
+	weft_cpu_thread_start();
+	weft_nest--;
 	if (weft_rt.stacks && weft_rt.stack_unwind == WEFT_UNWIND_FP) {
 		weft_nest++;
 		weft_stack_thread_bounds();
@@ -179,6 +184,7 @@ static void weft_after_fork_child(void)
 	weft_stack_after_fork_child();
 	atomic_store(&weft_config_seen, 0);
 	weft_alloc_after_fork_child();
+	weft_cpu_after_fork_child();
 }
 
 WEFT_EXPORT pid_t fork(void)
@@ -215,34 +221,42 @@ static void weft_exec_event(const void *ip, const char *path)
 	if (weft_rt_on() && !weft_rt_ip_is_tracer(ip)) {
 		WEFT_EMIT(process_exec, ip, path ? path : "");
 	}
+	weft_cpu_before_exec();
+}
+
+/* exec returned: it failed, sampling goes on. */
+static int weft_exec_returned(int ret)
+{
+	weft_cpu_exec_failed();
+	return ret;
 }
 
 WEFT_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	weft_real_ensure();
 	weft_exec_event(WEFT_CALLER(), path);
-	return weft_real.execve(path, argv, envp);
+	return weft_exec_returned(weft_real.execve(path, argv, envp));
 }
 
 WEFT_EXPORT int execv(const char *path, char *const argv[])
 {
 	weft_real_ensure();
 	weft_exec_event(WEFT_CALLER(), path);
-	return weft_real.execv(path, argv);
+	return weft_exec_returned(weft_real.execv(path, argv));
 }
 
 WEFT_EXPORT int execvp(const char *file, char *const argv[])
 {
 	weft_real_ensure();
 	weft_exec_event(WEFT_CALLER(), file);
-	return weft_real.execvp(file, argv);
+	return weft_exec_returned(weft_real.execvp(file, argv));
 }
 
 WEFT_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
 	weft_real_ensure();
 	weft_exec_event(WEFT_CALLER(), file);
-	return weft_real.execvpe(file, argv, envp);
+	return weft_exec_returned(weft_real.execvpe(file, argv, envp));
 }
 
 /*
@@ -310,11 +324,11 @@ static int weft_execl_common(const void *ip, enum weft_execl_kind kind, const ch
 		weft_exec_event(ip, path);
 		switch (kind) {
 		case WEFT_EXECLP:
-			return weft_real.execvp(path, argv);
+			return weft_exec_returned(weft_real.execvp(path, argv));
 		case WEFT_EXECLE:
-			return weft_real.execve(path, argv, envp);
+			return weft_exec_returned(weft_real.execve(path, argv, envp));
 		default:
-			return weft_real.execv(path, argv);
+			return weft_exec_returned(weft_real.execv(path, argv));
 		}
 	}
 }

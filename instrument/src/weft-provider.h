@@ -229,6 +229,23 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, stack,
 		lttng_ust_field_sequence_hex(uint64_t, frames, frames, uint16_t,
 			depth)))
 
+/* ---- Runtime: CPU samples (libweft-preload.so) ---- */
+
+/*
+ * One expiry of the thread's CPU-time timer: the thread used `period` ns
+ * of CPU time since its previous sample. ip is the interrupted PC; stack
+ * is the interrupted call stack (its leaf exact). lost: expiries since the
+ * previous sample that produced no event (the signal was blocked, or the
+ * thread was inside the tracer).
+ */
+LTTNG_UST_TRACEPOINT_EVENT(weft, cpu_sample,
+	LTTNG_UST_TP_ARGS(const void *, ip, uint64_t, period, uint32_t, lost,
+		uint32_t, stack),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, period, period)
+		lttng_ust_field_integer(uint32_t, lost, lost)
+		lttng_ust_field_integer(uint32_t, stack, stack)))
+
 /* ---- Runtime: threads and processes (libweft-preload.so) ---- */
 
 /* Settings of the preload runtime, once per process when tracing starts. */

@@ -60,6 +60,7 @@ struct weft_record_opts {
 	const char *locks;        /* borrowed (argv) */
 	const char *alloc;        /* borrowed (argv) */
 	const char *alloc_sample; /* borrowed (argv) */
+	const char *cpu_hz;       /* borrowed (argv) */
 	bool preload;
 	bool lttng_wrappers;
 	char **argv; /* borrowed: PROGRAM [ARGS...], NULL-terminated */
@@ -98,6 +99,8 @@ static void usage(FILE *out)
 	        "      --locks MODE      with --preload: contended | all | off\n"
 	        "      --alloc MODE      with --preload: sampled | full | off\n"
 	        "      --alloc-sample N  with --preload: mean bytes between sampled allocations\n"
+	        "      --cpu-hz N        with --preload: CPU samples per second of each thread's\n"
+	        "                        CPU time (default 99, 0: off, at most 10000)\n"
 	        "      --lttng-wrappers  also LD_PRELOAD lttng-ust's libc and pthread wrappers\n"
 	        "                        and record their events\n"
 	        "  -h, --help            show this help\n"
@@ -166,13 +169,36 @@ static int check_bytes(const char *value)
 	return 0;
 }
 
+static int check_cpu_hz(const char *value)
+{
+	char *end = NULL;
+	long n;
+
+	if (!value) {
+		return 0;
+	}
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno || end == value || *end || n < 0 || n > 10000 || value[0] == '+') {
+		fprintf(stderr,
+		        "weft record: invalid value for --cpu-hz: \"%s\" (expected 0 to 10000)\n",
+		        value);
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_opts(const struct weft_record_opts *o)
 {
 	static const char *const locks[] = {"contended", "all", "off", NULL};
 	static const char *const alloc[] = {"sampled", "full", "off", NULL};
 
 	if (check_mode("--locks", o->locks, locks) || check_mode("--alloc", o->alloc, alloc) ||
-	    check_bytes(o->alloc_sample)) {
+	    check_bytes(o->alloc_sample) || check_cpu_hz(o->cpu_hz)) {
+		return -1;
+	}
+	if (!o->preload && o->cpu_hz) {
+		fprintf(stderr, "weft record: --cpu-hz needs --preload\n");
 		return -1;
 	}
 	if (!o->preload && (o->locks || o->alloc || o->alloc_sample)) {
@@ -192,7 +218,15 @@ static int validate_opts(const struct weft_record_opts *o)
 	return 0;
 }
 
-enum { OPT_PRELOAD = 256, OPT_WRAPPERS, OPT_NAME, OPT_LOCKS, OPT_ALLOC, OPT_ALLOC_SAMPLE };
+enum {
+	OPT_PRELOAD = 256,
+	OPT_WRAPPERS,
+	OPT_NAME,
+	OPT_LOCKS,
+	OPT_ALLOC,
+	OPT_ALLOC_SAMPLE,
+	OPT_CPU_HZ,
+};
 
 /* Returns 0 to go on, 1 after --help, -1 on a usage error. */
 static int parse_opts(int argc, char **argv, struct weft_record_opts *o)
@@ -205,6 +239,7 @@ static int parse_opts(int argc, char **argv, struct weft_record_opts *o)
 	    {"locks", required_argument, NULL, OPT_LOCKS},
 	    {"alloc", required_argument, NULL, OPT_ALLOC},
 	    {"alloc-sample", required_argument, NULL, OPT_ALLOC_SAMPLE},
+	    {"cpu-hz", required_argument, NULL, OPT_CPU_HZ},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -235,6 +270,9 @@ static int parse_opts(int argc, char **argv, struct weft_record_opts *o)
 			break;
 		case OPT_ALLOC_SAMPLE:
 			o->alloc_sample = optarg;
+			break;
+		case OPT_CPU_HZ:
+			o->cpu_hz = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -502,7 +540,8 @@ static int prepare_environment(const struct weft_record *rec)
 		}
 		if ((o->locks && setenv("WEFT_LOCKS", o->locks, 1)) ||
 		    (o->alloc && setenv("WEFT_ALLOC", o->alloc, 1)) ||
-		    (o->alloc_sample && setenv("WEFT_ALLOC_SAMPLE", o->alloc_sample, 1))) {
+		    (o->alloc_sample && setenv("WEFT_ALLOC_SAMPLE", o->alloc_sample, 1)) ||
+		    (o->cpu_hz && setenv("WEFT_CPU_HZ", o->cpu_hz, 1))) {
 			return -1;
 		}
 	}

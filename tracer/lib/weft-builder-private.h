@@ -63,7 +63,8 @@ typedef enum {
 	WEFT_EV_BARRIER_WAIT_END,
 	WEFT_EV_SYSCALL_BEGIN,
 	WEFT_EV_SYSCALL_END,
-	WEFT_EV_STACK, /* weft:stack: an interned call stack (frames[]) */
+	WEFT_EV_STACK,      /* weft:stack: an interned call stack (frames[]) */
+	WEFT_EV_CPU_SAMPLE, /* weft:cpu_sample: one expiry of the thread's CPU timer */
 	/* lttng-ust's own wrappers */
 	WEFT_EV_LIBC_MALLOC,
 	WEFT_EV_LIBC_CALLOC,

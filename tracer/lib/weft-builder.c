@@ -591,6 +591,29 @@ static guint32 stack_of(const bthread_t *bt, int64_t id)
 	return GPOINTER_TO_UINT(g_hash_table_lookup(bt->p->stacks, KEY(id)));
 }
 
+/* The most timer expiries one weft:cpu_sample stands for (hostile input). */
+#define CPU_SAMPLE_WEIGHT_MAX 1000
+
+/*
+ * weft:cpu_sample: 1 + lost samples on the thread's track, at the stack it
+ * caught (expiries the kernel merged, at its tick or while the signal was
+ * blocked, are CPU time the thread used); the model's period is the first
+ * positive one (every process of a recording shares the setting).
+ */
+static void on_cpu_sample(weft_builder_t *b, bthread_t *bt, const weft_event_t *ev, weft_time_t ts)
+{
+	guint32 stack = stack_of(bt, ev->i[2]);
+	int64_t weight = 1 + CLAMP(ev->i[1], 0, CPU_SAMPLE_WEIGHT_MAX - 1);
+
+	if (ev->i[0] > 0 && b->model->sample_period == 0) {
+		b->model->sample_period = (uint64_t) ev->i[0];
+	}
+	for (int64_t k = 0; k < weight; k++) {
+		g_array_append_val(bt->t->samples.ts, ts);
+		g_array_append_val(bt->t->samples.stack, stack);
+	}
+}
+
 /* ---- state track ---- */
 
 static weft_time_t last_state_end(const weft_thread_t *t)
@@ -1861,6 +1884,9 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		break;
 	case WEFT_EV_STACK:
 		on_stack(b, bt, ev);
+		break;
+	case WEFT_EV_CPU_SAMPLE:
+		on_cpu_sample(b, bt, ev, ts);
 		break;
 	case WEFT_EV_THREAD_EXIT:
 		bt->exited = TRUE;

@@ -77,6 +77,8 @@ static const weft_event_spec_t specs[WEFT_EV_COUNT] = {
     [WEFT_EV_SYSCALL_END] = {"weft:syscall_end", 3, 0, {"kind", "ret", "stack"}, {I, I, I}, {NULL}},
     [WEFT_EV_STACK] =
         {"weft:stack", 3, 0, {"id", "truncated", "exact_leaf"}, {I, I, I}, {NULL}, "frames"},
+    [WEFT_EV_CPU_SAMPLE] =
+        {"weft:cpu_sample", 3, 0, {"period", "lost", "stack"}, {I, I, I}, {NULL}},
     [WEFT_EV_LIBC_MALLOC] = {"lttng_ust_libc:malloc", 2, 0, {"size", "ptr"}, {I, I}, {NULL}},
     [WEFT_EV_LIBC_CALLOC] =
         {"lttng_ust_libc:calloc", 3, 0, {"nmemb", "size", "ptr"}, {I, I, I}, {NULL}},
