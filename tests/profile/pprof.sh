@@ -5,8 +5,9 @@
 # and -traces, -raw parses without a warning, labels work with -tagfocus,
 # -base of two windows shows the leak growing, an empty profile is valid
 # and warned about in one line, an unknown name lists the valid ones.
-# The cpu and wall profiles come from the CPU-sample model fixture
-# (test-profile --write) until traces carry CPU samples.
+# The cpu and wall profiles here come from the CPU-sample model fixture
+# (test-profile --write), whose values are exact; cpu-samples.sh reads the
+# cpu and wall profiles of a recorded program with `go tool pprof -top`.
 #
 # usage: pprof.sh WEFT PRELOAD PROF-APP TEST-PROFILE
 set -euo pipefail

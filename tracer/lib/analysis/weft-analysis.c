@@ -7,6 +7,7 @@ static const weft_section_info_t sections[] = {
     {"critical-path", "Critical path", "regions"},
     {"threads", "Threads by start routine", "threads"},
     {"thread-list", "Threads", "threads"},
+    {"cpu", "CPU time by function", "threads"},
     {"sync", "Synchronization blocking by call site", "blocking"},
     {"sync-objects", "Synchronization blocking by object", "blocking"},
     {"syscall", "Syscall blocking by call site", "blocking"},
@@ -96,6 +97,8 @@ weft_table_t *weft_analysis_section_new(const weft_model_t *model, const char *n
 		return weft_span_instances_table_new(
 		    model, !strcmp(name, "region-instances") ? WEFT_SPAN_REGIONS : WEFT_SPAN_TASKS,
 		    options);
+	} else if (!strcmp(name, "cpu")) {
+		return weft_cpu_table_new(model, options);
 	} else if (!strcmp(name, "mmu")) {
 		return weft_mmu_table_new(model, options);
 	} else if (!strcmp(name, "critical-path")) {

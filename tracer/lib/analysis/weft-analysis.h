@@ -9,6 +9,7 @@
 
 #include "weft-analysis-allocs.h"
 #include "weft-analysis-blocking.h"
+#include "weft-analysis-cpu.h"
 #include "weft-analysis-critical.h"
 #include "weft-analysis-deadlocks.h"
 #include "weft-analysis-folded.h"
