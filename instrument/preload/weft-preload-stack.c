@@ -336,6 +336,31 @@ uint32_t weft_stack_capture(void)
 }
 
 /*
+ * The fast path: unw_backtrace (its per-thread trace cache) from the
+ * handler crosses the signal frame; the frames from the interrupted PC on
+ * are the context's. 0 when the PC is not among them.
+ */
+static int weft_stack_walk_through_signal(void *uc, uintptr_t *out, int max)
+{
+#if defined(__x86_64__)
+	uintptr_t pc = (uintptr_t) ((const ucontext_t *) uc)->uc_mcontext.gregs[REG_RIP];
+	int n = unw_backtrace((void **) out, max);
+
+	for (int i = 0; i < n && i < WEFT_STACK_SKIP_MAX; i++) {
+		if (out[i] == pc) {
+			memmove(out, out + i, (size_t) (n - i) * sizeof(*out));
+			return n - i;
+		}
+	}
+#else
+	(void) uc;
+	(void) out;
+	(void) max;
+#endif
+	return 0;
+}
+
+/*
  * The interrupted context's frames, its PC first: libunwind started on the
  * signal frame, or the frame-pointer chain from the interrupted rbp.
  */
@@ -356,6 +381,11 @@ static int weft_stack_walk_context(void *uc, uintptr_t *out, int max)
 		}
 	}
 #endif
+	n = weft_stack_walk_through_signal(uc, out, max);
+	if (n > 0) {
+		return n;
+	}
+	n = 0;
 	if (unw_init_local2(&cursor, (unw_context_t *) uc, UNW_INIT_SIGNAL_FRAME) < 0) {
 		return 0;
 	}
