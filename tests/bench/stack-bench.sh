@@ -22,6 +22,7 @@
 #
 # usage: tests/bench/stack-bench.sh BUILD_DIR [REPS=11] [ITER=20000] [ROUNDS=11]
 #                                   [ITER1=2000000] [ITER_LOCK=200000]
+# STACK_BENCH_PARTS="1 2 3" (the default) selects the parts to run.
 set -eu
 
 build=${1:?usage: stack-bench.sh BUILD_DIR [REPS] [ITER] [ROUNDS] [ITER1] [ITER_LOCK]}
@@ -33,6 +34,7 @@ iter_lock=${6:-200000}
 sbench=$build/tests/bench/stack-bench
 pbench=$build/tests/bench/preload-bench
 preload=$build/instrument/preload/libweft-preload.so
+parts=" ${STACK_BENCH_PARTS:-1 2 3} "
 session=weft-stack-bench-$$
 out=$(mktemp -d /tmp/weft-stack-bench.XXXXXX)
 
@@ -81,34 +83,45 @@ alternate() {
 
 med() { cat "$out/med.$1"; }
 
-echo "1. cost per captured stack: stack-bench alloc, WEFT_ALLOC=full (one capture per"
-echo "   iteration), thread CPU ns/iteration, medians of $reps runs x median of $rounds rounds of $iter"
-printf "   %-10s %6s %9s %9s %9s %12s %12s\n" stacks depth off dwarf fp "dwarf added" "fp added"
-for kind in same distinct; do
-	for depth in 10 30; do
-		alternate "off dwarf fp" env WEFT_ALLOC=full "$sbench" alloc "$kind" "$depth" "$iter" "$rounds"
-		awk -v k="$kind" -v d="$depth" -v o="$(med off)" -v w="$(med dwarf)" -v f="$(med fp)" \
-			'BEGIN { printf "   %-10s %6d %9.1f %9.1f %9.1f %12.1f %12.1f\n", k, d, o, w, f, w - o, f - o }'
+part() { case $parts in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+if part 1; then
+	echo "1. cost per captured stack: stack-bench alloc, WEFT_ALLOC=full (one capture per"
+	echo "   iteration), thread CPU ns/iteration, medians of $reps runs x median of $rounds rounds of $iter"
+	printf "   %-10s %6s %9s %9s %9s %12s %12s\n" stacks depth off dwarf fp "dwarf added" "fp added"
+	for kind in same distinct; do
+		for depth in 10 30; do
+			alternate "off dwarf fp" env WEFT_ALLOC=full "$sbench" alloc "$kind" "$depth" \
+				"$iter" "$rounds"
+			awk -v k="$kind" -v d="$depth" -v o="$(med off)" -v w="$(med dwarf)" -v f="$(med fp)" \
+				'BEGIN { printf "   %-10s %6d %9.1f %9.1f %9.1f %12.1f %12.1f\n", k, d, o, w, f, w - o, f - o }'
+		done
 	done
-done
+fi
 
-echo "2. uncontended loop: preload-bench 1 thread, default modes, loop thread CPU ns/iteration,"
-echo "   medians of $reps runs of $iter1"
-metric=cpu_ns_per_iter
-alternate "untraced on off" "$pbench" 1 "$iter1"
-metric=ns_per_iter
-awk -v u="$(med untraced)" -v n="$(med on)" -v f="$(med off)" 'BEGIN {
-	printf "   untraced %7.1f   stacks on %7.1f   stacks off %7.1f\n", u, n, f
-	printf "   on - off = %+.1f ns (%+.1f %%)\n", n - f, (n - f) * 100 / f
-}'
+if part 2; then
+	echo "2. uncontended loop: preload-bench 1 thread, default modes, loop thread CPU ns/iteration,"
+	echo "   medians of $reps runs of $iter1"
+	metric=cpu_ns_per_iter
+	alternate "untraced on off" "$pbench" 1 "$iter1"
+	metric=ns_per_iter
+	awk -v u="$(med untraced)" -v n="$(med on)" -v f="$(med off)" 'BEGIN {
+		printf "   untraced %7.1f   stacks on %7.1f   stacks off %7.1f\n", u, n, f
+		printf "   on - off = %+.1f ns (%+.1f %%)\n", n - f, (n - f) * 100 / f
+	}'
+	printf "   runs, on:  %s\n   runs, off: %s\n" "$(sort -n "$out/runs.on" | tr '\n' ' ')" \
+		"$(sort -n "$out/runs.off" | tr '\n' ' ')"
+fi
 
-echo "3. contended lock: stack-bench lock, 4 threads, depth 10, default modes, wall ns/iteration,"
-echo "   medians of $reps runs of $iter_lock"
-alternate "untraced off dwarf fp" "$sbench" lock 4 10 "$iter_lock"
-awk -v u="$(med untraced)" -v o="$(med off)" -v w="$(med dwarf)" -v f="$(med fp)" 'BEGIN {
-	printf "   untraced %7.1f   stacks off %7.1f   dwarf %7.1f   fp %7.1f\n", u, o, w, f
-	printf "   dwarf / off = %.2f   fp / off = %.2f\n", w / o, f / o
-}'
+if part 3; then
+	echo "3. contended lock: stack-bench lock, 4 threads, depth 10, default modes, wall ns/iteration,"
+	echo "   medians of $reps runs of $iter_lock"
+	alternate "untraced off dwarf fp" "$sbench" lock 4 10 "$iter_lock"
+	awk -v u="$(med untraced)" -v o="$(med off)" -v w="$(med dwarf)" -v f="$(med fp)" 'BEGIN {
+		printf "   untraced %7.1f   stacks off %7.1f   dwarf %7.1f   fp %7.1f\n", u, o, w, f
+		printf "   dwarf / off = %.2f   fp / off = %.2f\n", w / o, f / o
+	}'
+fi
 
 lttng stop "$session" >/dev/null
 echo "session: $(bench_session_losses)"
