@@ -5,15 +5,16 @@
 # $bench_contexts (default: the contexts weft record adds) and $trace_dir
 # (default: $out/trace).
 
+# shellcheck disable=SC2154 # $session and $out: set by the caller
 # bench_session_start "CHANNEL OPTIONS" EVENT... : create, enable, start.
-# Other workers may run instrumented programs on this machine: the session
+# Other instrumented programs may run on this machine: the session
 # tracks no process until `tracked` adds one.
 bench_session_start() {
-	local chan_opts=$1
+	bench_chan_opts=$1
 	shift
 	lttng create "$session" --output="${trace_dir:-$out/trace}" >/dev/null
 	# shellcheck disable=SC2086 # the options are words
-	lttng enable-channel -u -s "$session" $chan_opts benchchan >/dev/null
+	lttng enable-channel -u -s "$session" $bench_chan_opts benchchan >/dev/null
 	for ev in "$@"; do
 		lttng enable-event -u -s "$session" -c benchchan "$ev" >/dev/null
 	done
