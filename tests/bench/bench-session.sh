@@ -6,6 +6,25 @@
 # (default: $out/trace).
 
 # shellcheck disable=SC2154 # $session and $out: set by the caller
+
+# bench_prepare NAME FILE... : every FILE exists and a session daemon
+# answers, else one line and exit 1; on exit, the session (if any) and $out
+# are removed.
+bench_prepare() {
+	bench_name=$1
+	shift
+	for f in "$@"; do
+		[ -e "$f" ] || { echo "$bench_name: missing $f (build first)" >&2; exit 1; }
+	done
+	lttng list >/dev/null 2>&1 || { echo "$bench_name: no lttng-sessiond reachable" >&2; exit 1; }
+	trap bench_cleanup EXIT INT TERM
+}
+
+bench_cleanup() {
+	[ -z "${session:-}" ] || lttng destroy "$session" >/dev/null 2>&1 || true
+	rm -rf "$out"
+}
+
 # bench_session_start "CHANNEL OPTIONS" EVENT... : create, enable, start.
 # Other instrumented programs may run on this machine: the session
 # tracks no process until `tracked` adds one.

@@ -31,21 +31,13 @@ preload=$build/instrument/preload/libweft-preload.so
 load=$(dirname "$0")/memcached-load.py
 memcached=$(command -v memcached || true)
 port=$((20000 + $$ % 10000))
-out=$(mktemp -d /tmp/weft-memcached-stacks.XXXXXX)
-
-[ -e "$preload" ] || { echo "memcached-stacks: missing $preload (build first)" >&2; exit 1; }
 [ -n "$memcached" ] || { echo "memcached-stacks: no memcached (apt-get install memcached)" >&2; exit 1; }
-lttng list >/dev/null 2>&1 || { echo "memcached-stacks: no lttng-sessiond reachable" >&2; exit 1; }
+out=$(mktemp -d /tmp/weft-memcached-stacks.XXXXXX)
 
 # shellcheck source=tests/bench/bench-session.sh
 . "$(dirname "$0")/bench-session.sh"
-
 session=
-cleanup() {
-	[ -z "$session" ] || lttng destroy "$session" >/dev/null 2>&1 || true
-	rm -rf "$out"
-}
-trap cleanup EXIT INT TERM
+bench_prepare memcached-stacks "$preload"
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $($memcached -V), $conns connections, $requests requests per run"

@@ -27,16 +27,9 @@ lttng_wrappers=$lib/liblttng-ust-libc-wrapper.so:$lib/liblttng-ust-pthread-wrapp
 session=weft-preload-bench-$$
 out=$(mktemp -d /tmp/weft-preload-bench.XXXXXX)
 
-for f in "$bench" "$preload"; do
-	[ -e "$f" ] || { echo "preload-bench: missing $f (build first)" >&2; exit 1; }
-done
-lttng list >/dev/null 2>&1 || { echo "preload-bench: no lttng-sessiond reachable" >&2; exit 1; }
-
 # shellcheck source=tests/bench/bench-session.sh
 . "$(dirname "$0")/bench-session.sh"
-
-cleanup() { lttng destroy "$session" >/dev/null 2>&1 || true; rm -rf "$out"; }
-trap cleanup EXIT INT TERM
+bench_prepare preload-bench "$bench" "$preload"
 
 # Only the benchmark's own processes are recorded (others may run tracing
 # programs on this machine): each run is started stopped, added to the vpid

@@ -38,16 +38,9 @@ parts=" ${STACK_BENCH_PARTS:-1 2 3} "
 session=weft-stack-bench-$$
 out=$(mktemp -d /tmp/weft-stack-bench.XXXXXX)
 
-for f in "$sbench" "$pbench" "$preload"; do
-	[ -e "$f" ] || { echo "stack-bench: missing $f (build first)" >&2; exit 1; }
-done
-lttng list >/dev/null 2>&1 || { echo "stack-bench: no lttng-sessiond reachable" >&2; exit 1; }
-
 # shellcheck source=tests/bench/bench-session.sh
 . "$(dirname "$0")/bench-session.sh"
-
-cleanup() { lttng destroy "$session" >/dev/null 2>&1 || true; rm -rf "$out"; }
-trap cleanup EXIT INT TERM
+bench_prepare stack-bench "$sbench" "$pbench" "$preload"
 
 bench_session_start "--overwrite --subbuf-size=8M --num-subbuf=4" 'weft:*'
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
