@@ -11,6 +11,70 @@
  */
 #include "weft-analysis-page.h"
 
+#include "weft-flame-graph.h"
+#include "weft-format.h"
+
+/* The sections that also show a flame graph, and of which profile value. */
+static const struct {
+	const char *section;
+	weft_profile_kind_t kind;
+	guint value; /* index into the profile's sample types */
+	const char *caption;
+} flames[] = {
+    {"sync", WEFT_PROFILE_BLOCK, 1, "Time blocked on synchronization, at the waiter's stack"},
+    {"syscall", WEFT_PROFILE_SYSCALL, 1, "Time in blocking system calls"},
+    {"sleep", WEFT_PROFILE_SLEEP, 1, "Time sleeping"},
+    {"locks", WEFT_PROFILE_MUTEX, 1, "Lock wait time, charged to the stack that released the lock"},
+    {"allocs", WEFT_PROFILE_HEAP, 1, "Bytes allocated, at the allocating stack"},
+    {"leaks", WEFT_PROFILE_LEAK, 1, "Bytes never freed, at the allocating stack"},
+};
+
+/* The flames entry of section, -1 when it has no flame graph. */
+static int flame_of(const char *section)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(flames); i++) {
+		if (!g_strcmp0(flames[i].section, section)) {
+			return (int) i;
+		}
+	}
+	return -1;
+}
+
+/* What a computation gives: the table and, for some sections, the flame tree. */
+typedef struct {
+	weft_table_t *table;      /* owned */
+	weft_flame_tree_t *tree;  /* owned, NULL when the section has no flame graph */
+	const char *empty_reason; /* static, NULL when the profile has samples */
+} result_t;
+
+static void result_free(gpointer data)
+{
+	result_t *r = data;
+
+	g_clear_pointer(&r->table, weft_table_free);
+	g_clear_pointer(&r->tree, weft_flame_tree_free);
+	g_free(r);
+}
+
+/* Computes both, on any thread: the model is read-only once loaded. */
+static result_t *result_new(const weft_model_t *model, const char *section,
+                            const weft_analysis_options_t *options)
+{
+	result_t *r = g_new0(result_t, 1);
+	int f = flame_of(section);
+
+	r->table = weft_analysis_section_new(model, section, options);
+	if (f >= 0) {
+		g_autoptr(weft_profile_t) prof = weft_profile_new(model, flames[f].kind, NULL);
+
+		r->tree = weft_flame_tree_new(prof, flames[f].value);
+		if (weft_flame_tree_node(r->tree, 0)->value <= 0) {
+			r->empty_reason = weft_profile_empty_reason(prof);
+		}
+	}
+	return r;
+}
+
 /* A table row in the list model. */
 #define WEFT_TYPE_ANALYSIS_ROW (weft_analysis_row_get_type())
 G_DECLARE_FINAL_TYPE(WeftAnalysisRow, weft_analysis_row, WEFT, ANALYSIS_ROW, GObject)
@@ -46,6 +110,10 @@ struct _WeftAnalysisPage {
 	GtkWidget *busy_box;
 	GtkWidget *spinner;
 	GtkColumnView *column_view;
+	GtkWidget *view_switcher;
+	GtkStack *views;
+	GtkWidget *flame_caption;
+	WeftFlameGraph *flame_graph;
 	GListStore *rows;         /* WeftAnalysisRow, owned */
 	GtkSortListModel *sorted; /* owned */
 	weft_table_t *table;      /* owned, NULL before a model */
@@ -208,6 +276,45 @@ static void show_table(WeftAnalysisPage *self)
 	}
 }
 
+static void show_flame(WeftAnalysisPage *self, weft_flame_tree_t *tree, const char *empty_reason)
+{
+	int f = flame_of(self->section);
+	g_autofree char *caption = NULL;
+	char total[64];
+
+	gtk_widget_set_visible(self->view_switcher, f >= 0);
+	if (f < 0) {
+		return;
+	}
+	if (!tree) {
+		caption = g_strdup(self->computing ? "Computing…" : flames[f].caption);
+	} else if (empty_reason) {
+		caption = g_strdup_printf("No flame graph: %s.", empty_reason);
+	} else {
+		weft_format_value(total, sizeof total, weft_flame_tree_node(tree, 0)->value,
+		                  tree->unit);
+		caption = g_strdup_printf("%s: %s in all. Click a frame to zoom into it and "
+		                          "highlight its waits on the timeline.",
+		                          flames[f].caption, total);
+	}
+	gtk_label_set_text(GTK_LABEL(self->flame_caption), caption);
+	weft_flame_graph_set_tree(self->flame_graph, tree);
+}
+
+/* Shows r (taken over; NULL: nothing yet). */
+static void show_result(WeftAnalysisPage *self, result_t *r)
+{
+	self->table = r ? g_steal_pointer(&r->table) : NULL;
+	show_flame(self, r ? g_steal_pointer(&r->tree) : NULL, r ? r->empty_reason : NULL);
+	show_table(self);
+	g_clear_pointer(&r, result_free);
+}
+
+static void on_flame_reset(GtkButton *button, WeftAnalysisPage *self)
+{
+	weft_flame_graph_reset(self->flame_graph);
+}
+
 /* Forgets the running worker, if any: its result will be dropped. */
 static void cancel_compute(WeftAnalysisPage *self)
 {
@@ -253,6 +360,7 @@ static void weft_analysis_page_class_init(WeftAnalysisPageClass *klass)
 
 	object_class->dispose = weft_analysis_page_dispose;
 	object_class->finalize = weft_analysis_page_finalize;
+	g_type_ensure(WEFT_TYPE_FLAME_GRAPH);
 	gtk_widget_class_set_template_from_resource(
 	    widget_class, "/org/weft/View/analysis/weft-analysis-page.ui");
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, title_label);
@@ -261,7 +369,12 @@ static void weft_analysis_page_class_init(WeftAnalysisPageClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, busy_box);
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, spinner);
 	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, column_view);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, view_switcher);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, views);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, flame_caption);
+	gtk_widget_class_bind_template_child(widget_class, WeftAnalysisPage, flame_graph);
 	gtk_widget_class_bind_template_callback(widget_class, on_activate);
+	gtk_widget_class_bind_template_callback(widget_class, on_flame_reset);
 
 	/* (thread index or G_MAXUINT, start ns, end ns): show this on the timeline. */
 	signals[SIGNAL_REVEAL] =
@@ -290,7 +403,7 @@ GtkWidget *weft_analysis_page_new(const char *section)
 	g_return_val_if_fail(weft_analysis_has_section(section), NULL);
 	self = g_object_new(WEFT_TYPE_ANALYSIS_PAGE, NULL);
 	self->section = g_strdup(section);
-	show_table(self);
+	show_result(self, NULL);
 	return GTK_WIDGET(self);
 }
 
@@ -308,10 +421,7 @@ void weft_analysis_page_set_model(WeftAnalysisPage *self, const weft_model_t *mo
 	cancel_compute(self);
 	remove_columns(self);
 	g_clear_pointer(&self->table, weft_table_free);
-	if (model) {
-		self->table = weft_analysis_section_new(model, self->section, options);
-	}
-	show_table(self);
+	show_result(self, model ? result_new(model, self->section, options) : NULL);
 }
 
 /* What the worker needs; the keeper keeps the model alive. */
@@ -335,33 +445,31 @@ static void compute_free(gpointer data)
 static void compute_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
 {
 	compute_t *c = data;
-	weft_table_t *table;
 
 	if (g_cancellable_is_cancelled(cancel)) {
 		g_task_return_pointer(task, NULL, NULL);
 		return;
 	}
-	table =
-	    weft_analysis_section_new(c->model, c->section, c->has_options ? &c->options : NULL);
-	g_task_return_pointer(task, table, (GDestroyNotify) weft_table_free);
+	g_task_return_pointer(task,
+	                      result_new(c->model, c->section, c->has_options ? &c->options : NULL),
+	                      result_free);
 }
 
 static void compute_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	WeftAnalysisPage *self = WEFT_ANALYSIS_PAGE(source);
 	GCancellable *cancel = g_task_get_cancellable(G_TASK(result));
-	weft_table_t *table = g_task_propagate_pointer(G_TASK(result), NULL);
+	result_t *r = g_task_propagate_pointer(G_TASK(result), NULL);
 
 	/* Superseded or disposed: drop the result. */
 	if (!self->computing || cancel != self->computing) {
-		g_clear_pointer(&table, weft_table_free);
+		g_clear_pointer(&r, result_free);
 		return;
 	}
 	g_clear_object(&self->computing);
 	remove_columns(self);
 	g_clear_pointer(&self->table, weft_table_free);
-	self->table = table;
-	show_table(self);
+	show_result(self, r);
 }
 
 void weft_analysis_page_compute(WeftAnalysisPage *self, const weft_model_t *model,
@@ -379,7 +487,7 @@ void weft_analysis_page_compute(WeftAnalysisPage *self, const weft_model_t *mode
 	remove_columns(self);
 	g_clear_pointer(&self->table, weft_table_free);
 	self->computing = g_cancellable_new();
-	show_table(self);
+	show_result(self, NULL);
 
 	c = g_new0(compute_t, 1);
 	c->model = model;
@@ -455,4 +563,17 @@ void weft_analysis_page_activate(WeftAnalysisPage *self, guint position)
 		g_signal_emit(self, signals[SIGNAL_REVEAL], 0, link->thread, (gint64) link->start,
 		              (gint64) link->end);
 	}
+}
+
+GtkWidget *weft_analysis_page_get_flame_graph(WeftAnalysisPage *self)
+{
+	g_return_val_if_fail(WEFT_IS_ANALYSIS_PAGE(self), NULL);
+	return flame_of(self->section) >= 0 ? GTK_WIDGET(self->flame_graph) : NULL;
+}
+
+void weft_analysis_page_show_flame_graph(WeftAnalysisPage *self, gboolean flame)
+{
+	g_return_if_fail(WEFT_IS_ANALYSIS_PAGE(self));
+	gtk_stack_set_visible_child_name(self->views,
+	                                 flame && flame_of(self->section) >= 0 ? "flame" : "table");
 }

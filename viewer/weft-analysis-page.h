@@ -3,6 +3,11 @@
  * sortable table: a GtkColumnView over the section's weft_table_t.
  * Activating a row emits "reveal" with the row's link (thread index or
  * G_MAXUINT, start, end) so the window can show it on the timeline.
+ *
+ * The sections with call stacks (sync, syscall, sleep, locks, allocs,
+ * leaks) also have a flame graph of their profile (weft-profile.h: block,
+ * syscall, sleep, mutex, alloc_space, leak), over the whole trace, behind
+ * a "Table | Flame graph" switch; the worker computes it with the table.
  */
 #ifndef WEFT_ANALYSIS_PAGE_H
 #define WEFT_ANALYSIS_PAGE_H
@@ -44,6 +49,11 @@ guint weft_analysis_page_get_row_at(WeftAnalysisPage *self, guint position);
 gboolean weft_analysis_page_sort_by(WeftAnalysisPage *self, const char *key, GtkSortType order);
 /* What activating the row at position does: emits "reveal" if it has a link. */
 void weft_analysis_page_activate(WeftAnalysisPage *self, guint position);
+
+/* The page's WeftFlameGraph, NULL when its section has none. */
+GtkWidget *weft_analysis_page_get_flame_graph(WeftAnalysisPage *self);
+/* Shows the flame graph (when the section has one) or the table. */
+void weft_analysis_page_show_flame_graph(WeftAnalysisPage *self, gboolean flame);
 
 G_END_DECLS
 

@@ -3,10 +3,13 @@
  * sidebar entry per group. A page recomputes its table lazily: when a
  * trace loads, shown pages update at once and hidden ones when mapped,
  * each in a worker thread (the page shows a spinner until it is done).
+ * A frame selected in a page's flame graph becomes the session's stack
+ * highlight: the timeline outlines the waits that went through it.
  */
 #include "weft-analysis-pages.h"
 
 #include "weft-analysis-page.h"
+#include "weft-flame-graph.h"
 
 #define PAGES_KEY "weft-analysis-pages"
 #define DIRTY_KEY "weft-analysis-dirty"
@@ -81,6 +84,25 @@ static void on_reveal(WeftAnalysisPage *page, guint thread, gint64 start, gint64
 	                           MAX(end, start + 1));
 }
 
+/* A frame selected in a flame graph (G_MAXUINT: none): highlight its waits. */
+static void on_frame_selected(WeftFlameGraph *graph, guint node, gpointer data)
+{
+	WeftWindow *window = window_of(GTK_WIDGET(graph));
+	WeftSession *session = window ? weft_window_get_session(window) : NULL;
+	const weft_model_t *model = window ? weft_window_borrow_model(window) : NULL;
+	const weft_flame_tree_t *tree = weft_flame_graph_borrow_tree(graph);
+	const weft_flame_node_t *n = tree ? weft_flame_tree_node(tree, node) : NULL;
+
+	if (!session) {
+		return;
+	}
+	if (!model || !n || node == 0) {
+		weft_session_set_highlight(session, NULL);
+		return;
+	}
+	weft_session_set_highlight(session, weft_stack_match_new(model, n->name));
+}
+
 static GtkWidget *group_notebook(const char *group, GPtrArray *pages)
 {
 	GtkWidget *notebook = gtk_notebook_new();
@@ -99,6 +121,11 @@ static GtkWidget *group_notebook(const char *group, GPtrArray *pages)
 		g_object_set_data(G_OBJECT(page), DIRTY_KEY, GINT_TO_POINTER(1));
 		g_signal_connect(page, "map", G_CALLBACK(on_page_map), NULL);
 		g_signal_connect(page, "reveal", G_CALLBACK(on_reveal), NULL);
+		if (weft_analysis_page_get_flame_graph(WEFT_ANALYSIS_PAGE(page))) {
+			g_signal_connect(
+			    weft_analysis_page_get_flame_graph(WEFT_ANALYSIS_PAGE(page)),
+			    "frame-selected", G_CALLBACK(on_frame_selected), NULL);
+		}
 		gtk_notebook_append_page(GTK_NOTEBOOK(notebook), page,
 		                         gtk_label_new(sections[i].title));
 		g_ptr_array_add(pages, page);

@@ -4,6 +4,7 @@
 #include "weft-details-pane.h"
 
 #include "weft-format.h"
+#include "weft-frame.h"
 
 #include <string.h>
 
@@ -13,6 +14,7 @@ struct _WeftDetailsPane {
 	GtkWidget *scroller;
 	GtkLabel *title, *kind, *thread, *start, *duration, *object, *callsite, *args, *range;
 	GtkBox *links;
+	GtkBox *stacks; /* the call stacks of the selected wait, one section each */
 };
 
 G_DEFINE_FINAL_TYPE(WeftDetailsPane, weft_details_pane, GTK_TYPE_WIDGET)
@@ -167,6 +169,110 @@ static void show_task(WeftDetailsPane *self, const weft_model_t *m, const weft_i
 	gtk_label_set_text(self->args, args);
 }
 
+/* A frame's row: the function (bold), the inline mark, then file:line and module. */
+static GtkWidget *frame_row(const weft_model_t *m, guint32 callsite)
+{
+	g_autofree char *name = weft_frame_dup_name(m, callsite);
+	g_autofree char *loc = weft_frame_dup_location(m, callsite);
+	g_autofree char *module = weft_frame_dup_module(m, callsite);
+	g_autofree char *markup = g_markup_printf_escaped(
+	    weft_frame_is_inlined(m, callsite)
+	        ? "<b>%s</b> <i>[inlined]</i>\n<span size=\"small\" fgalpha=\"70%%\">%s%s%s</span>"
+	        : "<b>%s</b>\n<span size=\"small\" fgalpha=\"70%%\">%s%s%s</span>",
+	    name, loc ? loc : "", loc && module ? " · " : "",
+	    module ? module : (loc ? "" : "unknown module"));
+	GtkWidget *label = gtk_label_new(NULL);
+
+	gtk_label_set_markup(GTK_LABEL(label), markup);
+	gtk_label_set_xalign(GTK_LABEL(label), 0);
+	gtk_label_set_selectable(GTK_LABEL(label), TRUE);
+	gtk_label_set_wrap(GTK_LABEL(label), TRUE);
+	gtk_label_set_wrap_mode(GTK_LABEL(label), PANGO_WRAP_WORD_CHAR);
+	gtk_widget_add_css_class(label, "weft-frame");
+	g_object_set_data_full(G_OBJECT(label), "weft-frame-text", weft_frame_dup_text(m, callsite),
+	                       g_free);
+	return label;
+}
+
+static GtkWidget *plain_row(const char *text)
+{
+	GtkWidget *label = gtk_label_new(text);
+
+	gtk_label_set_xalign(GTK_LABEL(label), 0);
+	gtk_widget_add_css_class(label, "dim-label");
+	g_object_set_data_full(G_OBJECT(label), "weft-frame-text", g_strdup(text), g_free);
+	return label;
+}
+
+/* A heading and one row per frame of stack, leaf first. */
+static void add_stack(WeftDetailsPane *self, const weft_model_t *m, const char *title,
+                      guint32 stack)
+{
+	const guint32 *frames = NULL;
+	const weft_stack_t *st = weft_model_borrow_stack(m, stack, &frames);
+	GtkWidget *heading = gtk_label_new(title);
+
+	gtk_label_set_xalign(GTK_LABEL(heading), 0);
+	gtk_label_set_wrap(GTK_LABEL(heading), TRUE);
+	gtk_widget_set_margin_top(heading, 6);
+	gtk_widget_add_css_class(heading, "heading");
+	gtk_box_append(self->stacks, heading);
+	if (!st) {
+		gtk_box_append(self->stacks, plain_row("none recorded"));
+		return;
+	}
+	for (guint i = 0; i < st->depth; i++) {
+		gtk_box_append(self->stacks, frame_row(m, frames[i]));
+	}
+	if (st->truncated) {
+		gtk_box_append(self->stacks, plain_row("… truncated"));
+	}
+}
+
+/* The stack recorded at the other end of the flows into the wait (who released the lock). */
+static void add_flow_stacks(WeftDetailsPane *self, const weft_model_t *m, const weft_item_t *item,
+                            const GArray *flows)
+{
+	for (guint i = 0, shown = 0; i < flows->len && shown < 4; i++) {
+		const weft_flow_t *f =
+		    &g_array_index(m->flows, weft_flow_t, g_array_index(flows, guint, i));
+		g_autofree char *th = NULL;
+		g_autofree char *title = NULL;
+
+		if (!f->stack || f->to_thread != item->thread || f->to_ts < item->start ||
+		    f->to_ts > item->end) {
+			continue;
+		}
+		th = thread_text(m, f->from_thread);
+		title =
+		    g_strdup_printf("Call stack of the %s by %s", weft_flow_kind_name(f->kind), th);
+		add_stack(self, m, title, f->stack);
+		shown++;
+	}
+}
+
+static void fill_stacks(WeftDetailsPane *self, const weft_model_t *m, const weft_item_t *item)
+{
+	const weft_thread_t *t;
+	g_autoptr(GArray) flows = NULL;
+	GtkWidget *child;
+
+	while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->stacks)))) {
+		gtk_box_remove(self->stacks, child);
+	}
+	gtk_widget_set_visible(GTK_WIDGET(self->stacks), FALSE);
+	/* A trace without any stack (a JSON trace, WEFT_STACKS=off) gets no section. */
+	if (!m || item->kind != WEFT_ITEM_STATE || item->thread >= m->threads->len || !m->stacks ||
+	    m->stacks->len <= 1) {
+		return;
+	}
+	t = g_ptr_array_index(m->threads, item->thread);
+	add_stack(self, m, "Call stack", weft_state_track_stack(&t->states, item->index));
+	flows = weft_session_dup_flows_of(self->session, item);
+	add_flow_stacks(self, m, item, flows);
+	gtk_widget_set_visible(GTK_WIDGET(self->stacks), TRUE);
+}
+
 static void on_link_clicked(GtkButton *button, WeftDetailsPane *self)
 {
 	guint thread = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "weft-thread"));
@@ -244,6 +350,7 @@ static void on_selection_changed(WeftSession *session, WeftDetailsPane *self)
 
 	clear_labels(self);
 	fill_links(self, m, item);
+	fill_stacks(self, m, item);
 	if (!m || item->kind == WEFT_ITEM_NONE) {
 		gtk_label_set_text(self->title, "Nothing selected");
 		return;
@@ -351,6 +458,7 @@ static void weft_details_pane_class_init(WeftDetailsPaneClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, args);
 	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, range);
 	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, links);
+	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, stacks);
 	gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
 	gtk_widget_class_set_css_name(widget_class, "weftdetailspane");
 
@@ -449,4 +557,19 @@ const char *weft_details_pane_get_field(WeftDetailsPane *self, const char *field
 		}
 	}
 	return NULL;
+}
+
+char *weft_details_pane_dup_stack_text(WeftDetailsPane *self)
+{
+	GString *s;
+
+	g_return_val_if_fail(WEFT_IS_DETAILS_PANE(self), NULL);
+	s = g_string_new(NULL);
+	for (GtkWidget *c = gtk_widget_get_first_child(GTK_WIDGET(self->stacks)); c;
+	     c = gtk_widget_get_next_sibling(c)) {
+		const char *text = g_object_get_data(G_OBJECT(c), "weft-frame-text");
+
+		g_string_append_printf(s, "%s\n", text ? text : gtk_label_get_text(GTK_LABEL(c)));
+	}
+	return g_string_free(s, FALSE);
 }

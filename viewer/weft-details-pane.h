@@ -1,7 +1,9 @@
 /*
  * weft-details-pane.h - what is known about the selected item (name,
- * thread, start, duration, object, call site, args, the other ends of its
- * arrows as links that jump there) and, for a selected time range, its
+ * thread, start, duration, object, call site, args, the call stack of a
+ * wait, leaf first, and the stack at the other end of its arrows (who
+ * released the lock), the other ends of its arrows as links that jump
+ * there) and, for a selected time range, its
  * length and the time each thread spent in each state within it.
  */
 #ifndef WEFT_DETAILS_PANE_H
@@ -24,6 +26,12 @@ const char *weft_details_pane_get_title(WeftDetailsPane *self);
 /* A field's text: "kind", "thread", "start", "duration", "object",
  * "callsite" or "args"; NULL for another name. */
 const char *weft_details_pane_get_field(WeftDetailsPane *self, const char *field);
+/*
+ * The stack sections as shown, one line per row: the headings, each frame
+ * as weft_frame_dup_text() writes it ("name [inlined] — file.c:42 —
+ * module"), "… truncated", "none recorded". Empty when none is shown.
+ */
+char *weft_details_pane_dup_stack_text(WeftDetailsPane *self);
 /* The range summary's text. */
 const char *weft_details_pane_get_range_text(WeftDetailsPane *self);
 

@@ -73,3 +73,16 @@ void weft_format_counter_caption(char *buf, gsize len, const char *name, gboolea
 		g_snprintf(buf, len, "%s (max %" G_GINT64_FORMAT ")", name, max);
 	}
 }
+
+void weft_format_value(char *buf, gsize len, gint64 value, const char *unit)
+{
+	if (!g_strcmp0(unit, "nanoseconds")) {
+		weft_format_duration(buf, len, value);
+	} else if (!g_strcmp0(unit, "bytes")) {
+		g_autofree char *bytes = weft_table_format_bytes(value);
+
+		g_snprintf(buf, len, "%s", bytes);
+	} else {
+		g_snprintf(buf, len, "%" G_GINT64_FORMAT, value);
+	}
+}

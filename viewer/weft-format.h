@@ -22,6 +22,10 @@ void weft_format_tick(char *buf, gsize len, weft_time_t t, weft_time_t step);
 void weft_format_counter_caption(char *buf, gsize len, const char *name, gboolean is_heap,
                                  gint64 max);
 
+/* A profile value in its unit: "nanoseconds" as a duration, "bytes" in
+ * binary units as weft stats prints them, anything else as a count. */
+void weft_format_value(char *buf, gsize len, gint64 value, const char *unit);
+
 G_END_DECLS
 
 #endif /* WEFT_FORMAT_H */

@@ -115,7 +115,8 @@ static void rebuild_cache(WeftLane *self, int width, int height)
 	priv->cache_height = height;
 }
 
-static void outline(GtkSnapshot *snapshot, const graphene_rect_t *r, const GdkRGBA *color, float w)
+void weft_lane_draw_outline(GtkSnapshot *snapshot, const graphene_rect_t *r, const GdkRGBA *color,
+                            float w)
 {
 	GskRoundedRect rr;
 	const float widths[4] = {w, w, w, w};
@@ -136,13 +137,13 @@ static void draw_overlays(WeftLane *self, GtkSnapshot *snapshot)
 			const weft_item_t *m = &g_array_index(priv->matches, weft_item_t, i);
 
 			if (weft_lane_item_rect(self, m, &r)) {
-				outline(snapshot, &r, weft_palette_match(), 1.5f);
+				weft_lane_draw_outline(snapshot, &r, weft_palette_match(), 1.5f);
 			}
 		}
 	}
 	if (sel->kind != WEFT_ITEM_NONE && weft_lane_item_rect(self, sel, &r)) {
 		graphene_rect_inset(&r, -1, -1);
-		outline(snapshot, &r, weft_palette_selection(), 2.f);
+		weft_lane_draw_outline(snapshot, &r, weft_palette_selection(), 2.f);
 	}
 }
 

@@ -55,6 +55,9 @@ void weft_lane_get_fg(WeftLane *self, GdkRGBA *fg);
 /* Draws text clipped to rect, ellipsized; skips when too narrow. */
 void weft_lane_draw_label(WeftLane *self, GtkSnapshot *snapshot, const char *text,
                           const graphene_rect_t *rect, const GdkRGBA *color);
+/* A w px border inside r (the selection, search matches; the flame graph uses it too). */
+void weft_lane_draw_outline(GtkSnapshot *snapshot, const graphene_rect_t *r, const GdkRGBA *color,
+                            float w);
 /* Diagonal stripes: lost data must not read as idle time. */
 void weft_lane_draw_hatch(GtkSnapshot *snapshot, double x0, double x1, double y, double height);
 /* Adjacent boxes of one color drawn as one rectangle: a dense lane at

@@ -6,9 +6,7 @@
 #include "weft-loader.h"
 
 #include "weft-json-import.h"
-#ifdef WEFT_HAVE_READER
 #include "weft-reader.h"
-#endif
 
 typedef struct {
 	char *path;
@@ -65,12 +63,10 @@ static void on_json_progress(double fraction, gpointer task)
 	report(fraction, task);
 }
 
-#ifdef WEFT_HAVE_READER
 static void on_reader_progress(double fraction, guint64 n_events, gpointer task)
 {
 	report(fraction, task);
 }
-#endif
 
 static weft_model_t *load_path(const char *path, GTask *task, GCancellable *cancellable,
                                GError **error)
@@ -83,7 +79,6 @@ static weft_model_t *load_path(const char *path, GTask *task, GCancellable *canc
 		return NULL;
 	}
 	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-#ifdef WEFT_HAVE_READER
 		const char *paths[] = {path, NULL};
 		weft_reader_options_t options = {
 		    .progress = task ? on_reader_progress : NULL,
@@ -92,13 +87,6 @@ static weft_model_t *load_path(const char *path, GTask *task, GCancellable *canc
 		};
 
 		return weft_reader_load(paths, &options, error);
-#else
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-		            "Failed to open trace: path=\"%s\", reason=\"this build cannot read "
-		            "CTF traces\"",
-		            path);
-		return NULL;
-#endif
 	}
 	return weft_json_import_file(path, task ? on_json_progress : NULL, task, cancellable,
 	                             error);

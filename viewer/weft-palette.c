@@ -49,6 +49,7 @@ static const GdkRGBA merged = RGB(0x6A8CAF);
 static const GdkRGBA lost = {0.45f, 0.45f, 0.45f, 0.85f};
 static const GdkRGBA selection = {0.95f, 0.27f, 0.05f, 1.f};
 static const GdkRGBA match = {1.f, 0.85f, 0.f, 1.f};
+static const GdkRGBA highlight = RGB(0xFF00D4);
 
 const GdkRGBA *weft_palette_state(weft_state_t state)
 {
@@ -139,4 +140,21 @@ const GdkRGBA *weft_palette_selection(void)
 const GdkRGBA *weft_palette_match(void)
 {
 	return &match;
+}
+
+const GdkRGBA *weft_palette_highlight(void)
+{
+	return &highlight;
+}
+
+GdkRGBA weft_palette_flame(const char *name)
+{
+	guint h = g_str_hash(name ? name : "");
+	float v1 = (float) (h & 0xff) / 255.f, v2 = (float) ((h >> 8) & 0xff) / 255.f,
+	      v3 = (float) ((h >> 16) & 0xff) / 255.f;
+
+	/* flamegraph.pl: red 205-255, green 0-230, blue 0-55; green kept
+	 * above 90 here so that black labels stay readable on every box. */
+	return (GdkRGBA){(205.f + 50.f * v3) / 255.f, (90.f + 140.f * v1) / 255.f,
+	                 (55.f * v2) / 255.f, 1.f};
 }

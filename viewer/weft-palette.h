@@ -30,6 +30,11 @@ const GdkRGBA *weft_palette_flow(weft_flow_kind_t kind);
 const GdkRGBA *weft_palette_lost(void);
 const GdkRGBA *weft_palette_selection(void);
 const GdkRGBA *weft_palette_match(void);
+/* Intervals whose stack holds the frame clicked in a flame graph. */
+const GdkRGBA *weft_palette_highlight(void);
+/* A flame graph frame's fill: flamegraph.pl's warm "hot" colors, picked
+ * by a hash of the name so one function keeps its color. */
+GdkRGBA weft_palette_flame(const char *name);
 
 G_END_DECLS
 

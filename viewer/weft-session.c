@@ -12,12 +12,13 @@ struct _WeftSession {
 	weft_item_t selection;
 	weft_time_t range_start, range_end;
 	gboolean show_all_flows;
+	weft_stack_match_t *highlight; /* owned, NULL when none */
 };
 
 G_DEFINE_FINAL_TYPE(WeftSession, weft_session, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_SHOW_ALL_FLOWS, N_PROPS };
-enum { SIGNAL_SELECTION_CHANGED, SIGNAL_RANGE_CHANGED, N_SIGNALS };
+enum { SIGNAL_SELECTION_CHANGED, SIGNAL_RANGE_CHANGED, SIGNAL_HIGHLIGHT_CHANGED, N_SIGNALS };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -70,6 +71,7 @@ static void weft_session_finalize(GObject *object)
 	WeftSession *self = WEFT_SESSION(object);
 
 	g_clear_object(&self->time_window);
+	g_clear_pointer(&self->highlight, weft_stack_match_free);
 	g_clear_pointer(&self->model, weft_model_free);
 	G_OBJECT_CLASS(weft_session_parent_class)->finalize(object);
 }
@@ -120,6 +122,9 @@ static void weft_session_class_init(WeftSessionClass *klass)
 	                 NULL, NULL, G_TYPE_NONE, 0);
 	signals[SIGNAL_RANGE_CHANGED] =
 	    g_signal_new("range-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+	                 NULL, NULL, G_TYPE_NONE, 0);
+	signals[SIGNAL_HIGHLIGHT_CHANGED] =
+	    g_signal_new("highlight-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
 	                 NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -350,4 +355,22 @@ GArray *weft_session_dup_flows_of(WeftSession *self, const weft_item_t *item)
 		}
 	}
 	return out;
+}
+
+void weft_session_set_highlight(WeftSession *self, weft_stack_match_t *match)
+{
+	g_return_if_fail(WEFT_IS_SESSION(self));
+
+	if (!match && !self->highlight) {
+		return;
+	}
+	g_clear_pointer(&self->highlight, weft_stack_match_free);
+	self->highlight = match;
+	g_signal_emit(self, signals[SIGNAL_HIGHLIGHT_CHANGED], 0);
+}
+
+const weft_stack_match_t *weft_session_borrow_highlight(WeftSession *self)
+{
+	g_return_val_if_fail(WEFT_IS_SESSION(self), NULL);
+	return self->highlight;
 }

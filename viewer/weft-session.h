@@ -1,8 +1,10 @@
 /*
  * weft-session.h - what every part of the timeline page shares: the model
  * (owned), the visible time window, the selected item, the selected time
- * range and whether all flow arrows show. Lanes, the ruler, the flow
- * layer and the details pane observe it; none of them talk to each other.
+ * range, whether all flow arrows show, and the stack highlight (the waits
+ * that went through a frame clicked in a flame graph). Lanes, the ruler,
+ * the flow layer and the details pane observe it; none of them talk to
+ * each other.
  */
 #ifndef WEFT_SESSION_H
 #define WEFT_SESSION_H
@@ -10,6 +12,7 @@
 #include <glib-object.h>
 
 #include "weft-model.h"
+#include "weft-stack-match.h"
 #include "weft-time-window.h"
 
 G_BEGIN_DECLS
@@ -50,6 +53,14 @@ gboolean weft_session_get_range(WeftSession *self, weft_time_t *start, weft_time
 
 void weft_session_set_show_all_flows(WeftSession *self, gboolean show);
 gboolean weft_session_get_show_all_flows(WeftSession *self);
+
+/*
+ * Highlights the intervals of match (taken over; NULL clears) on the
+ * lanes; emits "highlight-changed".
+ */
+void weft_session_set_highlight(WeftSession *self, weft_stack_match_t *match);
+/* The highlight (borrowed), NULL when none. */
+const weft_stack_match_t *weft_session_borrow_highlight(WeftSession *self);
 
 /* Fills item from the model: its bounds from kind/thread/index. FALSE
  * when out of range. */

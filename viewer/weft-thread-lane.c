@@ -14,7 +14,8 @@
 struct _WeftThreadLane {
 	WeftLane parent_instance;
 	guint thread;
-	GPtrArray *depths; /* GArray of guint32 per depth, owned, built lazily */
+	GPtrArray *depths;   /* GArray of guint32 per depth, owned, built lazily */
+	guint n_highlighted; /* highlight outlines drawn by the last rendering */
 };
 
 G_DEFINE_FINAL_TYPE(WeftThreadLane, weft_thread_lane, WEFT_TYPE_LANE)
@@ -178,6 +179,66 @@ static void render_instants(WeftThreadLane *self, GtkSnapshot *snapshot, const w
 	}
 }
 
+/* The first of hits[lo..] whose interval ends after t (hits.len if none):
+ * intervals do not overlap, so their ends ascend with their starts. */
+static guint first_hit_ending_after(const GArray *hits, guint lo, const GArray *ends, weft_time_t t)
+{
+	guint hi = hits->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(ends, weft_time_t, g_array_index(hits, guint, mid)) <= t) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+/* Outlines the waits of the session's stack highlight in view, at most
+ * one per 2 px (skipping ahead by binary search), in one path. */
+static void render_highlight(WeftThreadLane *self, GtkSnapshot *snapshot, const weft_thread_t *t,
+                             int width)
+{
+	WeftSession *session = weft_lane_get_session(WEFT_LANE(self));
+	WeftTimeWindow *tw = weft_session_borrow_time_window(session);
+	const weft_stack_match_t *match = weft_session_borrow_highlight(session);
+	const weft_state_track_t *st = &t->states;
+	const GArray *hits = match ? weft_stack_match_borrow_thread(match, self->thread) : NULL;
+	cairo_t *cr;
+	guint k;
+
+	self->n_highlighted = 0;
+	if (!hits || hits->len == 0) {
+		return;
+	}
+	cr = gtk_snapshot_append_cairo(snapshot, &GRAPHENE_RECT_INIT(-2, 0, width + 4, SLICES_Y));
+	k = first_hit_ending_after(hits, 0, st->end, weft_time_window_get_start(tw));
+	while (k < hits->len) {
+		guint i = g_array_index(hits, guint, k);
+		double x0 =
+		    weft_time_window_time_to_x(tw, g_array_index(st->start, weft_time_t, i));
+		double x1 = weft_time_window_time_to_x(tw, g_array_index(st->end, weft_time_t, i));
+
+		if (x0 > width) {
+			break;
+		}
+		x0 = MAX(x0, -2.0);
+		x1 = MAX(MIN(x1, width + 2.0), x0 + 3.0);
+		cairo_rectangle(cr, x0, WEFT_THREAD_LANE_STATE_Y - 1, x1 - x0,
+		                WEFT_THREAD_LANE_STATE_H + 2);
+		self->n_highlighted++;
+		k = first_hit_ending_after(hits, k + 1, st->end,
+		                           weft_time_window_x_to_time(tw, x1 + 2));
+	}
+	gdk_cairo_set_source_rgba(cr, weft_palette_highlight());
+	cairo_set_line_width(cr, 2);
+	cairo_stroke(cr);
+	cairo_destroy(cr);
+}
+
 static void render_slice_box(WeftThreadLane *self, GtkSnapshot *snapshot, const weft_thread_t *t,
                              const weft_lod_box_t *box, guint index, double y, int width,
                              const weft_model_t *model)
@@ -254,6 +315,7 @@ static void weft_thread_lane_render(WeftLane *lane, GtkSnapshot *snapshot, int w
 	render_states(self, snapshot, t);
 	render_instants(self, snapshot, t, width);
 	render_slices(self, snapshot, t, width);
+	render_highlight(self, snapshot, t, width);
 }
 
 static int weft_thread_lane_get_height(WeftLane *lane)
@@ -398,6 +460,10 @@ GtkWidget *weft_thread_lane_new(WeftSession *session, guint thread)
 	WeftThreadLane *self = g_object_new(WEFT_TYPE_THREAD_LANE, "session", session, NULL);
 
 	self->thread = thread;
+	if (session) {
+		g_signal_connect_object(session, "highlight-changed",
+		                        G_CALLBACK(weft_lane_invalidate), self, G_CONNECT_SWAPPED);
+	}
 	gtk_accessible_update_property(GTK_ACCESSIBLE(self), GTK_ACCESSIBLE_PROPERTY_LABEL,
 	                               "thread lane", -1);
 	return GTK_WIDGET(self);
@@ -423,4 +489,10 @@ double weft_thread_lane_item_y(WeftThreadLane *self, const weft_item_t *item)
 		       (WEFT_THREAD_LANE_SLICE_H - 1) / 2.0;
 	}
 	return WEFT_THREAD_LANE_STATE_Y + WEFT_THREAD_LANE_STATE_H / 2.0;
+}
+
+guint weft_thread_lane_get_n_highlighted(WeftThreadLane *self)
+{
+	g_return_val_if_fail(WEFT_IS_THREAD_LANE(self), 0);
+	return self->n_highlighted;
 }

@@ -1,7 +1,8 @@
 /*
  * weft-thread-lane.h - one thread: its state track (running and each
  * blocked reason in its own color), instants as ticks on top of it, and
- * the nested regions below.
+ * the nested regions below. The waits of the session's stack highlight
+ * are outlined.
  */
 #ifndef WEFT_THREAD_LANE_H
 #define WEFT_THREAD_LANE_H
@@ -22,6 +23,10 @@ GtkWidget *weft_thread_lane_new(WeftSession *session, guint thread);
 guint weft_thread_lane_get_thread(WeftThreadLane *self);
 /* Vertical middle of the row an item of this thread is drawn in. */
 double weft_thread_lane_item_y(WeftThreadLane *self, const weft_item_t *item);
+
+/* The highlight outlines its last drawing drew (one per wait in view
+ * unless several fall within 2 px). */
+guint weft_thread_lane_get_n_highlighted(WeftThreadLane *self);
 
 G_END_DECLS
 

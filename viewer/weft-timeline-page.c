@@ -10,6 +10,7 @@
 #include "weft-cpu-lane.h"
 #include "weft-details-pane.h"
 #include "weft-flow-layer.h"
+#include "weft-highlight-bar.h"
 #include "weft-palette.h"
 #include "weft-ruler.h"
 #include "weft-task-lane.h"
@@ -35,7 +36,8 @@ struct _WeftTimelinePage {
 	GtkWidget *rows;
 	GtkWidget *flow_layer;
 	GtkWidget *legend;
-	GtkWidget *paned; /* lanes | details */
+	GtkWidget *highlight_bar; /* what the stack highlight outlines */
+	GtkWidget *paned;         /* lanes | details */
 	GtkWidget *details;
 	GPtrArray *thread_lanes; /* WeftThreadLane* by thread index, borrowed from rows */
 	GPtrArray *expanders;    /* GtkExpander* by process index, borrowed */
@@ -680,6 +682,8 @@ static GtkWidget *build_timeline(WeftTimelinePage *self)
 	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(legend_scroller), self->legend);
 	gtk_box_append(GTK_BOX(main), self->ruler_row);
 	gtk_box_append(GTK_BOX(main), self->overlay);
+	self->highlight_bar = weft_highlight_bar_new();
+	gtk_box_append(GTK_BOX(main), self->highlight_bar);
 	gtk_box_append(GTK_BOX(main), legend_scroller);
 	self->details = weft_details_pane_new();
 	gtk_widget_set_size_request(self->details, DETAILS_MIN_WIDTH, -1);
@@ -857,6 +861,7 @@ void weft_timeline_page_set_session(WeftTimelinePage *self, WeftSession *session
 		self->flow_layer = NULL;
 	}
 	weft_details_pane_set_session(WEFT_DETAILS_PANE(self->details), NULL);
+	weft_highlight_bar_set_session(WEFT_HIGHLIGHT_BAR(self->highlight_bar), NULL);
 	g_set_object(&self->session, session);
 	if (!session || !weft_session_borrow_model(session)) {
 		gtk_stack_set_visible_child_name(GTK_STACK(self->stack), "empty");
@@ -867,6 +872,7 @@ void weft_timeline_page_set_session(WeftTimelinePage *self, WeftSession *session
 	self->flow_layer = weft_flow_layer_new(session, self->thread_lanes);
 	gtk_overlay_add_overlay(GTK_OVERLAY(self->overlay), self->flow_layer);
 	weft_details_pane_set_session(WEFT_DETAILS_PANE(self->details), session);
+	weft_highlight_bar_set_session(WEFT_HIGHLIGHT_BAR(self->highlight_bar), session);
 	g_signal_connect_object(session, "selection-changed", G_CALLBACK(update_details_layout),
 	                        self, G_CONNECT_SWAPPED);
 	g_signal_connect_object(session, "range-changed", G_CALLBACK(update_details_layout), self,

@@ -118,6 +118,26 @@ void weft_lock_hold_acquired(const void *ip, const void *lock, int kind)
 	weft_hold_fast(ip, lock, kind);
 }
 
+/*
+ * The thread that holds lock, as glibc's lock word records it (0: not
+ * known): a mutex's owner, an rwlock's writer. A racy read of an int the
+ * lock keeps anyway; the tid bits only (robust and PI mutexes keep flags
+ * above them).
+ */
+static int32_t weft_lock_holder(const void *lock, int kind)
+{
+	int32_t tid = 0;
+
+	if (kind == WEFT_LOCK_MUTEX) {
+		tid = __atomic_load_n(&((const pthread_mutex_t *) lock)->__data.__owner,
+		                      __ATOMIC_RELAXED);
+	} else if (kind == WEFT_LOCK_RWLOCK_WRITE || kind == WEFT_LOCK_RWLOCK_READ) {
+		tid = (int32_t) __atomic_load_n(
+		    &((const pthread_rwlock_t *) lock)->__data.__cur_writer, __ATOMIC_RELAXED);
+	}
+	return tid & 0x3fffffff;
+}
+
 static void weft_wait_begin(const void *ip, const void *lock, int kind, struct weft_wait *w)
 {
 	w->slot = weft_waiters_slot(lock);
@@ -128,7 +148,7 @@ static void weft_wait_begin(const void *ip, const void *lock, int kind, struct w
 	if (w->recorded) {
 		uint32_t stack = weft_stack_capture();
 
-		WEFT_EMIT(lock_wait, ip, lock, kind, stack);
+		WEFT_EMIT(lock_wait, ip, lock, kind, stack, weft_lock_holder(lock, kind));
 	}
 }
 

@@ -2,7 +2,7 @@
  * The `weft` LTTng-UST tracepoint provider: the event schema.
  *
  * docs/events.md documents every event and field and what the converter
- * makes of it. Rules (DESIGN.md): one event per state transition; fields
+ * makes of it. Rules (docs/architecture.md): one event per state transition; fields
  * are small integers and addresses; strings only where the user gave a
  * name. Every event's first argument is `ip`, the traced code's call site,
  * which LTTng-UST records as the `ip` context when the session adds it.
@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <lttng/tracepoint.h>
 
+#include "weft-schema.h"
+
 /* Enumerations. Values are part of the trace format: append only. */
 
 LTTNG_UST_TRACEPOINT_ENUM(weft, lock_kind,
@@ -41,37 +43,9 @@ LTTNG_UST_TRACEPOINT_ENUM(weft, lock_kind,
 		lttng_ust_field_enum_value("spin", 3)
 		lttng_ust_field_enum_value("custom", 4)))
 
+#define WEFT_SYSCALL_KIND_LABEL_(id, name) lttng_ust_field_enum_value(#name, WEFT_SYSCALL_##id)
 LTTNG_UST_TRACEPOINT_ENUM(weft, syscall_kind,
-	LTTNG_UST_TP_ENUM_VALUES(
-		lttng_ust_field_enum_value("read", 0)
-		lttng_ust_field_enum_value("write", 1)
-		lttng_ust_field_enum_value("pread", 2)
-		lttng_ust_field_enum_value("pwrite", 3)
-		lttng_ust_field_enum_value("readv", 4)
-		lttng_ust_field_enum_value("writev", 5)
-		lttng_ust_field_enum_value("recv", 6)
-		lttng_ust_field_enum_value("recvfrom", 7)
-		lttng_ust_field_enum_value("recvmsg", 8)
-		lttng_ust_field_enum_value("send", 9)
-		lttng_ust_field_enum_value("sendto", 10)
-		lttng_ust_field_enum_value("sendmsg", 11)
-		lttng_ust_field_enum_value("accept", 12)
-		lttng_ust_field_enum_value("accept4", 13)
-		lttng_ust_field_enum_value("connect", 14)
-		lttng_ust_field_enum_value("poll", 15)
-		lttng_ust_field_enum_value("ppoll", 16)
-		lttng_ust_field_enum_value("select", 17)
-		lttng_ust_field_enum_value("pselect", 18)
-		lttng_ust_field_enum_value("epoll_wait", 19)
-		lttng_ust_field_enum_value("epoll_pwait", 20)
-		lttng_ust_field_enum_value("nanosleep", 21)
-		lttng_ust_field_enum_value("clock_nanosleep", 22)
-		lttng_ust_field_enum_value("usleep", 23)
-		lttng_ust_field_enum_value("sleep", 24)
-		lttng_ust_field_enum_value("fsync", 25)
-		lttng_ust_field_enum_value("fdatasync", 26)
-		lttng_ust_field_enum_value("wait", 27)
-		lttng_ust_field_enum_value("waitpid", 28)))
+	LTTNG_UST_TP_ENUM_VALUES(WEFT_SYSCALL_KINDS(WEFT_SYSCALL_KIND_LABEL_)))
 
 LTTNG_UST_TRACEPOINT_ENUM(weft, alloc_func,
 	LTTNG_UST_TP_ENUM_VALUES(
@@ -141,14 +115,19 @@ LTTNG_UST_TRACEPOINT_EVENT(weft, counter,
 
 /* ---- Locks: TRACE_LOCK_* (kind "custom") and the preload runtime ---- */
 
-/* A thread starts waiting for `lock`. */
+/*
+ * A thread starts waiting for `lock`. holder: the thread id (vtid) that
+ * holds it as the lock itself records it (a glibc mutex's owner, an
+ * rwlock's writer), 0 when unknown: what finds a cycle of waits.
+ */
 LTTNG_UST_TRACEPOINT_EVENT(weft, lock_wait,
 	LTTNG_UST_TP_ARGS(const void *, ip, const void *, lock, int, kind,
-		uint32_t, stack),
+		uint32_t, stack, int32_t, holder),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uintptr_t, lock, (uintptr_t) lock)
 		lttng_ust_field_enum(weft, lock_kind, int, kind, kind)
-		lttng_ust_field_integer(uint32_t, stack, stack)))
+		lttng_ust_field_integer(uint32_t, stack, stack)
+		lttng_ust_field_integer(int32_t, holder, holder)))
 
 /* The thread holds `lock` since acquire_ts (0: this event's time). */
 LTTNG_UST_TRACEPOINT_EVENT(weft, lock_acquired,

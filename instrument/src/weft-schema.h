@@ -13,37 +13,48 @@ enum weft_lock_kind {
 	WEFT_LOCK_CUSTOM = 4,
 };
 
+/*
+ * The blocking system calls the runtime wraps, X(ENUM, name), in value
+ * order: READ is 0. The one table behind the enumeration, the trace's
+ * enumeration labels (weft-provider.h), and the names the converter and
+ * the analyses print. Append only: the values are the trace format.
+ */
+#define WEFT_SYSCALL_KINDS(X) \
+	X(READ, read) \
+	X(WRITE, write) \
+	X(PREAD, pread) \
+	X(PWRITE, pwrite) \
+	X(READV, readv) \
+	X(WRITEV, writev) \
+	X(RECV, recv) \
+	X(RECVFROM, recvfrom) \
+	X(RECVMSG, recvmsg) \
+	X(SEND, send) \
+	X(SENDTO, sendto) \
+	X(SENDMSG, sendmsg) \
+	X(ACCEPT, accept) \
+	X(ACCEPT4, accept4) \
+	X(CONNECT, connect) \
+	X(POLL, poll) \
+	X(PPOLL, ppoll) \
+	X(SELECT, select) \
+	X(PSELECT, pselect) \
+	X(EPOLL_WAIT, epoll_wait) \
+	X(EPOLL_PWAIT, epoll_pwait) \
+	X(NANOSLEEP, nanosleep) \
+	X(CLOCK_NANOSLEEP, clock_nanosleep) \
+	X(USLEEP, usleep) \
+	X(SLEEP, sleep) \
+	X(FSYNC, fsync) \
+	X(FDATASYNC, fdatasync) \
+	X(WAIT, wait) \
+	X(WAITPID, waitpid)
+
+#define WEFT_SYSCALL_KIND_ENUM_(id, name) WEFT_SYSCALL_##id,
 enum weft_syscall_kind {
-	WEFT_SYSCALL_READ = 0,
-	WEFT_SYSCALL_WRITE,
-	WEFT_SYSCALL_PREAD,
-	WEFT_SYSCALL_PWRITE,
-	WEFT_SYSCALL_READV,
-	WEFT_SYSCALL_WRITEV,
-	WEFT_SYSCALL_RECV,
-	WEFT_SYSCALL_RECVFROM,
-	WEFT_SYSCALL_RECVMSG,
-	WEFT_SYSCALL_SEND,
-	WEFT_SYSCALL_SENDTO,
-	WEFT_SYSCALL_SENDMSG,
-	WEFT_SYSCALL_ACCEPT,
-	WEFT_SYSCALL_ACCEPT4,
-	WEFT_SYSCALL_CONNECT,
-	WEFT_SYSCALL_POLL,
-	WEFT_SYSCALL_PPOLL,
-	WEFT_SYSCALL_SELECT,
-	WEFT_SYSCALL_PSELECT,
-	WEFT_SYSCALL_EPOLL_WAIT,
-	WEFT_SYSCALL_EPOLL_PWAIT,
-	WEFT_SYSCALL_NANOSLEEP,
-	WEFT_SYSCALL_CLOCK_NANOSLEEP,
-	WEFT_SYSCALL_USLEEP,
-	WEFT_SYSCALL_SLEEP,
-	WEFT_SYSCALL_FSYNC,
-	WEFT_SYSCALL_FDATASYNC,
-	WEFT_SYSCALL_WAIT,
-	WEFT_SYSCALL_WAITPID,
+	WEFT_SYSCALL_KINDS(WEFT_SYSCALL_KIND_ENUM_) WEFT_SYSCALL_COUNT
 };
+#undef WEFT_SYSCALL_KIND_ENUM_
 
 enum weft_alloc_func {
 	WEFT_ALLOC_MALLOC = 0,

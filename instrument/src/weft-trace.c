@@ -80,7 +80,7 @@ void weft_trace_flow_in(uint64_t id)
 
 void weft_trace_lock_wait(const void *lock)
 {
-	lttng_ust_tracepoint(weft, lock_wait, WEFT_CALLER(), lock, WEFT_LOCK_CUSTOM, 0);
+	lttng_ust_tracepoint(weft, lock_wait, WEFT_CALLER(), lock, WEFT_LOCK_CUSTOM, 0, 0);
 }
 
 void weft_trace_lock_acquired(const void *lock)

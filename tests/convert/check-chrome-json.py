@@ -22,7 +22,15 @@ warnings:
   earlier, and spans on one async track nest;
 - C: args is a non-empty object of numbers;
 - i: scope s in t/p/g;
-- metadata: discarded-events, skipped-events and data-lost are present.
+- metadata: discarded-events, skipped-events and data-lost are present;
+- stacks: "stackFrames", when present, comes after "metadata" (old Perfetto
+  tokenizers stop at the first top-level key they do not know) and maps
+  decimal ids to {name, category?, file?, parent?} with every parent an
+  existing id and no cycle; "sf" is an integer id of it, only on X events,
+  and comes with args.stack, the names of the chain from that node to the
+  root (leaf first); args.stack never comes without sf; two nodes with the
+  same parent never read the same (the tree is shared); every node lies on
+  the chain of some event (frames only of the events written).
 
 Importable: check_document(text) returns a list of problems.
 """
@@ -101,6 +109,78 @@ def check_flows(flows, problems):
         if ins[0][0] < outs[0][0]:
             problems.append(f"bind_id {bind_id}: flow_in at {ins[0][0]} ns before flow_out "
                             f"at {outs[0][0]} ns")
+
+
+def frame_chain(frames, node_id, problems, where):
+    """Names from node_id to the root, or None when the chain is broken."""
+    names, seen = [], set()
+    while node_id is not None:
+        if node_id in seen:
+            problems.append(f"{where}: stackFrames cycle through {node_id}")
+            return None
+        seen.add(node_id)
+        node = frames.get(node_id)
+        if not isinstance(node, dict) or not isinstance(node.get("name"), str):
+            problems.append(f"{where}: stack frame {node_id!r} missing or without a name")
+            return None
+        names.append(node["name"])
+        node_id = node.get("parent")
+    return names
+
+
+def check_stack_frames(doc, problems):
+    """The dictionary itself: ids, fields, sharing. Returns it ({} when absent)."""
+    frames = doc.get("stackFrames", {})
+    if not isinstance(frames, dict):
+        problems.append("stackFrames is not an object")
+        return {}
+    keys = list(doc.keys())
+    if frames and keys.index("stackFrames") < keys.index("metadata"):
+        problems.append("stackFrames comes before metadata")
+    siblings = set()
+    for node_id, node in frames.items():
+        if not node_id.isdigit() or not isinstance(node, dict):
+            problems.append(f"stack frame {node_id!r}: not a decimal id with an object")
+            continue
+        for k, v in node.items():
+            if k not in ("name", "category", "file", "parent") or not isinstance(v, str):
+                problems.append(f"stack frame {node_id}: unexpected {k}={v!r}")
+        if "parent" in node and node["parent"] not in frames:
+            problems.append(f"stack frame {node_id}: parent {node['parent']!r} does not exist")
+        key = (node.get("parent"), node.get("name"), node.get("category"), node.get("file"))
+        if key in siblings:
+            problems.append(f"stack frame {node_id}: a sibling reads the same {key}")
+        siblings.add(key)
+    return frames
+
+
+def check_stacks(doc, problems):
+    frames = check_stack_frames(doc, problems)
+    used = set()
+    for i, ev in enumerate(doc["traceEvents"]):
+        if not isinstance(ev, dict):
+            continue
+        where = f"event {i}"
+        args = ev.get("args") if isinstance(ev.get("args"), dict) else {}
+        if "sf" not in ev:
+            if "stack" in args:
+                problems.append(f"{where}: args.stack without sf")
+            continue
+        if ev.get("ph") != "X" or not isinstance(ev["sf"], int) or isinstance(ev["sf"], bool):
+            problems.append(f"{where}: sf must be an integer on an X event")
+            continue
+        names = frame_chain(frames, str(ev["sf"]), problems, where)
+        if names is None:
+            continue
+        node_id = str(ev["sf"])
+        while node_id is not None and node_id not in used:
+            used.add(node_id)
+            node_id = frames[node_id].get("parent")
+        if args.get("stack") != names:
+            problems.append(f"{where}: args.stack {args.get('stack')} is not the sf chain {names}")
+    for node_id in frames:
+        if node_id not in used:
+            problems.append(f"stack frame {node_id}: on no event's chain")
 
 
 def check_event(i, ev, problems, slices, asyncs, flows):
@@ -195,6 +275,7 @@ def check_document(text):
     check_nesting(slices, problems)
     check_async(asyncs, problems)
     check_flows(flows, problems)
+    check_stacks(doc, problems)
     meta = doc.get("metadata")
     if not isinstance(meta, dict):
         problems.append("no metadata object")

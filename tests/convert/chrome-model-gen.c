@@ -4,9 +4,14 @@
  *
  *   chrome-model-gen MODEL OUT [--pid N] [--tid N] [--from NS] [--to NS]
  *                    [--exclude GLOB] [--max-size BYTES] [--no-symbols] [--force]
+ *                    [--strip-stacks]
  *
- * MODEL is "basic" (one of everything, with known times) or "big:N"
- * (N short state intervals of growing duration, instants and flows).
+ * MODEL is "basic" (one of everything, with known times and a few call
+ * stacks), "big:N" (N short state intervals of growing duration, instants
+ * and flows, every wait with a stack) or "server:N" (N requests of a
+ * server whose waits, long reads and lock hand-offs carry stacks of
+ * realistic depth). --strip-stacks writes the same
+ * model with every stack reference cleared, to measure what stacks cost.
  * Prints the writer's stats as one JSON line on stdout.
  * tests/convert/chrome-writer-test.py checks the output.
  */
@@ -53,6 +58,41 @@ static void add_state(weft_thread_t *t, weft_time_t s, weft_time_t e, weft_state
 	g_array_append_val(t->states.object, object);
 	g_array_append_val(t->states.aux, aux);
 	g_array_append_val(t->states.callsite, callsite);
+}
+
+/* Gives the latest state interval of t a stack. */
+static void set_stack(weft_thread_t *t, guint32 stack)
+{
+	weft_state_track_set_stack(&t->states, t->states.start->len - 1, stack);
+}
+
+static guint32 add_site(weft_model_t *m, const char *fn, const char *file, guint32 line,
+                        const char *binary, guint64 offset, gboolean inlined)
+{
+	weft_callsite_t cs;
+
+	memset(&cs, 0, sizeof(cs)); /* padding too: call sites are compared bytewise */
+	cs.ip = 0x400000 + offset;
+	cs.line = line;
+	cs.offset = offset;
+	cs.inlined = (guint8) inlined;
+
+	cs.function = fn ? weft_model_intern(m, fn) : 0;
+	cs.file = file ? weft_model_intern(m, file) : 0;
+	cs.binary = binary ? weft_model_intern(m, binary) : 0;
+	for (guint i = 1; i < m->callsites->len; i++) {
+		if (!memcmp(&g_array_index(m->callsites, weft_callsite_t, i), &cs, sizeof(cs))) {
+			return i; /* one call site per address, as the builder interns them */
+		}
+	}
+	g_array_append_val(m->callsites, cs);
+	return m->callsites->len - 1;
+}
+
+/* A stack of n call sites, leaf first. */
+static guint32 add_stack(weft_model_t *m, guint n, const guint32 *sites)
+{
+	return weft_model_add_stack(m, sites, n, FALSE);
 }
 
 static void add_region(weft_model_t *m, weft_thread_t *t, weft_time_t s, weft_time_t e,
@@ -107,12 +147,13 @@ static void add_sample(weft_counter_t *c, weft_time_t ts, gint64 v)
 	g_array_append_val(c->value, v);
 }
 
-static void add_flow(weft_model_t *m, weft_flow_kind_t kind, weft_thread_t *from, weft_time_t fts,
-                     weft_thread_t *to, weft_time_t tts, guint64 object)
+static weft_flow_t *add_flow(weft_model_t *m, weft_flow_kind_t kind, weft_thread_t *from,
+                             weft_time_t fts, weft_thread_t *to, weft_time_t tts, guint64 object)
 {
 	weft_flow_t f = {kind, from->index, to->index, fts + BASE, tts + BASE, object, 0};
 
 	g_array_append_val(m->flows, f);
+	return &g_array_index(m->flows, weft_flow_t, m->flows->len - 1);
 }
 
 static void add_task(weft_model_t *m, guint64 id, const char *name, weft_time_t s, weft_time_t e,
@@ -124,6 +165,28 @@ static void add_task(weft_model_t *m, guint64 id, const char *name, weft_time_t 
 	g_array_append_val(m->tasks, task);
 }
 
+/*
+ * Three stacks over six call sites: an inlined frame, a function without
+ * a file, an unnamed frame in a library, a bare address; stacks A and B
+ * share no frame node (different roots), B and C share "main".
+ */
+static void basic_stacks(weft_model_t *m, guint32 out[3])
+{
+	guint32 helper =
+	    add_site(m, "lock_helper", "/src/prog/lock.h", 7, "/usr/bin/prog", 0x1234, TRUE);
+	guint32 start =
+	    add_site(m, "start_thread", NULL, 0, "/lib/x86_64-linux-gnu/libc.so.6", 0x94ac3, FALSE);
+	guint32 main_fn = add_site(m, "main", "prog.c", 10, "/usr/bin/prog", 0x1100, FALSE);
+	guint32 lib = add_site(m, NULL, NULL, 0, "/usr/lib/libfoo.so", 0x1f00, FALSE);
+	guint32 addr = add_site(m, NULL, NULL, 0, NULL, 0, FALSE);
+	guint32 a[] = {helper, 1, start}, b[] = {1, main_fn}, c[] = {addr, lib, main_fn};
+
+	g_array_index(m->callsites, weft_callsite_t, addr).ip = 0xdead;
+	out[0] = add_stack(m, 3, a);
+	out[1] = add_stack(m, 2, b);
+	out[2] = add_stack(m, 3, c);
+}
+
 /* One of everything, with known times (ns after BASE). */
 static weft_model_t *build_basic(void)
 {
@@ -133,11 +196,13 @@ static weft_model_t *build_basic(void)
 	weft_thread_t *main_t, *worker, *other;
 	weft_counter_t *heap, *queue;
 	weft_lost_t lost = {BASE + 8500, BASE + 8600, 17, 1, 100};
+	guint32 st[3];
 
 	cs.function = weft_model_intern(m, "worker_main");
 	cs.file = weft_model_intern(m, "prog.c");
 	cs.binary = weft_model_intern(m, "/usr/bin/prog");
 	g_array_append_val(m->callsites, cs);
+	basic_stacks(m, st);
 	m->start = BASE;
 	m->end = BASE + 10000;
 	m->n_events = 40;
@@ -154,9 +219,12 @@ static weft_model_t *build_basic(void)
 	add_region(m, main_t, 8000, 9500, 1, "overlapping", 0); /* clipped at 9000 */
 	add_state(main_t, 0, 1500, WEFT_STATE_RUNNING, 0, 0, 0, 0);
 	add_state(main_t, 1500, 2500, WEFT_STATE_MUTEX, 0xabc0, 0, 1, 0); /* split at 2000 */
+	set_stack(main_t, st[1]);
 	add_state(main_t, 2500, 4000, WEFT_STATE_RUNNING, 0, 0, 0, 0);
 	add_state(main_t, 4000, 6000, WEFT_STATE_CONDVAR, 0xc0d0, 0, 0, 0); /* split at 5000 */
+	set_stack(main_t, st[1]);
 	add_state(main_t, 7000, 8500, WEFT_STATE_SYSCALL, 3, 0 /* read */, 0, 0); /* at 8000 */
+	set_stack(main_t, st[2]);
 	add_state(main_t, 9600, 9800, WEFT_STATE_SLEEP, 0, 21 /* nanosleep */, 0, 0);
 	add_state(main_t, 9900, 10000, WEFT_STATE_JOIN, 0x7f00, 0, 0, WEFT_FLAG_UNFINISHED);
 	add_instant(m, main_t, 3000, WEFT_INSTANT_LOG, "net", "hello \"world\"\n\x01!");
@@ -164,6 +232,7 @@ static weft_model_t *build_basic(void)
 
 	add_state(worker, 1000, 2400, WEFT_STATE_RUNNING, 0, 0, 0, 0);
 	add_state(worker, 2600, 2900, WEFT_STATE_SEMAPHORE, 0x5e0, 0, 0, 0);
+	set_stack(worker, st[0]);
 	add_state(worker, 3000, 3000, WEFT_STATE_BARRIER, 0xba0, 0, 0, 0);
 	add_state(worker, 3100, 3300, WEFT_STATE_BLOCK_CUSTOM, 0,
 	          (gint32) weft_model_intern(m, "waiting for disk"), 0, 0);
@@ -185,8 +254,9 @@ static weft_model_t *build_basic(void)
 	add_task(m, 43, "job", 3000, 4000, worker, worker); /* overlaps: second lane */
 	add_task(m, 44, "job", 8500, 9000, worker, worker); /* first lane again */
 
-	add_flow(m, WEFT_FLOW_LOCK_HANDOFF, worker, 2400, main_t, 2500, 0xabc0);
+	add_flow(m, WEFT_FLOW_LOCK_HANDOFF, worker, 2400, main_t, 2500, 0xabc0)->stack = st[0];
 	add_flow(m, WEFT_FLOW_THREAD_CREATE, main_t, 500, worker, 1000, 0);
+	worker->create_stack = st[1]; /* the flow has none: the thread's record is used */
 	add_flow(m, WEFT_FLOW_USER, worker, 6000, main_t, 5900, 7); /* ends before it starts */
 	g_array_append_val(m->lost, lost);
 	return m;
@@ -225,6 +295,128 @@ static weft_model_t *build_big(guint n)
 	return m;
 }
 
+/* The server's functions: name, file (under SRC), first line. */
+#define SRC "/home/dev/src/server/"
+static const struct {
+	const char *fn, *file;
+	guint32 line;
+} server_fns[] = {
+    {"handle_request", SRC "request.c", 120}, {"parse_header", SRC "http.c", 64},
+    {"route", SRC "router.c", 210},           {"cache_lookup", SRC "cache.c", 88},
+    {"cache_insert", SRC "cache.c", 141},     {"db_query", SRC "db.c", 301},
+    {"db_pool_get", SRC "db_pool.c", 57},     {"log_write", SRC "log.c", 33},
+    {"stats_update", SRC "stats.c", 75},      {"session_find", SRC "session.c", 190},
+    {"json_encode", SRC "json.c", 412},       {"send_response", SRC "response.c", 66},
+};
+
+/*
+ * Stack number k of a pool (salt): the libc thread frames, worker_loop,
+ * then 2 to 5 of the server's functions chosen by k, then a leaf that
+ * takes the lock or does the read, sometimes inlined into its caller.
+ * 8 to 11 frames, as a real C server's waits have.
+ */
+static guint32 server_stack(weft_model_t *m, guint k, guint salt, const char *leaf)
+{
+	guint32 f[16];
+	guint n = 0, mid = 2 + (k + salt) % 4;
+	guint nf = G_N_ELEMENTS(server_fns);
+
+	f[n++] = add_site(m, leaf, SRC "sync.h", 20 + salt, "/usr/sbin/server", 0x2000 + salt,
+	                  k % 3 == 0);
+	for (guint i = 0; i < mid; i++) {
+		guint j = (k * 7 + i * 5 + salt) % nf;
+
+		f[n++] =
+		    add_site(m, server_fns[j].fn, server_fns[j].file, server_fns[j].line + k + i,
+		             "/usr/sbin/server", 0x3000 + j * 0x40 + k, FALSE);
+	}
+	f[n++] = add_site(m, "worker_loop", SRC "worker.c", 88, "/usr/sbin/server", 0x1800, FALSE);
+	f[n++] =
+	    add_site(m, "start_thread", NULL, 0, "/lib/x86_64-linux-gnu/libc.so.6", 0x94ac3, FALSE);
+	f[n++] = add_site(m, NULL, NULL, 0, "/lib/x86_64-linux-gnu/libc.so.6", 0x126850, FALSE);
+	return add_stack(m, n, f);
+}
+
+/*
+ * n requests on 8 workers: a region per request holding a contended mutex
+ * wait (stacked, with the releaser's stack on the hand-off flow), a read()
+ * (every third one long enough to be stacked), a heap sample and, every
+ * eighth request, a log line.
+ */
+static weft_model_t *build_server(guint n)
+{
+	weft_model_t *m = weft_model_new();
+	weft_process_t *p = add_process(m, 500, "server");
+	weft_thread_t *main_t = add_thread(m, p, 500, "main"), *t[8];
+	weft_counter_t *heap = add_counter(m, p, "heap", TRUE);
+	guint32 lock_stacks[12], release_stacks[12], read_stacks[8], spawn[5];
+	weft_time_t now[8], end = 0;
+
+	m->start = BASE;
+	spawn[0] =
+	    add_site(m, "spawn_workers", SRC "main.c", 40, "/usr/sbin/server", 0x1400, FALSE);
+	spawn[1] = add_site(m, "main", SRC "main.c", 97, "/usr/sbin/server", 0x1300, FALSE);
+	spawn[2] = add_site(m, "__libc_start_call_main", NULL, 0, "/lib/x86_64-linux-gnu/libc.so.6",
+	                    0x271ca, FALSE);
+	spawn[3] = add_site(m, "__libc_start_main_impl", NULL, 0, "/lib/x86_64-linux-gnu/libc.so.6",
+	                    0x27285, FALSE);
+	spawn[4] = add_site(m, "_start", NULL, 0, "/usr/sbin/server", 0x1091, FALSE);
+	for (guint k = 0; k < 12; k++) {
+		lock_stacks[k] = server_stack(m, k, 0, "lock_shared");
+		release_stacks[k] = server_stack(m, k, 1, "unlock_shared");
+	}
+	for (guint k = 0; k < 8; k++) {
+		char name[16];
+
+		read_stacks[k] = server_stack(m, k, 2, "read_body");
+		g_snprintf(name, sizeof(name), "worker-%u", k);
+		t[k] = add_thread(m, p, 501 + k, name);
+		now[k] = 1000 + k * 100;
+		t[k]->create_stack = add_stack(m, 5, spawn);
+		add_flow(m, WEFT_FLOW_THREAD_CREATE, main_t, k * 100, t[k], now[k], 0);
+	}
+	for (guint i = 0; i < n; i++) {
+		guint k = i % 8, o = (k + 1) % 8;
+		weft_time_t s = now[k], wait = 2000 + (i * 37) % 9000,
+		            io = 30000 + (i * 53) % 70000;
+
+		add_region(m, t[k], s, s + 500 + wait + io + 2000, 0, "request", 0);
+		add_state(t[k], s + 500, s + 500 + wait, WEFT_STATE_MUTEX, 0x7000 + i % 4, 0, 0, 0);
+		set_stack(t[k], lock_stacks[i % 12]);
+		add_flow(m, WEFT_FLOW_LOCK_HANDOFF, t[o], s + 400 + wait, t[k], s + 500 + wait,
+		         0x7000 + i % 4)
+		    ->stack = release_stacks[(i + 5) % 12];
+		add_state(t[k], s + 1000 + wait, s + 1000 + wait + io, WEFT_STATE_SYSCALL, 9, 0, 0,
+		          0);
+		if (i % 3 == 0) {
+			set_stack(t[k], read_stacks[i % 8]);
+		}
+		add_sample(heap, s + 600, (gint64) (i % 100) * 4096);
+		if (i % 8 == 0) {
+			add_instant(m, t[k], s + 1500 + wait + io, WEFT_INSTANT_LOG, "http",
+			            "request done");
+		}
+		now[k] = s + 500 + wait + io + 3000;
+		end = MAX(end, now[k]);
+	}
+	m->end = BASE + end;
+	return m;
+}
+
+/* The same model without any stack reference (the stacks stay interned). */
+static void strip_stacks(weft_model_t *m)
+{
+	for (guint i = 0; i < m->threads->len; i++) {
+		weft_thread_t *t = g_ptr_array_index(m->threads, i);
+
+		g_array_set_size(t->states.stack, 0);
+		t->create_stack = 0;
+	}
+	for (guint i = 0; i < m->flows->len; i++) {
+		g_array_index(m->flows, weft_flow_t, i).stack = 0;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	weft_chrome_options_t opt;
@@ -234,6 +426,7 @@ int main(int argc, char **argv)
 	GPtrArray *excl = g_ptr_array_new();
 	weft_model_t *m;
 	GError *error = NULL;
+	gboolean strip = FALSE;
 	char *dropped;
 	int rc = 0;
 
@@ -252,6 +445,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--force")) {
 			opt.force = TRUE;
+			continue;
+		}
+		if (!strcmp(a, "--strip-stacks")) {
+			strip = TRUE;
 			continue;
 		}
 		i++;
@@ -284,9 +481,14 @@ int main(int argc, char **argv)
 		m = build_basic();
 	} else if (g_str_has_prefix(argv[1], "big:")) {
 		m = build_big((guint) atoi(argv[1] + 4));
+	} else if (g_str_has_prefix(argv[1], "server:")) {
+		m = build_server((guint) atoi(argv[1] + 7));
 	} else {
 		fprintf(stderr, "chrome-model-gen: unknown model %s\n", argv[1]);
 		return 2;
+	}
+	if (strip) {
+		strip_stacks(m);
 	}
 	if (!weft_chrome_write_file(m, argv[2], &opt, &st, &error)) {
 		fprintf(stderr, "chrome-model-gen: %s\n", error->message);

@@ -118,6 +118,81 @@ def test_symbols(tmp):
     expect(not any("site" in e.get("args", {}) for e in doc["traceEvents"]), "--no-symbols")
 
 
+# The stacks of chrome-model-gen's basic model, leaf first (basic_stacks()).
+STACK_A = ["lock_helper (lock.h:7) [inlined]", "worker_main (prog.c:42)", "start_thread"]
+STACK_B = ["worker_main (prog.c:42)", "main (prog.c:10)"]
+STACK_C = ["0xdead", "libfoo.so+0x1f00", "main (prog.c:10)"]
+
+
+def chain(doc, ev):
+    """The stackFrames nodes from ev's sf to the root, leaf first."""
+    frames, out, node = doc["stackFrames"], [], str(ev["sf"])
+    while node is not None:
+        out.append(frames[node])
+        node = frames[node].get("parent")
+    return out
+
+
+def test_stacks(tmp):
+    doc, _ = run(tmp, "basic", "stacks.json")
+    ev = doc["traceEvents"]
+    want = {(100, "mutex"): STACK_B, (100, "condvar"): STACK_B, (100, "read()"): STACK_C,
+            (101, "semaphore"): STACK_A}
+    for (tid, name), stack in want.items():
+        for e in xs(doc, tid, name):
+            expect([n["name"] for n in chain(doc, e)] == stack and e["args"]["stack"] == stack,
+                   f"{name} carries its stack through sf and args.stack: {e}")
+    out = {e["name"]: e for e in ev if e.get("flow_out")}
+    expect(out["lock hand-off"]["args"].get("stack") == STACK_A,
+           f"hand-off source carries the releaser's stack: {out['lock hand-off']}")
+    expect(out["thread create"]["args"].get("stack") == STACK_B,
+           f"thread create carries the creator's stack: {out['thread create']}")
+    bare = [e for e in ev if e["ph"] == "X" and (e["tid"], e["name"]) not in want
+            and not e.get("flow_out")]
+    expect(bare and not any("sf" in e or "stack" in e.get("args", {}) for e in bare),
+           "events without a stack carry none (sleep, join, regions, flow ends)")
+    expect(not any("sf" in e for e in ev if e["ph"] != "X"), "sf only on X events")
+    # one node per (parent, frame): A has its own root, B and C share main
+    frames = doc["stackFrames"]
+    expect(len(frames) == 7, f"7 shared nodes for 3 stacks of 8 frames: {len(frames)}")
+    helper = chain(doc, xs(doc, 101, "semaphore")[0])
+    expect(helper[0].get("file") == "/src/prog/lock.h" and helper[0].get("category") == "prog"
+           and helper[2].get("category") == "libc.so.6" and "parent" not in helper[2],
+           f"node details: file when shortened, binary as category, root without parent: {helper}")
+    expect(list(doc.keys())[-1] == "stackFrames", "stackFrames is the last key")
+    doc, _ = run(tmp, "basic", "stacks-nosym.json", "--no-symbols")
+    expect("stackFrames" not in doc and not any("sf" in e for e in doc["traceEvents"]),
+           "--no-symbols writes no stacks")
+    doc, _ = run(tmp, "basic", "stacks-101.json", "--tid", "101")
+    expect([n["name"] for n in doc["stackFrames"].values()] == STACK_A[::-1],
+           f"--tid 101: only the worker's frames: {doc.get('stackFrames')}")
+    doc, _ = run(tmp, "basic", "stacks-200.json", "--tid", "200")
+    expect("stackFrames" not in doc, "a thread without stacks: no stackFrames")
+
+
+def test_stack_size(tmp):
+    """Stacks must not double the file (docs/convert.md gives the figures)."""
+    _, with_st = run(tmp, "server:4000", "server.json")
+    _, without = run(tmp, "server:4000", "server-bare.json", "--strip-stacks")
+    growth = with_st["bytes"] / without["bytes"]
+    print(f"server:4000: {without['bytes']} bytes without stacks, {with_st['bytes']} with "
+          f"({growth:.2f}x)")
+    expect(1.2 < growth < 2.0, f"stacks grow the file {growth:.2f}x (wanted below 2x)")
+    full, _ = run(tmp, "server:4000", "server.json", "--force")
+    limit = int(with_st["bytes"] * 0.7)
+    doc, st = run(tmp, "server:4000", "server-cut.json", "--max-size", str(limit))
+    size = os.path.getsize(os.path.join(tmp, "server-cut.json"))
+    expect(0.8 * limit <= size <= limit and st["dropped_slices"] > 0,
+           f"--max-size with stacks: {size} bytes for {limit}")
+    mutex_kept = xs(doc, name="mutex")
+    lock_nodes = [n for n in doc["stackFrames"].values() if n["name"].startswith("lock_shared")]
+    expect(len(doc["stackFrames"]) < len(full["stackFrames"]) and
+           (mutex_kept or not lock_nodes),
+           f"frames only of the events kept: {len(doc['stackFrames'])} of "
+           f"{len(full['stackFrames'])} nodes, {len(mutex_kept)} mutex slices, "
+           f"{len(lock_nodes)} lock_shared nodes")
+
+
 def test_filters(tmp):
     doc, st = run(tmp, "basic", "tid.json", "--tid", "101")
     tids = {e.get("tid") for e in doc["traceEvents"] if e["ph"] in "Xi" and "tid" in e}
@@ -231,6 +306,25 @@ def test_checker_catches(tmp):
          '"name":"a"}],"metadata":{}}', "more than 3 decimals"),
         ('{"displayTimeUnit":"ns","traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":1,"dur":-1,'
          '"name":"a"}],"metadata":{}}', "negative"),
+        ('{"displayTimeUnit":"ns","traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":1,"dur":1,'
+         '"name":"a","sf":2,"args":{"stack":["f"]}}],"metadata":{},'
+         '"stackFrames":{"1":{"name":"f"}}}', "missing or without a name"),
+        ('{"displayTimeUnit":"ns","traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":1,"dur":1,'
+         '"name":"a","sf":2,"args":{"stack":["f"]}}],"metadata":{},'
+         '"stackFrames":{"1":{"name":"main"},"2":{"name":"f","parent":"1"}}}', "is not the sf chain"),
+        ('{"displayTimeUnit":"ns","traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":1,"dur":1,'
+         '"name":"a","sf":1,"args":{"stack":["f"]}}],"metadata":{},'
+         '"stackFrames":{"1":{"name":"f"},"2":{"name":"g"}}}', "on no event's chain"),
+        ('{"displayTimeUnit":"ns","traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":1,"dur":1,'
+         '"name":"a","args":{"stack":["f"]}}],"metadata":{}}', "args.stack without sf"),
+        ('{"displayTimeUnit":"ns","traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":1,"dur":1,'
+         '"name":"a","sf":1,"args":{"stack":["f"]}}],"stackFrames":{"1":{"name":"f"}},'
+         '"metadata":{}}', "before metadata"),
+        ('{"displayTimeUnit":"ns","traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":1,"dur":1,'
+         '"name":"a","sf":3,"args":{"stack":["f","f"]}},{"ph":"X","pid":1,"tid":1,"ts":1,'
+         '"dur":1,"name":"a","sf":2,"args":{"stack":["f"]}}],"metadata":{},'
+         '"stackFrames":{"1":{"name":"f"},"2":{"name":"f"},"3":{"name":"f","parent":"1"}}}',
+         "a sibling reads the same"),
     ]
     for text, what in bad:
         problems = checker.check_document(text)
@@ -239,7 +333,7 @@ def test_checker_catches(tmp):
 
 def main():
     with tempfile.TemporaryDirectory(prefix="weft-chrome-") as tmp:
-        for t in (test_basic, test_symbols, test_filters, test_max_size, test_errors, test_gzip,
+        for t in (test_basic, test_stacks, test_stack_size, test_symbols, test_filters, test_max_size, test_errors, test_gzip,
                   test_checker_catches):
             t(tmp)
     if failures:

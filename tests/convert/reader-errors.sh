@@ -51,8 +51,11 @@ header = struct.pack("<I16sIIIBBBBB", 0x75D11D57, b"u" * 16, 0, 4096 * 8, 4096 *
 sys.stdout.buffer.write(header + b"/* CTF 1.8 */\ntrace { major = 1; minor = 8; };\n")
 ' >"$tmp/cutmeta/metadata"
 expect cut-metadata 'metadata file .* is truncated or corrupt' "$tmp/cutmeta"
+echo 'some text' >"$tmp/file.txt"
+expect a-file 'reason="not a CTF trace' "$tmp/file.txt"
+# a .json file is a Chrome JSON trace: read as one, and an empty one says so
 echo '{"traceEvents": []}' >"$tmp/file.json"
-expect a-file 'reason="not a CTF trace' "$tmp/file.json"
+expect empty-json 'reason="the trace holds no timed events"' "$tmp/file.json"
 
 synth empty "$tmp/empty"
 expect empty 'reason="the trace holds no events"' "$tmp/empty"

@@ -213,6 +213,9 @@ def test_contended():
           "holder's uncontended hold has no acquire time: %r" % h)
     check(h["acquire_ip"] != 0 and h["stack"] > 0,
           "holder's release lacks acquire_ip or stack: %r" % h)
+    # the wait names its holder, read from the mutex itself (what finds deadlocks)
+    check(waits[0].f["holder"] == hand[0].vtid,
+          "lock_wait's holder %r is not the holder's tid %d" % (waits[0].f, hand[0].vtid))
     check(hand[0].f["release_ts"] <= r["acquire_ts"], "hand-off after the waiter's acquire")
     check(waits[0].f is not None and waits[0].ip != 0, "lock_wait without a call site")
 

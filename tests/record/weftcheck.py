@@ -151,7 +151,7 @@ EVERY_MACRO = [
     ("main", "weft:mark", {"name": "mark"}),
     ("main", "weft:flow_out", {"id": 7}),
     ("main", "weft:flow_in", {"id": 7}),
-    ("main", "weft:lock_wait", {"lock": "@pool+0", "kind": "custom", "stack": 0}),
+    ("main", "weft:lock_wait", {"lock": "@pool+0", "kind": "custom", "stack": 0, "holder": 0}),
     ("main", "weft:lock_acquired", {"lock": "@pool+0", "kind": "custom", "acquire_ts": 0}),
     ("main", "weft:lock_released", {"lock": "@pool+0", "kind": "custom", "acquire_ts": 0,
                                     "release_ts": 0, "waited": 0, "waiters": -1,

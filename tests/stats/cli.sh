@@ -81,6 +81,21 @@ check "folded sleep names the request path, caller by caller" \
 "$weft" stats --section sleep --pid "$pid" -o "$work/out.txt" "$trace"
 check "--output writes the file" grep -q lookup_backend "$work/out.txt"
 
+# A Chrome JSON trace (weft convert's output) reads like the CTF trace it came from.
+"$weft" convert --pid "$pid" -o "$work/trace.json.gz" "$trace" 2>/dev/null
+"$weft" stats --json --section thread-list "$work/trace.json.gz" >"$work/json.json"
+"$weft" stats --json --section thread-list --pid "$pid" "$trace" >"$work/ctf.json"
+check "Chrome JSON input: the same threads as the CTF trace" python3 -c '
+import json, sys
+rows = lambda p: sorted(r["thread"] for r in json.load(open(p))["sections"]["thread-list"]["rows"])
+sys.exit(rows(sys.argv[1]) != rows(sys.argv[2]) or not rows(sys.argv[1]))' \
+	"$work/json.json" "$work/ctf.json"
+check "Chrome JSON input: folded stacks name the request path" bash -c "
+	'$weft' stats --folded=sleep '$work/trace.json.gz' | grep -q ';handle_request;lookup_backend '"
+"$weft" stats "$work/trace.json.gz" "$trace" >/dev/null 2>"$work/err5" && rc5=0 || rc5=$?
+check "Chrome JSON with another trace: exit 1, one line" bash -c "[ $rc5 = 1 ] &&
+	grep -q 'read alone' '$work/err5' && [ \$(wc -l <'$work/err5') = 1 ]"
+
 set +e
 "$weft" stats "$work/no-such-trace" 2>"$work/err1"
 rc1=$?

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "model-fixture.h"
+#include "weft-analysis-private.h"
 #include "weft-analysis.h"
+#include "weft-schema.h"
 
 /* Cell helpers: the value of column key in row. */
 static gint64 cell_int(const weft_table_t *t, guint row, const char *key)
@@ -516,10 +518,86 @@ static void test_sections(void)
 
 		g_assert_nonnull(t);
 		g_assert_cmpstr(t->name, ==, s[i].name);
+		if (!strcmp(s[i].name, "deadlocks")) {
+			/* the app has none: an empty table that says so (test_deadlocks) */
+			g_assert_cmpuint(t->n_rows, ==, 0);
+			g_assert_nonnull(t->note);
+			continue;
+		}
 		g_assert_cmpuint(t->n_rows, >, 0);
 	}
 	g_assert_null(weft_analysis_section_new(app.model, "nope", NULL));
 	weft_model_free(app.model);
+}
+
+/* One table per fact: every state and every system call has a name. */
+static void test_names(void)
+{
+	for (guint s = 0; s < WEFT_STATE_COUNT; s++) {
+		const char *name = weft_state_name((weft_state_t) s);
+
+		g_assert_nonnull(name);
+		g_assert_cmpstr(name, !=, "");
+	}
+	for (gint32 k = 0; k < WEFT_SYSCALL_COUNT; k++) {
+		g_assert_cmpstr(weft_analysis_syscall_name(k), !=, "syscall");
+	}
+	g_assert_cmpstr(weft_analysis_syscall_name(WEFT_SYSCALL_EPOLL_WAIT), ==, "epoll_wait");
+	g_assert_cmpstr(weft_analysis_syscall_name(WEFT_SYSCALL_COUNT), ==, "syscall");
+}
+
+/* A lock wait still open at the end, on a lock tid holder holds. */
+static void stuck(weft_thread_t *t, guint64 lock, gint32 holder, weft_time_t start, weft_time_t end,
+                  guint32 site)
+{
+	fixture_state(t, WEFT_STATE_MUTEX, start, end, lock, holder, site);
+	g_array_index(t->states.flags, guint8, t->states.flags->len - 1) |= WEFT_FLAG_UNFINISHED;
+}
+
+/*
+ * Deadlocks: 10 and 11 wait for each other's lock (a cycle), 12 waits
+ * for 10 (stuck behind the cycle, not in it), 13 waits for a lock it
+ * holds itself, 14's wait ended (not stuck). Two cycles, the older first.
+ */
+static void test_deadlocks(void)
+{
+	weft_model_t *m = weft_model_new();
+	weft_process_t *p = fixture_process(m, 9, "bank", 0, 5000);
+	guint32 site = fixture_site(m, "transfer", "bank.c", 7);
+	weft_thread_t *t[5];
+	g_autoptr(GArray) found = NULL;
+	g_autoptr(weft_table_t) table = NULL;
+	const weft_deadlock_t *d;
+
+	m->start = 0;
+	m->end = 5000;
+	for (int i = 0; i < 5; i++) {
+		t[i] = fixture_thread(m, p, 10 + i, "worker", 0, 5000);
+	}
+	stuck(t[0], 0xa, 11, 200, 5000, site);
+	stuck(t[1], 0xb, 10, 300, 5000, site);
+	stuck(t[2], 0xa, 10, 400, 5000, site);
+	stuck(t[3], 0xc, 13, 100, 5000, site);
+	fixture_state(t[4], WEFT_STATE_MUTEX, 100, 200, 0xd, 10, site);
+
+	found = weft_deadlock_analysis_new(m, NULL);
+	g_assert_cmpuint(found->len, ==, 2);
+	d = &g_array_index(found, weft_deadlock_t, 0);
+	g_assert_cmpuint(d->waits->len, ==, 1);
+	g_assert_cmpint(g_array_index(d->waits, weft_deadlock_wait_t, 0).thread->tid, ==, 13);
+	d = &g_array_index(found, weft_deadlock_t, 1);
+	g_assert_cmpuint(d->waits->len, ==, 2);
+	g_assert_cmpint(g_array_index(d->waits, weft_deadlock_wait_t, 0).thread->tid, ==, 10);
+	g_assert_cmpint(g_array_index(d->waits, weft_deadlock_wait_t, 1).thread->tid, ==, 11);
+	g_assert_cmpint(d->since, ==, 300);
+	g_assert_true(weft_deadlocks_found(m, NULL));
+
+	table = weft_deadlock_table_new(m, NULL);
+	g_assert_cmpuint(table->n_rows, ==, 2);
+	g_assert_cmpstr(weft_table_borrow_cell(table, 1, 0)->v.s, ==, "10 -> 11 -> 10");
+	g_assert_cmpint(weft_table_borrow_cell(table, 1, 2)->v.i, ==, 4700);
+	g_assert_nonnull(strstr(weft_table_borrow_cell(table, 1, 4)->v.s, "held by 11"));
+	weft_model_free(m);
 }
 
 /* --pid: another process's longer waits and leaks disappear. */
@@ -590,6 +668,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/stats/text-width", test_text_width);
 	g_test_add_func("/stats/json", test_json);
 	g_test_add_func("/stats/sections", test_sections);
+	g_test_add_func("/stats/deadlocks", test_deadlocks);
+	g_test_add_func("/stats/names", test_names);
 	g_test_add_func("/stats/pid-filter", test_pid_filter);
 	g_test_add_func("/stats/empty", test_empty);
 	return g_test_run();

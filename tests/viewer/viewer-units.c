@@ -358,6 +358,86 @@ static void test_json_import(void)
 	g_assert_cmpuint(m->n_skipped, ==, 1);
 }
 
+/* Stacks: weft's sf + stackFrames, catapult's inline stack, args.stack,
+ * a dangling sf and a cycle (a file weft did not write). */
+static const char json_stacks[] =
+    "{\"traceEvents\":["
+    "{\"ph\":\"X\",\"pid\":7,\"tid\":7,\"ts\":1,\"dur\":1,\"name\":\"mutex\",\"sf\":3,"
+    "\"args\":{\"stack\":[\"ignored\"]}},"
+    "{\"ph\":\"X\",\"pid\":7,\"tid\":7,\"ts\":3,\"dur\":1,\"name\":\"condvar\","
+    "\"stack\":[\"main\",\"wait_here (w.c:5)\"]},"
+    "{\"ph\":\"X\",\"pid\":7,\"tid\":7,\"ts\":5,\"dur\":1,\"name\":\"sleep\","
+    "\"args\":{\"stack\":[\"nap (n.c:2)\",\"main\"]}},"
+    "{\"ph\":\"X\",\"pid\":7,\"tid\":7,\"ts\":7,\"dur\":1,\"name\":\"join\",\"sf\":99},"
+    "{\"ph\":\"X\",\"pid\":7,\"tid\":7,\"ts\":9,\"dur\":1,\"name\":\"barrier\",\"sf\":5},"
+    "{\"ph\":\"X\",\"pid\":7,\"tid\":7,\"ts\":11,\"dur\":1,\"name\":\"semaphore\"}],"
+    "\"stackFrames\":{"
+    "\"1\":{\"name\":\"libc.so.6+0x29d90\",\"category\":\"libc.so.6\"},"
+    "\"2\":{\"name\":\"main (app.c:30)\",\"category\":\"app\",\"parent\":\"1\"},"
+    "\"3\":{\"name\":\"take (lock.h:7) [inlined]\",\"category\":\"app\","
+    "\"file\":\"/src/lock.h\",\"parent\":\"2\"},"
+    "\"4\":{\"name\":\"a\",\"parent\":\"5\"},\"5\":{\"name\":\"b\",\"parent\":\"4\"}}}";
+
+/* The function (or binary) names of state i's stack, leaf first, joined by '<'. */
+static char *stack_names(const weft_model_t *m, const weft_thread_t *t, guint i)
+{
+	const guint32 *frames = NULL;
+	const weft_stack_t *st =
+	    weft_model_borrow_stack(m, weft_state_track_stack(&t->states, i), &frames);
+	GString *out = g_string_new(NULL);
+
+	for (guint k = 0; st && k < st->depth && k < 4; k++) {
+		const weft_callsite_t *cs = weft_model_borrow_callsite(m, frames[k]);
+
+		g_string_append_printf(
+		    out, "%s%s", k ? "<" : "",
+		    weft_model_borrow_string(m, cs->function ? cs->function : cs->binary));
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void test_json_stacks(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(weft_model_t) m = weft_json_import_string(json_stacks, -1, &error);
+	const weft_thread_t *t;
+	const weft_callsite_t *cs;
+	const weft_stack_t *st;
+	const guint32 *frames = NULL;
+	char *names;
+
+	g_assert_no_error(error);
+	t = g_ptr_array_index(m->threads, 0);
+	g_assert_cmpuint(t->states.start->len, ==, 6);
+	/* sf wins over args.stack; the chain gives leaf-first frames. */
+	st = weft_model_borrow_stack(m, weft_state_track_stack(&t->states, 0), &frames);
+	g_assert_nonnull(st);
+	g_assert_cmpuint(st->depth, ==, 3);
+	cs = weft_model_borrow_callsite(m, frames[0]);
+	g_assert_cmpstr(weft_model_borrow_string(m, cs->function), ==, "take");
+	g_assert_cmpstr(weft_model_borrow_string(m, cs->file), ==, "/src/lock.h");
+	g_assert_cmpstr(weft_model_borrow_string(m, cs->binary), ==, "app");
+	g_assert_cmpuint(cs->line, ==, 7);
+	g_assert_true(cs->inlined);
+	cs = weft_model_borrow_callsite(m, frames[2]);
+	g_assert_null(cs->function ? "function" : NULL);
+	g_assert_cmpstr(weft_model_borrow_string(m, cs->binary), ==, "libc.so.6");
+	g_assert_cmphex(cs->offset, ==, 0x29d90);
+	/* catapult's inline stack is root first; args.stack leaf first. */
+	names = stack_names(m, t, 1);
+	g_assert_cmpstr(names, ==, "wait_here<main");
+	g_free(names);
+	names = stack_names(m, t, 2);
+	g_assert_cmpstr(names, ==, "nap<main");
+	g_free(names);
+	/* A dangling sf and no stack at all: none; a cycle is cut, marked truncated. */
+	g_assert_cmpuint(weft_state_track_stack(&t->states, 3), ==, 0);
+	g_assert_cmpuint(weft_state_track_stack(&t->states, 5), ==, 0);
+	st = weft_model_borrow_stack(m, weft_state_track_stack(&t->states, 4), NULL);
+	g_assert_nonnull(st);
+	g_assert_true(st->truncated);
+}
+
 static void test_json_errors(void)
 {
 	const char *bad[] = {
@@ -395,9 +475,24 @@ static void test_json_file_error(void)
 	g_rmdir(dir);
 }
 
+/* One table per fact: every state has an opaque colour and every flow kind one. */
+static void test_palette_states(void)
+{
+	for (guint s = 0; s < WEFT_STATE_COUNT; s++) {
+		const GdkRGBA *c = weft_palette_state((weft_state_t) s);
+
+		g_assert_nonnull(c);
+		g_assert_cmpfloat(c->alpha, >, 0.5);
+	}
+	for (guint k = 0; k < WEFT_FLOW_COUNT; k++) {
+		g_assert_cmpfloat(weft_palette_flow((weft_flow_kind_t) k)->alpha, >, 0.0);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/viewer/palette/every-state", test_palette_states);
 	g_test_add_func("/viewer/time-window/zoom-pan", test_time_window_zoom_pan);
 	g_test_add_func("/viewer/time-window/signal", test_time_window_signal);
 	g_test_add_func("/viewer/lod/walk", test_lod);
@@ -407,6 +502,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/ruler/tick-step", test_tick_step);
 	g_test_add_func("/viewer/range/state-times", test_state_times);
 	g_test_add_func("/viewer/json/import", test_json_import);
+	g_test_add_func("/viewer/json/stacks", test_json_stacks);
 	g_test_add_func("/viewer/json/errors", test_json_errors);
 	g_test_add_func("/viewer/json/file-error", test_json_file_error);
 	return g_test_run();

@@ -54,22 +54,6 @@ static void count_type(GtkWidget *widget, GType type, guint *n)
 	}
 }
 
-static GtkWidget *find_type(GtkWidget *widget, GType type)
-{
-	if (G_TYPE_CHECK_INSTANCE_TYPE(widget, type)) {
-		return widget;
-	}
-	for (GtkWidget *c = gtk_widget_get_first_child(widget); c;
-	     c = gtk_widget_get_next_sibling(c)) {
-		GtkWidget *found = find_type(c, type);
-
-		if (found) {
-			return found;
-		}
-	}
-	return NULL;
-}
-
 static void test_lanes(void)
 {
 	WeftWindow *window = open_model(weft_test_model_new());
@@ -151,7 +135,7 @@ static void test_task_rows(void)
 		g_array_append_val(model->tasks, task);
 	}
 	window = open_model(model);
-	lane = find_type(GTK_WIDGET(window), WEFT_TYPE_TASK_LANE);
+	lane = weft_test_find_type(GTK_WIDGET(window), WEFT_TYPE_TASK_LANE);
 	g_assert_nonnull(lane);
 	h = gtk_widget_get_height(lane);
 	g_assert_cmpint(h, >=, 4 * 17);
@@ -200,26 +184,6 @@ static void test_small_window(void)
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
-static guint count_color(const guchar *data, gsize stride, int w, int h, const GdkRGBA *c)
-{
-	guint n = 0;
-	int r = (int) (c->red * 255 + 0.5), g = (int) (c->green * 255 + 0.5),
-	    b = (int) (c->blue * 255 + 0.5);
-
-	for (int y = 0; y < h; y++) {
-		const guchar *row = data + (gsize) y * stride;
-
-		for (int x = 0; x < w; x++) {
-			const guchar *p = row + x * 4; /* B G R A in memory */
-
-			if (ABS(p[2] - r) <= 6 && ABS(p[1] - g) <= 6 && ABS(p[0] - b) <= 6) {
-				n++;
-			}
-		}
-	}
-	return n;
-}
-
 static void test_screenshot(void)
 {
 	WeftWindow *window = open_model(weft_test_model_new());
@@ -239,12 +203,15 @@ static void test_screenshot(void)
 	gdk_texture_save_to_png(texture, png);
 	g_test_message("screenshot: %s", png);
 	/* Each state drawn in its own color over a good part of the lanes. */
-	g_assert_cmpuint(count_color(data, stride, w, h, weft_palette_state(WEFT_STATE_RUNNING)), >,
-	                 3000);
-	g_assert_cmpuint(count_color(data, stride, w, h, weft_palette_state(WEFT_STATE_MUTEX)), >,
-	                 300);
-	g_assert_cmpuint(count_color(data, stride, w, h, weft_palette_state(WEFT_STATE_CONDVAR)), >,
-	                 1000);
+	g_assert_cmpuint(
+	    weft_test_count_color(data, stride, w, h, weft_palette_state(WEFT_STATE_RUNNING)), >,
+	    3000);
+	g_assert_cmpuint(
+	    weft_test_count_color(data, stride, w, h, weft_palette_state(WEFT_STATE_MUTEX)), >,
+	    300);
+	g_assert_cmpuint(
+	    weft_test_count_color(data, stride, w, h, weft_palette_state(WEFT_STATE_CONDVAR)), >,
+	    1000);
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
@@ -394,7 +361,8 @@ static void test_flows(void)
 {
 	WeftWindow *window = open_model(weft_test_model_new());
 	WeftSession *session = weft_window_get_session(window);
-	WeftFlowLayer *layer = WEFT_FLOW_LAYER(find_type(GTK_WIDGET(window), WEFT_TYPE_FLOW_LAYER));
+	WeftFlowLayer *layer =
+	    WEFT_FLOW_LAYER(weft_test_find_type(GTK_WIDGET(window), WEFT_TYPE_FLOW_LAYER));
 	weft_item_t src;
 	GtkWidget *link;
 
@@ -493,8 +461,8 @@ static void test_search(void)
 static void test_pages_and_reveal(void)
 {
 	WeftWindow *window = open_model(weft_test_model_new());
-	GtkWidget *stack = find_type(GTK_WIDGET(window), GTK_TYPE_STACK);
-	GtkWidget *sidebar = find_type(GTK_WIDGET(window), GTK_TYPE_STACK_SIDEBAR);
+	GtkWidget *stack = weft_test_find_type(GTK_WIDGET(window), GTK_TYPE_STACK);
+	GtkWidget *sidebar = weft_test_find_type(GTK_WIDGET(window), GTK_TYPE_STACK_SIDEBAR);
 	g_autoptr(GtkSelectionModel) pages = NULL;
 	g_autoptr(GObject) first = NULL;
 	const weft_item_t *sel;

@@ -1,4 +1,4 @@
-/* Main-loop helpers for the viewer's tests and benchmark. */
+/* Main-loop, widget-tree and pixel helpers for the viewer's tests and benchmark. */
 #include "weft-test-gtk.h"
 
 static gboolean count_frame(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
@@ -20,4 +20,40 @@ gboolean weft_test_pump_frames(GtkWidget *window, guint n, guint timeout_s)
 	}
 	gtk_widget_remove_tick_callback(window, id);
 	return frames >= n;
+}
+
+GtkWidget *weft_test_find_type(GtkWidget *widget, GType type)
+{
+	if (G_TYPE_CHECK_INSTANCE_TYPE(widget, type)) {
+		return widget;
+	}
+	for (GtkWidget *c = gtk_widget_get_first_child(widget); c;
+	     c = gtk_widget_get_next_sibling(c)) {
+		GtkWidget *found = weft_test_find_type(c, type);
+
+		if (found) {
+			return found;
+		}
+	}
+	return NULL;
+}
+
+guint weft_test_count_color(const guchar *data, gsize stride, int w, int h, const GdkRGBA *c)
+{
+	guint n = 0;
+	int r = (int) (c->red * 255 + 0.5), g = (int) (c->green * 255 + 0.5),
+	    b = (int) (c->blue * 255 + 0.5);
+
+	for (int y = 0; y < h; y++) {
+		const guchar *row = data + (gsize) y * stride;
+
+		for (int x = 0; x < w; x++) {
+			const guchar *p = row + x * 4; /* B G R A in memory */
+
+			if (ABS(p[2] - r) <= 6 && ABS(p[1] - g) <= 6 && ABS(p[0] - b) <= 6) {
+				n++;
+			}
+		}
+	}
+	return n;
 }

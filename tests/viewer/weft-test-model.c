@@ -183,3 +183,91 @@ weft_model_t *weft_test_model_dense(guint n_threads, guint n_states, weft_time_t
 	m->n_events = (guint64) n_threads * n_states * 4;
 	return m;
 }
+
+static guint32 add_site(weft_model_t *m, const char *fn, const char *file, guint32 line,
+                        const char *binary, guint64 offset, guint8 inlined)
+{
+	weft_callsite_t cs = {0x400000 + offset,
+	                      fn ? weft_model_intern(m, fn) : 0,
+	                      file ? weft_model_intern(m, file) : 0,
+	                      line,
+	                      weft_model_intern(m, binary),
+	                      offset,
+	                      inlined};
+
+	g_array_append_val(m->callsites, cs);
+	return m->callsites->len - 1;
+}
+
+static void set_stacks(weft_thread_t *t, guint32 mutex_stack, guint32 cond_stack)
+{
+	for (guint i = 0; i < t->states.start->len; i++) {
+		weft_state_t s = g_array_index(t->states.state, guint8, i);
+
+		if (s == WEFT_STATE_MUTEX || (s == WEFT_STATE_CONDVAR && cond_stack)) {
+			weft_state_track_set_stack(
+			    &t->states, i, s == WEFT_STATE_MUTEX ? mutex_stack : cond_stack);
+		}
+	}
+}
+
+/* 4 KiB from worker-1, never freed; 1 KiB from main, freed at +5 ms. */
+static void add_allocs(weft_model_t *m, guint32 malloc_site, guint32 worker, guint32 main_site)
+{
+	weft_process_t *p = g_ptr_array_index(m->processes, 0);
+	const guint32 s_worker[] = {malloc_site, worker};
+	const guint32 s_main[] = {malloc_site, main_site};
+	weft_alloc_t leak = {
+	    T0 + 1000 * US, G_MAXINT64, 0x5000,
+	    4096,           4096,       101,
+	    malloc_site,    0,          weft_model_add_stack(m, s_worker, 2, FALSE)};
+	weft_alloc_t freed = {T0 + 2000 * US,
+	                      T0 + 5000 * US,
+	                      0x6000,
+	                      1024,
+	                      1024,
+	                      100,
+	                      malloc_site,
+	                      0,
+	                      weft_model_add_stack(m, s_main, 2, FALSE)};
+
+	g_array_append_val(p->allocs, leak);
+	g_array_append_val(p->allocs, freed);
+}
+
+weft_model_t *weft_test_model_stacks(void)
+{
+	weft_model_t *m = weft_test_model_new();
+	const char *demo = "/usr/bin/demo", *libc = "/lib/x86_64-linux-gnu/libc.so.6";
+	guint32 take_lock = 1;
+	guint32 main_site = add_site(m, "main", "/src/demo.c", 10, demo, 0x1100, 0);
+	guint32 worker = add_site(m, "worker_loop", "/src/demo.c", 20, demo, 0x1200, 0);
+	guint32 wait = add_site(m, "wait_work", "/src/demo.c", 30, demo, 0x1300, 0);
+	guint32 inl = add_site(m, "lock_inline", "/src/lock.h", 7, demo, 0x1000, 1);
+	guint32 lock = add_site(m, "pthread_mutex_lock", NULL, 0, libc, 0x9000, 0);
+	guint32 unlock = add_site(m, "pthread_mutex_unlock", NULL, 0, libc, 0x9100, 0);
+	guint32 cond = add_site(m, "pthread_cond_wait", NULL, 0, libc, 0x9200, 0);
+	guint32 unknown = add_site(m, NULL, NULL, 0, "/usr/lib/libfoo.so", 0x1234, 0);
+	const guint32 s_lock[] = {lock, inl, take_lock, worker};
+	const guint32 s_cond[] = {cond, wait, worker};
+	const guint32 s_trunc[] = {lock, unknown, main_site};
+	const guint32 s_release[] = {unlock, main_site};
+	weft_flow_t handoff = {WEFT_FLOW_LOCK_HANDOFF, 0,      2, T0 + 2350 * US,
+	                       T0 + 2400 * US,         0x1000, 0};
+
+	g_assert(weft_model_add_stack(m, s_lock, 4, FALSE) == WEFT_TEST_STACK_LOCK);
+	g_assert(weft_model_add_stack(m, s_cond, 3, FALSE) == WEFT_TEST_STACK_COND);
+	g_assert(weft_model_add_stack(m, s_trunc, 3, TRUE) == WEFT_TEST_STACK_TRUNC);
+	g_assert(weft_model_add_stack(m, s_release, 2, FALSE) == WEFT_TEST_STACK_RELEASE);
+	for (guint i = 1; i < WEFT_TEST_N_THREADS; i++) {
+		weft_thread_t *t = g_ptr_array_index(m->threads, i);
+
+		t->start_routine_site = worker;
+		set_stacks(t, WEFT_TEST_STACK_LOCK, WEFT_TEST_STACK_COND);
+	}
+	set_stacks(g_ptr_array_index(m->threads, 0), WEFT_TEST_STACK_TRUNC, 0);
+	handoff.stack = WEFT_TEST_STACK_RELEASE;
+	g_array_append_val(m->flows, handoff);
+	add_allocs(m, add_site(m, "malloc", NULL, 0, libc, 0x9300, 0), worker, main_site);
+	return m;
+}

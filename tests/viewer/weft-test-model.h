@@ -22,6 +22,34 @@
 
 weft_model_t *weft_test_model_new(void);
 
+/*
+ * The small model with call stacks. Callsites: main (demo.c:10),
+ * worker_loop (demo.c:20), wait_work (demo.c:30), take_lock (demo.c:42),
+ * lock_inline (lock.h:7, inlined into take_lock), pthread_mutex_lock,
+ * pthread_mutex_unlock and pthread_cond_wait (libc.so.6, no source), and
+ * an unnamed frame libfoo.so+0x1234. Stacks, leaf first:
+ *   WEFT_TEST_STACK_LOCK    pthread_mutex_lock, lock_inline, take_lock, worker_loop
+ *   WEFT_TEST_STACK_COND    pthread_cond_wait, wait_work, worker_loop
+ *   WEFT_TEST_STACK_TRUNC   pthread_mutex_lock, libfoo.so+0x1234, main (truncated)
+ *   WEFT_TEST_STACK_RELEASE pthread_mutex_unlock, main
+ * worker-1 and worker-2 start in worker_loop; their mutex waits have the
+ * LOCK stack, their condvar waits the COND stack. main's mutex waits have
+ * the TRUNC stack, its condvar waits none (call site take_lock). A lock
+ * hand-off from main (T0 + 2.35 ms, RELEASE stack) ends worker-2's mutex
+ * wait at T0 + 2.4 ms. State interval 4k + 1 is a mutex wait, 4k + 3 a
+ * condvar wait (k = 0..9). Two allocations at malloc (libc.so.6): 4 KiB
+ * by worker-1 (malloc, worker_loop) never freed, 1 KiB by main (malloc,
+ * main) freed at T0 + 5 ms.
+ */
+enum {
+	WEFT_TEST_STACK_LOCK = 1,
+	WEFT_TEST_STACK_COND,
+	WEFT_TEST_STACK_TRUNC,
+	WEFT_TEST_STACK_RELEASE,
+};
+
+weft_model_t *weft_test_model_stacks(void);
+
 /* One thread with n_states alternating running/mutex states of dur ns
  * and as many depth-0 slices: for LOD and drawing at scale. */
 weft_model_t *weft_test_model_dense(guint n_threads, guint n_states, weft_time_t dur);

@@ -166,7 +166,7 @@ static int parse_args(int argc, char **argv, convert_args_t *a)
 	    {"max-size", 0, 0, G_OPTION_ARG_STRING, &a->max_size,
 	     "Keep the JSON under MB megabytes: drop the shortest slices, then instants", "MB"},
 	    {"no-symbols", 0, 0, G_OPTION_ARG_NONE, &a->no_symbols,
-	     "Do not symbolize call sites (faster; no site in args)", NULL},
+	     "Do not symbolize call sites (faster; no site or stack in args)", NULL},
 	    {"force", 'f', 0, G_OPTION_ARG_NONE, &a->force, "Overwrite OUT if it exists", NULL},
 	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "No progress bar and no summary", NULL},
 	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->traces, NULL, "TRACE..."},

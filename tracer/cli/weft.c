@@ -16,21 +16,11 @@ struct weft_command {
 };
 
 static const struct weft_command commands[] = {
-#ifdef WEFT_HAVE_CMD_RECORD
     {"record", weft_cmd_record, "run a program under a new LTTng session and keep its trace"},
-#endif
-#ifdef WEFT_HAVE_CMD_CONVERT
     {"convert", weft_cmd_convert, "write a trace as Chrome Trace Event JSON (Perfetto)"},
-#endif
-#ifdef WEFT_HAVE_CMD_STATS
     {"stats", weft_cmd_stats, "print the analyses: threads, blocking, locks, allocations"},
-#endif
-#ifdef WEFT_HAVE_CMD_PPROF
     {"pprof", weft_cmd_pprof, "write a profile (cpu, block, mutex, heap, ...) for go tool pprof"},
-#endif
-#ifdef WEFT_HAVE_CMD_VIEW
     {"view", weft_cmd_view, "open a trace in the timeline viewer"},
-#endif
     {NULL, NULL, NULL},
 };
 

@@ -159,6 +159,13 @@ void weft_builder_add_skipped(weft_builder_t *b, weft_time_t ts);
 void weft_builder_add_discarded(weft_builder_t *b, weft_time_t start, weft_time_t end,
                                 uint64_t count, int cpu, int64_t pid);
 
+/*
+ * The recording went on until at least ts (a packet's end time). When a
+ * thread was still waiting at the last event, the model ends there, so a
+ * wait that never ended keeps its true length.
+ */
+void weft_builder_add_recording_end(weft_builder_t *b, weft_time_t ts);
+
 /* Closes what is open, sorts, and hands the model over (the builder is freed). */
 weft_model_t *weft_builder_finish(weft_builder_t *b);
 

@@ -176,6 +176,7 @@ struct weft_builder {
 	GHashTable *kppids;         /* child pid -> parent pid */
 	GPtrArray *cpus;            /* bcpu_t*, owned, by cpu number */
 	weft_symbolizer_t *symbols; /* owned */
+	weft_time_t recording_end;  /* latest packet end, 0: none */
 	thread_slot_t thread_cache[CACHE_SIZE]; /* weak values */
 	site_slot_t site_cache[CACHE_SIZE];
 	gboolean symbolize;
@@ -1793,8 +1794,10 @@ static void on_thread_event(weft_builder_t *b, bthread_t *bt, const weft_event_t
 		if (top && top->is_lock && top->object == (uint64_t) ev->i[0]) {
 			break; /* already waiting for it */
 		}
-		push_state(bt, ts, lock_state(ev->i[1]), (uint64_t) ev->i[0], 0, cs,
-		           stack_of(bt, ev->i[2]), TRUE);
+		/* aux of a lock wait: the holder's tid when the lock said (0: unknown) */
+		push_state(bt, ts, lock_state(ev->i[1]), (uint64_t) ev->i[0],
+		           (int32_t) CLAMP(ev->i[3], 0, G_MAXINT32), cs, stack_of(bt, ev->i[2]),
+		           TRUE);
 		break;
 	}
 	case WEFT_EV_LOCK_ACQUIRED:
@@ -2025,6 +2028,11 @@ void weft_builder_add_event(weft_builder_t *b, const weft_event_t *ev)
 	on_thread_event(b, bt, ev, ts);
 }
 
+void weft_builder_add_recording_end(weft_builder_t *b, weft_time_t ts)
+{
+	b->recording_end = MAX(b->recording_end, ts);
+}
+
 void weft_builder_add_skipped(weft_builder_t *b, weft_time_t ts)
 {
 	update_bounds(b, event_time(b, ts));
@@ -2060,6 +2068,24 @@ typedef struct {
 static weft_time_t thread_clip_end(weft_builder_t *b, bthread_t *bt)
 {
 	return bt->exited ? bt->t->end : b->model->end;
+}
+
+/*
+ * Whether a thread was still waiting when the events stopped: then the
+ * trace ends where the recording ended, so the wait keeps its length (a
+ * deadlock, a service recorded while idle). A program that ran to its end
+ * ends the trace at its last event, without the recorder's teardown.
+ */
+static gboolean waits_at_end(weft_builder_t *b)
+{
+	for (guint i = 0; i < b->bthreads->len; i++) {
+		bthread_t *bt = thread_at(b, i);
+
+		if (!bt->exited && bt->stack && bt->stack->len) {
+			return TRUE;
+		}
+	}
+	return FALSE;
 }
 
 static void close_thread(weft_builder_t *b, bthread_t *bt)
@@ -2685,6 +2711,9 @@ weft_model_t *weft_builder_finish(weft_builder_t *b)
 	GHashTableIter it;
 	gpointer v;
 
+	if (b->have_ts && b->recording_end > b->model->end && waits_at_end(b)) {
+		b->model->end = b->recording_end;
+	}
 	for (guint i = 0; i < b->bthreads->len; i++) {
 		close_thread(b, thread_at(b, i));
 	}

@@ -4,8 +4,8 @@
  * A streaming writer: numbers are formatted by hand into one reused
  * buffer, and every string goes through one reused json-c string object
  * for escaping, once per interned string (the model interns names, so a
- * name used by a million slices is escaped once). DESIGN.md measured a
- * fresh json-c object per event at 3x the cost of reused ones; this
+ * name used by a million slices is escaped once). A fresh json-c object
+ * per event costs 3x as much as reused ones (docs/architecture.md); this
  * writer allocates nothing per event.
  *
  * Nesting: per thread, regions are X events clipped to their parent, and
@@ -21,10 +21,10 @@
  * the slices of that one duration.
  */
 #include "weft-chrome.h"
+#include "weft-chrome-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,7 +32,10 @@
 
 #include "weft-schema.h"
 
-G_DEFINE_QUARK(weft - chrome - error - quark, weft_chrome_error)
+/* The quark's name is one token: kept from the formatter. */
+/* clang-format off */
+G_DEFINE_QUARK(weft-chrome-error-quark, weft_chrome_error)
+/* clang-format on */
 
 #define BUF_CAP (1u << 20)
 #define BUF_SLACK 256   /* room for one event's fixed part */
@@ -76,13 +79,14 @@ typedef struct {
 	int write_errno; /* first write error, 0 when none */
 	guint64 flushed;
 	guint64 n_events;
-	json_object *jstr;   /* owned: the one string object every escape goes through */
-	char **esc;          /* owned: escaped literal per weft_str_t, built lazily */
-	guint8 *str_sel;     /* owned: sel_t per weft_str_t for --exclude */
-	char **site;         /* owned: rendered call site args per callsite index */
-	GPtrArray *patterns; /* GPatternSpec*, owned */
-	guint8 *thread_sel;  /* owned: 1 when the thread passes --pid/--tid */
-	guint8 *process_sel; /* owned: 1 when some thread of it passes */
+	json_object *jstr;            /* owned: the one string object every escape goes through */
+	char **esc;                   /* owned: escaped literal per weft_str_t, built lazily */
+	guint8 *str_sel;              /* owned: sel_t per weft_str_t for --exclude */
+	char **site;                  /* owned: rendered call site args per callsite index */
+	weft_chrome_stacks_t *stacks; /* owned: the frame tree, NULL with no_symbols */
+	GPtrArray *patterns;          /* GPatternSpec*, owned */
+	guint8 *thread_sel;           /* owned: 1 when the thread passes --pid/--tid */
+	guint8 *process_sel;          /* owned: 1 when some thread of it passes */
 	guint8 state_sel[WEFT_STATE_COUNT];
 	guint8 syscall_sel[64];
 	guint8 flow_sel[WEFT_FLOW_COUNT];
@@ -99,37 +103,9 @@ typedef struct {
 	guint64 bind_id;
 } writer_t;
 
-static const char *const syscall_names[] = {
-    [WEFT_SYSCALL_READ] = "read()",
-    [WEFT_SYSCALL_WRITE] = "write()",
-    [WEFT_SYSCALL_PREAD] = "pread()",
-    [WEFT_SYSCALL_PWRITE] = "pwrite()",
-    [WEFT_SYSCALL_READV] = "readv()",
-    [WEFT_SYSCALL_WRITEV] = "writev()",
-    [WEFT_SYSCALL_RECV] = "recv()",
-    [WEFT_SYSCALL_RECVFROM] = "recvfrom()",
-    [WEFT_SYSCALL_RECVMSG] = "recvmsg()",
-    [WEFT_SYSCALL_SEND] = "send()",
-    [WEFT_SYSCALL_SENDTO] = "sendto()",
-    [WEFT_SYSCALL_SENDMSG] = "sendmsg()",
-    [WEFT_SYSCALL_ACCEPT] = "accept()",
-    [WEFT_SYSCALL_ACCEPT4] = "accept4()",
-    [WEFT_SYSCALL_CONNECT] = "connect()",
-    [WEFT_SYSCALL_POLL] = "poll()",
-    [WEFT_SYSCALL_PPOLL] = "ppoll()",
-    [WEFT_SYSCALL_SELECT] = "select()",
-    [WEFT_SYSCALL_PSELECT] = "pselect()",
-    [WEFT_SYSCALL_EPOLL_WAIT] = "epoll_wait()",
-    [WEFT_SYSCALL_EPOLL_PWAIT] = "epoll_pwait()",
-    [WEFT_SYSCALL_NANOSLEEP] = "nanosleep()",
-    [WEFT_SYSCALL_CLOCK_NANOSLEEP] = "clock_nanosleep()",
-    [WEFT_SYSCALL_USLEEP] = "usleep()",
-    [WEFT_SYSCALL_SLEEP] = "sleep()",
-    [WEFT_SYSCALL_FSYNC] = "fsync()",
-    [WEFT_SYSCALL_FDATASYNC] = "fdatasync()",
-    [WEFT_SYSCALL_WAIT] = "wait()",
-    [WEFT_SYSCALL_WAITPID] = "waitpid()",
-};
+#define SYSCALL_LABEL(id, name) [WEFT_SYSCALL_##id] = #name "()",
+static const char *const syscall_names[WEFT_SYSCALL_COUNT] = {WEFT_SYSCALL_KINDS(SYSCALL_LABEL)};
+#undef SYSCALL_LABEL
 
 /* ---- output buffer ---- */
 
@@ -289,16 +265,21 @@ static char *sanitize(const char *s)
 	return valid;
 }
 
-static char *escape(writer_t *w, const char *s)
+char *weft_chrome_escape(json_object *jstr, const char *s)
 {
 	char *clean = sanitize(s);
 	char *out;
 
-	json_object_set_string(w->jstr, clean);
-	out = g_strdup(json_object_to_json_string_ext(w->jstr, JSON_C_TO_STRING_PLAIN |
-	                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_set_string(jstr, clean);
+	out = g_strdup(json_object_to_json_string_ext(jstr, JSON_C_TO_STRING_PLAIN |
+	                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
 	g_free(clean);
 	return out;
+}
+
+static char *escape(writer_t *w, const char *s)
+{
+	return weft_chrome_escape(w->jstr, s);
 }
 
 static const char *borrow_escaped(writer_t *w, weft_str_t id)
@@ -581,23 +562,7 @@ static const char *borrow_site(writer_t *w, guint32 index)
 		cs = weft_model_borrow_callsite(w->model, index);
 		site = g_string_new(NULL);
 		frag = g_string_new("\"site\":");
-		if (cs->function) {
-			g_string_append(site, weft_model_borrow_string(w->model, cs->function));
-			if (cs->file) {
-				g_string_append_printf(site, " (%s:%u)",
-				                       weft_model_borrow_string(w->model, cs->file),
-				                       cs->line);
-			}
-		} else if (cs->binary) {
-			char *base =
-			    g_path_get_basename(weft_model_borrow_string(w->model, cs->binary));
-
-			g_string_append_printf(site, "%s+0x%" G_GINT64_MODIFIER "x", base,
-			                       cs->offset);
-			g_free(base);
-		} else {
-			g_string_append_printf(site, "0x%" G_GINT64_MODIFIER "x", cs->ip);
-		}
+		weft_chrome_append_site(site, w->model, cs, FALSE);
 		e = escape(w, site->str);
 		g_string_append(frag, e);
 		g_free(e);
@@ -626,6 +591,30 @@ static void put_site(writer_t *w, args_t *a, guint32 callsite)
 	frag = borrow_site(w, callsite);
 	arg_key(w, a, "", 0);
 	put_mem(w, frag, strlen(frag));
+}
+
+/* `,"sf":N`: the event's leaf node in the stackFrames tree (catapult). */
+static void put_sf(writer_t *w, guint32 stack)
+{
+	guint32 node = w->stacks ? weft_chrome_stacks_node(w->stacks, stack) : 0;
+
+	if (node) {
+		PUT(w, ",\"sf\":");
+		put_u64(w, node);
+	}
+}
+
+/* args.stack: the frame labels, leaf first (Perfetto shows args only). */
+static void put_stack_args(writer_t *w, args_t *a, guint32 stack)
+{
+	size_t len = 0;
+	const char *frag =
+	    w->stacks ? weft_chrome_stacks_borrow_args(w->stacks, stack, &len) : NULL;
+
+	if (frag) {
+		arg_key(w, a, "", 0);
+		put_mem(w, frag, len);
+	}
 }
 
 static void put_flags(writer_t *w, args_t *a, guint8 flags)
@@ -720,6 +709,7 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 	guint64 object = st->object ? g_array_index(st->object, guint64, k) : 0;
 	guint32 callsite = st->callsite ? g_array_index(st->callsite, guint32, k) : 0;
 	guint8 flags = st->flags ? g_array_index(st->flags, guint8, k) : 0;
+	guint32 stack = weft_state_track_stack(st, k);
 	guint64 mark = out_pos(w);
 	args_t a = {FALSE};
 
@@ -736,6 +726,7 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 		put_mem(w, label, strlen(label));
 		put_char(w, '"');
 	}
+	put_sf(w, stack);
 	if (state == WEFT_STATE_SYSCALL) {
 		ARG(w, &a, "fd");
 		put_i64(w, (gint64) object);
@@ -756,6 +747,7 @@ static void emit_state_piece(writer_t *w, const weft_thread_t *t, guint k, weft_
 		put_hex_string(w, object);
 	}
 	put_site(w, &a, callsite);
+	put_stack_args(w, &a, stack);
 	put_flags(w, &a, flags);
 	args_close(w, &a);
 	put_char(w, '}');
@@ -1194,7 +1186,7 @@ static void emit_tasks(writer_t *w)
 /* ---- flows: v2, a zero-length X event at each end ---- */
 
 static void emit_flow_end(writer_t *w, const weft_thread_t *t, weft_time_t ts, const char *name,
-                          gboolean out, guint64 object)
+                          gboolean out, guint64 object, guint32 stack)
 {
 	args_t a = {FALSE};
 
@@ -1211,12 +1203,23 @@ static void emit_flow_end(writer_t *w, const weft_thread_t *t, weft_time_t ts, c
 	} else {
 		PUT(w, ",\"flow_in\":true");
 	}
+	put_sf(w, stack);
 	if (object) {
 		ARG(w, &a, "object");
 		put_hex_string(w, object);
 	}
+	put_stack_args(w, &a, stack);
 	args_close(w, &a);
 	put_char(w, '}');
+}
+
+/* The source side's stack; a thread creation falls back on the child's record of it. */
+static guint32 flow_stack(const weft_flow_t *f, const weft_thread_t *to)
+{
+	if (!f->stack && f->kind == WEFT_FLOW_THREAD_CREATE) {
+		return to->create_stack;
+	}
+	return f->stack;
 }
 
 static void emit_flows(writer_t *w)
@@ -1244,8 +1247,8 @@ static void emit_flows(writer_t *w)
 			continue;
 		}
 		w->bind_id++;
-		emit_flow_end(w, from, f->from_ts, name, TRUE, f->object);
-		emit_flow_end(w, to, f->to_ts, name, FALSE, 0);
+		emit_flow_end(w, from, f->from_ts, name, TRUE, f->object, flow_stack(f, to));
+		emit_flow_end(w, to, f->to_ts, name, FALSE, 0, 0);
 		class_account(w, &w->flows, mark);
 	}
 	progress_step(w, w->model->flows->len);
@@ -1294,6 +1297,32 @@ static void emit_lost(writer_t *w)
 }
 
 /* ---- the document ---- */
+
+/*
+ * The frame tree, last: old Perfetto tokenizers stop at the first
+ * top-level key they do not know, so it follows everything they read.
+ */
+static void emit_stack_frames(writer_t *w)
+{
+	guint n = w->stacks ? weft_chrome_stacks_count(w->stacks) : 0;
+
+	if (n == 0) {
+		return;
+	}
+	PUT(w, ",\n\"stackFrames\":{");
+	for (guint32 id = 1; id <= n; id++) {
+		char *node = weft_chrome_stacks_node_json(w->stacks, id);
+
+		if (id > 1) {
+			PUT(w, ",\n");
+		} else {
+			put_char(w, '\n');
+		}
+		put_mem(w, node, strlen(node));
+		g_free(node);
+	}
+	PUT(w, "\n}");
+}
 
 static void emit_trailer(writer_t *w)
 {
@@ -1345,7 +1374,9 @@ static void emit_trailer(writer_t *w)
 	put_u64(w, s->dropped_flows);
 	PUT(w, ",\"counter-samples\":");
 	put_u64(w, s->dropped_counters);
-	PUT(w, "}}}\n");
+	PUT(w, "}}");
+	emit_stack_frames(w);
+	PUT(w, "}\n");
 }
 
 static void write_document(writer_t *w)
@@ -1354,6 +1385,9 @@ static void write_document(writer_t *w)
 
 	w->n_events = 0;
 	w->bind_id = 0;
+	if (w->stacks) {
+		weft_chrome_stacks_reset(w->stacks);
+	}
 	PUT(w, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
 	for (guint i = 0; i < m->processes->len; i++) {
 		const weft_process_t *p = g_ptr_array_index(m->processes, i);
@@ -1417,6 +1451,7 @@ static gboolean writer_init(writer_t *w, const weft_model_t *model,
 	w->esc = g_new0(char *, nstr);
 	w->str_sel = g_new0(guint8, nstr);
 	w->site = g_new0(char *, model->callsites->len);
+	w->stacks = opt->no_symbols ? NULL : weft_chrome_stacks_new(model);
 	w->patterns = g_ptr_array_new_with_free_func((GDestroyNotify) g_pattern_spec_free);
 	for (guint i = 0; opt->exclude && opt->exclude[i]; i++) {
 		g_ptr_array_add(w->patterns, g_pattern_spec_new(opt->exclude[i]));
@@ -1447,6 +1482,7 @@ static void writer_clear(writer_t *w)
 	}
 	g_free(w->esc);
 	g_free(w->site);
+	weft_chrome_stacks_free(w->stacks);
 	g_free(w->str_sel);
 	g_free(w->thread_sel);
 	g_free(w->process_sel);

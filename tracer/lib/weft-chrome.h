@@ -6,8 +6,9 @@
  * order, X events for thread states and regions (strictly nested per
  * thread), b/e async events for tasks, C for counters, i for logs and
  * marks, flow v2 (bind_id + flow_out/flow_in on zero-length X events) for
- * flows. Timestamps are microseconds with nanosecond fractions, relative
- * to the trace start (model->start).
+ * flows, call stacks as "sf" into a trailing "stackFrames" tree plus a
+ * readable args.stack. Timestamps are microseconds with nanosecond
+ * fractions, relative to the trace start (model->start).
  *
  * Needs only GLib in this header.
  */

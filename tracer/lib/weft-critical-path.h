@@ -32,6 +32,7 @@ typedef enum {
 	WEFT_CRITICAL_WOKEN,    /* woken by the waker, not yet returned from the wait */
 	WEFT_CRITICAL_NO_WAKER, /* a wait no recorded flow ended */
 	WEFT_CRITICAL_UNTRACED, /* before the thread's first event, no known creator */
+	WEFT_CRITICAL_DEADLOCK, /* a wait in a cycle of waits that never ended (analyses) */
 	WEFT_CRITICAL_KIND_COUNT
 } weft_critical_kind_t;
 

@@ -22,7 +22,8 @@ static const weft_event_spec_t specs[WEFT_EV_COUNT] = {
     [WEFT_EV_FLOW_IN] = {"weft:flow_in", 1, 0, {"id"}, {I}, {NULL}},
     [WEFT_EV_LOG] = {"weft:log", 0, 2, {NULL}, {I}, {"category", "msg"}},
     [WEFT_EV_COUNTER] = {"weft:counter", 1, 1, {"value"}, {I}, {"name"}},
-    [WEFT_EV_LOCK_WAIT] = {"weft:lock_wait", 3, 0, {"lock", "kind", "stack"}, {I, I, I}, {NULL}},
+    [WEFT_EV_LOCK_WAIT] =
+        {"weft:lock_wait", 4, 0, {"lock", "kind", "stack", "holder"}, {I, I, I, I}, {NULL}},
     [WEFT_EV_LOCK_ACQUIRED] =
         {"weft:lock_acquired", 3, 0, {"lock", "kind", "acquire_ts"}, {I, I, T}, {NULL}},
     [WEFT_EV_LOCK_WAIT_END] =

@@ -91,12 +91,16 @@ typedef struct {
 
 /* Per-thread state track: non-overlapping, time-sorted intervals. */
 typedef struct {
-	GArray *start;    /* weft_time_t */
-	GArray *end;      /* weft_time_t */
-	GArray *state;    /* guint8: weft_state_t */
-	GArray *flags;    /* guint8: WEFT_FLAG_* */
-	GArray *object;   /* guint64: lock/cond/sem/barrier address, joined pthread, fd */
-	GArray *aux;      /* gint32: syscall kind for SYSCALL/SLEEP, custom reason string */
+	GArray *start;  /* weft_time_t */
+	GArray *end;    /* weft_time_t */
+	GArray *state;  /* guint8: weft_state_t */
+	GArray *flags;  /* guint8: WEFT_FLAG_* */
+	GArray *object; /* guint64: lock/cond/sem/barrier address, joined pthread, fd */
+	/*
+	 * gint32: syscall kind for SYSCALL/SLEEP, custom reason string for
+	 * BLOCK_CUSTOM, the holder's tid for a lock wait (0: unknown)
+	 */
+	GArray *aux;
 	GArray *callsite; /* guint32: index into model->callsites */
 	/*
 	 * guint32: index into model->stacks (0 = none). May be shorter than

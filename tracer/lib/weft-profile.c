@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(weft - profile - error - quark, weft_profile_error)
+/* The quark's name is one token: kept from the formatter. */
+/* clang-format off */
+G_DEFINE_QUARK(weft-profile-error-quark, weft_profile_error)
+/* clang-format on */
 
 /* ---- kinds ---- */
 
@@ -430,15 +433,8 @@ static gboolean is_function(const weft_model_t *model, guint32 frame, guint32 ro
 	return frame == routine || (fn && weft_model_borrow_callsite(model, frame)->function == fn);
 }
 
-/*
- * Where a thread's own code begins in frames (leaf first): the outermost
- * frame in its start routine (main on a process's main thread), so the
- * C library's thread and process entry frames above it (clone,
- * start_thread, _start, __libc_start_main) are left out. G_MAXUINT when no
- * frame is in it (a truncated stack, an unnamed routine).
- */
-static guint root_frame(const weft_model_t *model, const weft_thread_t *t, const guint32 *frames,
-                        guint n)
+guint weft_profile_root_frame(const weft_model_t *model, const weft_thread_t *t,
+                              const guint32 *frames, guint n)
 {
 	guint32 routine = t ? t->start_routine_site : 0;
 	weft_str_t fn = routine ? weft_model_borrow_callsite(model, routine)->function : 0;
@@ -470,7 +466,7 @@ static void append_frames(build_t *b, weft_profile_sample_t *s, const weft_threa
 	const weft_stack_t *st = stack ? weft_model_borrow_stack(b->model, stack, &frames) : NULL;
 	guint n = st ? st->depth : site != 0;
 	guint32 routine = t ? t->start_routine_site : 0;
-	guint root = root_frame(b->model, t, frames, n);
+	guint root = weft_profile_root_frame(b->model, t, frames, n);
 
 	s->first = out->len;
 	if (root == G_MAXUINT) {

@@ -155,6 +155,16 @@ gint64 weft_profile_total(const weft_profile_t *profile, guint v);
 /* Why a profile of kind can be empty, for a one-line warning ("the trace has no CPU samples"). */
 const char *weft_profile_empty_reason(const weft_profile_t *profile);
 
+/*
+ * Where a thread's own code begins in frames (leaf first): the outermost
+ * frame in its start routine (main on a process's main thread), so the
+ * C library's thread and process entry frames above it (clone,
+ * start_thread, _start, __libc_start_main) are left out. G_MAXUINT when no
+ * frame is in it (a truncated stack, an unnamed routine).
+ */
+guint weft_profile_root_frame(const weft_model_t *model, const weft_thread_t *thread,
+                              const guint32 *frames, guint n);
+
 G_END_DECLS
 
 #endif /* WEFT_PROFILE_H */

@@ -33,6 +33,17 @@ gint64 weft_sink_state_get_last_time(const weft_sink_state_t *state);
  */
 weft_model_t *weft_sink_state_finish(weft_sink_state_t *state, GError **error);
 
+/*
+ * Checks the stream files of trace folder dir against their LTTng index
+ * (weft-reader-repair.c). When a stream cannot be read whole, adds one
+ * sentence per such stream to warnings, its path to repaired (a set of
+ * char*, owned by the set), and returns a temporary folder to read instead,
+ * where those streams end at their last complete packet (remove it with
+ * weft_reader_repair_remove()). NULL when dir reads as it is.
+ */
+char *weft_reader_repair_dir(const char *dir, GPtrArray *warnings, GHashTable *repaired);
+void weft_reader_repair_remove(const char *mirror);
+
 G_END_DECLS
 
 #endif /* WEFT_READER_PRIVATE_H */

@@ -12,11 +12,15 @@
 
 #include <glib/gstdio.h>
 
+#include "weft-json-import.h"
 #include "weft-reader-private.h"
 
 #define MAX_DEPTH 8
 
-G_DEFINE_QUARK(weft - reader - error - quark, weft_reader_error)
+/* The quark's name is one token: kept from the formatter. */
+/* clang-format off */
+G_DEFINE_QUARK(weft-reader-error-quark, weft_reader_error)
+/* clang-format on */
 
 typedef struct {
 	const bt_component_class_source *ctf_fs;     /* borrowed from the plugin */
@@ -31,10 +35,14 @@ typedef struct {
 } sink_data_t;
 
 typedef struct {
-	char *path;        /* the user's path, owned */
-	GPtrArray *dirs;   /* char*, owned: trace directories found under path */
-	gboolean symbols;  /* ip context and statedump events */
-	gint64 begin, end; /* ns from origin, from the trace infos; end < begin when unknown */
+	char *path;           /* the user's path, owned */
+	GPtrArray *dirs;      /* char*, owned: trace directories found under path */
+	GPtrArray *reads;     /* char*, owned: what babeltrace2 reads for each of dirs */
+	GPtrArray *mirrors;   /* char*, owned: the repaired mirrors among reads, removed at free */
+	GPtrArray *warnings;  /* char*, owned: what the repair dropped */
+	GHashTable *repaired; /* char* set, owned: stream files read only in part */
+	gboolean symbols;     /* ip context and statedump events */
+	gint64 begin, end;    /* ns from origin, from the trace infos; end < begin when unknown */
 } input_t;
 
 static gpointer load_classes(gpointer unused)
@@ -342,11 +350,11 @@ static char *check_metadata_text(const char *dir)
 /* Reads each trace's metadata: does it carry what the debug-info filter needs? */
 static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
 {
-	for (guint i = 0; i < in->dirs->len; i++) {
+	for (guint i = 0; i < in->reads->len; i++) {
 		bt_value *params = bt_value_map_create();
 		const bt_value *res, *text;
 
-		bt_value_map_insert_string_entry(params, "path", g_ptr_array_index(in->dirs, i));
+		bt_value_map_insert_string_entry(params, "path", g_ptr_array_index(in->reads, i));
 		res = query(c->ctf_fs, "metadata-info", params);
 		bt_value_put_ref(params);
 		text = res && bt_value_is_map(res)
@@ -391,8 +399,8 @@ static void query_range(const classes_t *c, input_t *in)
 {
 	in->begin = G_MAXINT64;
 	in->end = G_MININT64;
-	for (guint d = 0; d < in->dirs->len; d++) {
-		bt_value *params = inputs_value(g_ptr_array_index(in->dirs, d));
+	for (guint d = 0; d < in->reads->len; d++) {
+		bt_value *params = inputs_value(g_ptr_array_index(in->reads, d));
 		const bt_value *res =
 		    params ? query(c->ctf_fs, "babeltrace.trace-infos", params) : NULL;
 
@@ -419,9 +427,34 @@ static void query_range(const classes_t *c, input_t *in)
 
 static void input_free(input_t *in)
 {
+	for (guint i = 0; i < in->mirrors->len; i++) {
+		weft_reader_repair_remove(g_ptr_array_index(in->mirrors, i));
+	}
 	g_free(in->path);
 	g_ptr_array_free(in->dirs, TRUE);
+	g_ptr_array_free(in->reads, TRUE);
+	g_ptr_array_free(in->mirrors, TRUE);
+	g_ptr_array_free(in->warnings, TRUE);
+	g_hash_table_destroy(in->repaired);
 	g_free(in);
+}
+
+/*
+ * What babeltrace2 reads for each trace folder: the folder itself, or a
+ * mirror where the streams it cannot read whole end at their last
+ * complete packet (weft-reader-repair.c).
+ */
+static void plan_reads(input_t *in)
+{
+	for (guint i = 0; i < in->dirs->len; i++) {
+		const char *dir = g_ptr_array_index(in->dirs, i);
+		char *mirror = weft_reader_repair_dir(dir, in->warnings, in->repaired);
+
+		g_ptr_array_add(in->reads, mirror ? mirror : g_strdup(dir));
+		if (mirror) {
+			g_ptr_array_add(in->mirrors, g_strdup(mirror));
+		}
+	}
 }
 
 static input_t *open_input(const classes_t *c, const char *path, GError **error)
@@ -431,6 +464,10 @@ static input_t *open_input(const classes_t *c, const char *path, GError **error)
 
 	in->path = g_strdup(path);
 	in->dirs = g_ptr_array_new_with_free_func(g_free);
+	in->reads = g_ptr_array_new_with_free_func(g_free);
+	in->mirrors = g_ptr_array_new_with_free_func(g_free);
+	in->warnings = g_ptr_array_new_with_free_func(g_free);
+	in->repaired = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path,
 		          "no such file or directory");
@@ -467,6 +504,7 @@ static input_t *open_input(const classes_t *c, const char *path, GError **error)
 			goto error;
 		}
 	}
+	plan_reads(in);
 	if (!check_metadata(c, in, &reason)) {
 		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path, reason);
 		goto error;
@@ -534,7 +572,7 @@ static void add_cpu(GArray *cpus, guint cpu)
  * were whole. Adds a sentence per such file to warnings and the CPU of each
  * per-CPU stream file (CHANNEL_CPU) to cpus.
  */
-static void scan_streams(const char *dir, GPtrArray *warnings, GArray *cpus)
+static void scan_streams(const char *dir, GHashTable *repaired, GPtrArray *warnings, GArray *cpus)
 {
 	GDir *d = g_dir_open(dir, 0, NULL);
 	const char *name;
@@ -557,6 +595,9 @@ static void scan_streams(const char *dir, GPtrArray *warnings, GArray *cpus)
 			add_cpu(cpus, (guint) atoi(us + 1));
 		}
 		expected = index_expected_size(dir, name);
+		if (g_hash_table_contains(repaired, path)) {
+			continue; /* the repair said what was dropped */
+		}
 		if (st.st_size == 0) {
 			g_ptr_array_add(
 			    warnings,
@@ -589,8 +630,12 @@ static void add_stream_facts(weft_model_t *model, GPtrArray *inputs)
 		const input_t *in = g_ptr_array_index(inputs, i);
 
 		for (guint d = 0; d < in->dirs->len; d++) {
-			scan_streams(g_ptr_array_index(in->dirs, d), model->warnings,
+			scan_streams(g_ptr_array_index(in->dirs, d), in->repaired, model->warnings,
 			             model->stream_cpus);
+		}
+		for (guint w = 0; w < in->warnings->len; w++) {
+			g_ptr_array_add(model->warnings,
+			                g_strdup(g_ptr_array_index(in->warnings, w)));
 		}
 	}
 	g_array_sort(model->stream_cpus, cmp_guint);
@@ -731,9 +776,9 @@ static const bt_component_filter *build_graph(bt_graph *graph, const classes_t *
 	for (guint i = 0, n = 0; i < inputs->len; i++) {
 		input_t *in = g_ptr_array_index(inputs, i);
 
-		for (guint d = 0; d < in->dirs->len; d++) {
+		for (guint d = 0; d < in->reads->len; d++) {
 			const bt_component_source *src =
-			    add_source(graph, c, in, g_ptr_array_index(in->dirs, d), n++, error);
+			    add_source(graph, c, in, g_ptr_array_index(in->reads, d), n++, error);
 
 			if (!src) {
 				return NULL;
@@ -844,6 +889,50 @@ static gboolean check_classes(const classes_t *c, GError **error)
 	return TRUE;
 }
 
+/* A Chrome Trace Event JSON file (weft convert's output, plain or gzip'd)? */
+static gboolean is_json_path(const char *path)
+{
+	return g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
+	       (g_str_has_suffix(path, ".json") || g_str_has_suffix(path, ".json.gz"));
+}
+
+static void on_json_progress(double fraction, gpointer data)
+{
+	const weft_reader_options_t *options = data;
+
+	options->progress(fraction, 0, options->progress_data);
+}
+
+/*
+ * A Chrome JSON trace, read alone: its model is what the viewer shows for
+ * it. The error codes are the reader's.
+ */
+static weft_model_t *load_json(const char *const *paths, const weft_reader_options_t *options,
+                               GError **error)
+{
+	GError *local = NULL;
+	weft_model_t *model;
+
+	if (paths[1]) {
+		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[0],
+		          "a Chrome JSON trace is read alone, not merged with other traces");
+		return NULL;
+	}
+	model = weft_json_import_file(
+	    paths[0], options && options->progress ? on_json_progress : NULL, (gpointer) options,
+	    options ? options->cancellable : NULL, &local);
+	if (!model) {
+		gboolean cancelled = g_error_matches(local, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+		g_set_error_literal(error, WEFT_READER_ERROR,
+		                    cancelled ? WEFT_READER_ERROR_CANCELLED
+		                              : WEFT_READER_ERROR_NOT_A_TRACE,
+		                    local->message);
+		g_error_free(local);
+	}
+	return model;
+}
+
 weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_options_t *options,
                                GError **error)
 {
@@ -864,6 +953,19 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	if (!paths || !paths[0]) {
 		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", "", "no trace given");
 		goto end;
+	}
+	for (guint i = 0; paths[i]; i++) {
+		if (is_json_path(paths[i])) {
+			model = load_json(i ? paths + i : paths, options, error);
+			if (model && i) {
+				g_clear_pointer(&model, weft_model_free);
+				set_error(
+				    error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[i],
+				    "a Chrome JSON trace is read alone, not merged with other "
+				    "traces");
+			}
+			goto end;
+		}
 	}
 	for (guint i = 0; paths[i]; i++) {
 		input_t *in = open_input(c, paths[i], error);

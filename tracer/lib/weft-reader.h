@@ -43,8 +43,10 @@ typedef struct {
 
 /*
  * Reads every trace under paths (NULL-terminated; several traces merge
- * into one timeline). options may be NULL. Returns a new model, or NULL
- * with error set, worded `Failed to …: path="…", reason="…"`.
+ * into one timeline). A path ending in .json or .json.gz is a Chrome Trace
+ * Event JSON file (weft convert's output), read alone. options may be
+ * NULL. Returns a new model, or NULL with error set, worded
+ * `Failed to …: path="…", reason="…"`.
  */
 weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_options_t *options,
 			       GError **error);

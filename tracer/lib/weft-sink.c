@@ -457,6 +457,25 @@ static void consume_packet_beginning(weft_sink_state_t *s, const bt_message *msg
 	}
 }
 
+/* A packet's end time: the recording lasted at least until then. */
+static void consume_packet_end(weft_sink_state_t *s, const bt_message *msg)
+{
+	const bt_packet *packet = bt_message_packet_end_borrow_packet_const(msg);
+	const bt_stream_class *sc =
+	    bt_stream_borrow_class_const(bt_packet_borrow_stream_const(packet));
+	gint64 ts;
+
+	if (!bt_stream_class_packets_have_end_default_clock_snapshot(sc) ||
+	    !bt_stream_class_borrow_default_clock_class_const(sc)) {
+		return;
+	}
+	ts =
+	    snapshot_ns(bt_message_packet_end_borrow_default_clock_snapshot_const(msg), G_MININT64);
+	if (ts != G_MININT64) {
+		weft_builder_add_recording_end(s->builder, ts);
+	}
+}
+
 void weft_sink_state_consume(weft_sink_state_t *s, const bt_message *msg)
 {
 	switch (bt_message_get_type(msg)) {
@@ -465,6 +484,9 @@ void weft_sink_state_consume(weft_sink_state_t *s, const bt_message *msg)
 		break;
 	case BT_MESSAGE_TYPE_PACKET_BEGINNING:
 		consume_packet_beginning(s, msg);
+		break;
+	case BT_MESSAGE_TYPE_PACKET_END:
+		consume_packet_end(s, msg);
 		break;
 	case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
 		consume_discarded(s, msg, FALSE);

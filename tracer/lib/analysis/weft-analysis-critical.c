@@ -1,6 +1,8 @@
 /* The critical path of regions, tasks or a thread's range, aggregated. */
 #include "weft-analysis-critical.h"
 
+#include "weft-analysis-deadlocks.h"
+
 #include "weft-analysis-private.h"
 
 #include <string.h>
@@ -10,6 +12,7 @@ static const char *const kind_suffix[WEFT_CRITICAL_KIND_COUNT] = {
     [WEFT_CRITICAL_WOKEN] = " (woken)",
     [WEFT_CRITICAL_NO_WAKER] = " (no waker)",
     [WEFT_CRITICAL_UNTRACED] = " (untraced)",
+    [WEFT_CRITICAL_DEADLOCK] = " (deadlock)",
 };
 
 gboolean weft_critical_wanted(const weft_analysis_options_t *options)
@@ -154,6 +157,33 @@ static int cmp_row(gconstpointer pa, gconstpointer pb)
 	       (a->state * 16 + a->kind < b->state * 16 + b->kind);
 }
 
+/*
+ * A path that ends in a deadlock ends in a wait no one ended: named as
+ * such when the wait is one of a cycle's (docs/stats.md, "deadlocks").
+ */
+static void mark_deadlocks(const weft_model_t *model, const weft_analysis_options_t *options,
+                           GArray *segments)
+{
+	g_autoptr(GArray) found = weft_deadlock_analysis_new(model, options);
+
+	for (guint i = 0; i < segments->len && found->len; i++) {
+		weft_critical_segment_t *s = &g_array_index(segments, weft_critical_segment_t, i);
+
+		for (guint d = 0; s->kind == WEFT_CRITICAL_NO_WAKER && d < found->len; d++) {
+			const GArray *waits = g_array_index(found, weft_deadlock_t, d).waits;
+
+			for (guint w = 0; w < waits->len; w++) {
+				const weft_deadlock_wait_t *dw =
+				    &g_array_index(waits, weft_deadlock_wait_t, w);
+
+				if (dw->thread->index == s->thread && s->start >= dw->since) {
+					s->kind = WEFT_CRITICAL_DEADLOCK;
+				}
+			}
+		}
+	}
+}
+
 weft_critical_analysis_t *weft_critical_analysis_new(const weft_model_t *model,
                                                      const weft_analysis_options_t *options)
 {
@@ -193,6 +223,7 @@ weft_critical_analysis_t *weft_critical_analysis_new(const weft_model_t *model,
 		a->instances++;
 		a->total += in->end - in->start;
 	}
+	mark_deadlocks(model, options, a->segments);
 	for (guint i = 0; i < a->segments->len; i++) {
 		add_segment(model, rows, &g_array_index(a->segments, weft_critical_segment_t, i));
 	}

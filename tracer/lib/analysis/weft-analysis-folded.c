@@ -230,6 +230,15 @@ static void fold_thread_regions(const weft_model_t *model, const weft_thread_t *
  * the call site's function);state: each thread's share of the path is a
  * tower of its own, the waits it sat in at its top.
  */
+/* How many frames, from the leaf, are the thread's own (from its start routine down). */
+static guint folded_root(const weft_model_t *model, const weft_thread_t *t, const guint32 *frames,
+                         guint n)
+{
+	guint root = weft_profile_root_frame(model, t, frames, n);
+
+	return root == G_MAXUINT ? n : root + 1;
+}
+
 static void fold_critical(const weft_model_t *model, const weft_analysis_options_t *options,
                           GHashTable *stacks)
 {
@@ -250,7 +259,7 @@ static void fold_critical(const weft_model_t *model, const weft_analysis_options
 		append_frame(s, a->target);
 		append_frame(s, weft_analysis_process_name(model, t->process));
 		append_frame(s, label);
-		for (guint k = st ? st->depth : 0; k > 0; k--) {
+		for (guint k = st ? folded_root(model, t, frames, st->depth) : 0; k > 0; k--) {
 			g_autofree char *fn = weft_analysis_dup_site_function(model, frames[k - 1]);
 
 			append_frame(s, fn);

@@ -6,37 +6,9 @@
 
 #include <string.h>
 
-static const char *const syscall_names[] = {
-    [WEFT_SYSCALL_READ] = "read",
-    [WEFT_SYSCALL_WRITE] = "write",
-    [WEFT_SYSCALL_PREAD] = "pread",
-    [WEFT_SYSCALL_PWRITE] = "pwrite",
-    [WEFT_SYSCALL_READV] = "readv",
-    [WEFT_SYSCALL_WRITEV] = "writev",
-    [WEFT_SYSCALL_RECV] = "recv",
-    [WEFT_SYSCALL_RECVFROM] = "recvfrom",
-    [WEFT_SYSCALL_RECVMSG] = "recvmsg",
-    [WEFT_SYSCALL_SEND] = "send",
-    [WEFT_SYSCALL_SENDTO] = "sendto",
-    [WEFT_SYSCALL_SENDMSG] = "sendmsg",
-    [WEFT_SYSCALL_ACCEPT] = "accept",
-    [WEFT_SYSCALL_ACCEPT4] = "accept4",
-    [WEFT_SYSCALL_CONNECT] = "connect",
-    [WEFT_SYSCALL_POLL] = "poll",
-    [WEFT_SYSCALL_PPOLL] = "ppoll",
-    [WEFT_SYSCALL_SELECT] = "select",
-    [WEFT_SYSCALL_PSELECT] = "pselect",
-    [WEFT_SYSCALL_EPOLL_WAIT] = "epoll_wait",
-    [WEFT_SYSCALL_EPOLL_PWAIT] = "epoll_pwait",
-    [WEFT_SYSCALL_NANOSLEEP] = "nanosleep",
-    [WEFT_SYSCALL_CLOCK_NANOSLEEP] = "clock_nanosleep",
-    [WEFT_SYSCALL_USLEEP] = "usleep",
-    [WEFT_SYSCALL_SLEEP] = "sleep",
-    [WEFT_SYSCALL_FSYNC] = "fsync",
-    [WEFT_SYSCALL_FDATASYNC] = "fdatasync",
-    [WEFT_SYSCALL_WAIT] = "wait",
-    [WEFT_SYSCALL_WAITPID] = "waitpid",
-};
+#define SYSCALL_NAME(id, name) [WEFT_SYSCALL_##id] = #name,
+static const char *const syscall_names[WEFT_SYSCALL_COUNT] = {WEFT_SYSCALL_KINDS(SYSCALL_NAME)};
+#undef SYSCALL_NAME
 
 const char *weft_analysis_syscall_name(gint32 kind)
 {

@@ -14,6 +14,7 @@ static const weft_section_info_t sections[] = {
     {"sleep", "Sleeping by call site", "blocking"},
     {"locks", "Lock contention", "locks"},
     {"wakeups", "Condvar and semaphore wake-ups", "locks"},
+    {"deadlocks", "Deadlocks", "locks"},
     {"heap", "Heap", "allocations"},
     {"allocs", "Allocations by call site", "allocations"},
     {"leaks", "Blocks never freed", "allocations"},
@@ -76,6 +77,8 @@ weft_table_t *weft_analysis_section_new(const weft_model_t *model, const char *n
 		return threads_section(model, options, !strcmp(name, "threads"));
 	} else if (!strcmp(name, "locks")) {
 		return weft_lock_table_new(model, options);
+	} else if (!strcmp(name, "deadlocks")) {
+		return weft_deadlock_table_new(model, options);
 	} else if (!strcmp(name, "wakeups")) {
 		return weft_wakeup_table_new(model, options);
 	} else if (!strcmp(name, "heap")) {
@@ -124,16 +127,22 @@ static weft_table_t *report_section(report_t *r, const char *name)
 
 /*
  * The sections to render: the requested ones in report order, or all (the
- * critical path only when options names what to walk).
+ * critical path only when options names what to walk, deadlocks only when
+ * there is one). Deadlocks come first: nothing else matters as much.
  */
-static GPtrArray *selected(const char *const *wanted, const weft_analysis_options_t *options)
+static GPtrArray *selected(const weft_model_t *model, const char *const *wanted,
+                           const weft_analysis_options_t *options)
 {
 	GPtrArray *names = g_ptr_array_new();
 	gboolean all = !wanted || !wanted[0];
 
+	if (all ? weft_deadlocks_found(model, options) : g_strv_contains(wanted, "deadlocks")) {
+		g_ptr_array_add(names, (gpointer) "deadlocks");
+	}
 	for (guint i = 0; i < G_N_ELEMENTS(sections); i++) {
-		if (all && !strcmp(sections[i].name, "critical-path") &&
-		    !weft_critical_wanted(options)) {
+		if (!strcmp(sections[i].name, "deadlocks") ||
+		    (all && !strcmp(sections[i].name, "critical-path") &&
+		     !weft_critical_wanted(options))) {
 			continue;
 		}
 		if (all || g_strv_contains(wanted, sections[i].name)) {
@@ -147,7 +156,7 @@ void weft_analysis_report_text(const weft_model_t *model, const char *const *wan
                                const weft_analysis_options_t *options, guint top, guint width,
                                GString *out)
 {
-	g_autoptr(GPtrArray) names = selected(wanted, options);
+	g_autoptr(GPtrArray) names = selected(model, wanted, options);
 	g_autofree char *span = weft_table_format_duration(model->end - model->start);
 
 	g_string_append_printf(out,
@@ -191,7 +200,7 @@ static json_object *trace_to_json(const weft_model_t *model)
 json_object *weft_analysis_report_json(const weft_model_t *model, const char *const *wanted,
                                        const weft_analysis_options_t *options, guint top)
 {
-	g_autoptr(GPtrArray) names = selected(wanted, options);
+	g_autoptr(GPtrArray) names = selected(model, wanted, options);
 	json_object *root = json_object_new_object();
 	json_object *secs = json_object_new_object();
 

@@ -10,6 +10,7 @@
 #include "weft-analysis-allocs.h"
 #include "weft-analysis-blocking.h"
 #include "weft-analysis-critical.h"
+#include "weft-analysis-deadlocks.h"
 #include "weft-analysis-folded.h"
 #include "weft-analysis-locks.h"
 #include "weft-analysis-mmu.h"

@@ -5,8 +5,9 @@
  * Understood: M (process_name, thread_name), X and B/E (slices; "state"
  * category slices named after a weft state become state intervals), b/e
  * (async tasks), C (counters), i/I/n (instants), s/t/f and flow v2
- * (bind_id with flow_in/flow_out) as flows. Everything else is counted in
- * model->n_skipped.
+ * (bind_id with flow_in/flow_out) as flows; call stacks ("sf" into
+ * "stackFrames", an inline "stack", args.stack) of states and flow
+ * sources. Everything else is counted in model->n_skipped.
  */
 #ifndef WEFT_JSON_IMPORT_H
 #define WEFT_JSON_IMPORT_H

@@ -15,9 +15,11 @@
  * "data lost", ...) or a call ("read()") is a state interval; zero-length
  * X events carrying bind_id are flow ends, not slices; args.site
  * "function (file:line)" becomes a call site; an "i" named "data lost"
- * with args.until_us is a data-lost gap.
+ * with args.until_us is a data-lost gap; "sf" (or a stack array) on a
+ * state or a flow source becomes its call stack (weft-json-stacks.c).
  */
 #include "weft-json-import.h"
+#include "weft-json-stacks.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -51,16 +53,17 @@ typedef struct {
 } pending_flow_t;
 
 typedef struct {
-	weft_model_t *model;   /* borrowed */
-	GHashTable *processes; /* pid -> weft_process_t*, borrowed values */
-	GHashTable *threads;   /* "pid:tid" key -> weft_thread_t*, borrowed */
-	GHashTable *slices;    /* weft_thread_t* -> GArray of pending_slice_t, owned */
-	GHashTable *open_b;    /* weft_thread_t* -> GArray of pending_slice_t (B stack) */
-	GHashTable *flows;     /* id string -> pending_flow_t*, owned */
-	GHashTable *counters;  /* "pid:name" -> weft_counter_t*, borrowed */
-	GHashTable *sites;     /* site string -> callsite index, owned keys */
-	GArray *async;         /* async_end_t */
-	weft_time_t offset;    /* added to every ts: metadata.trace-start-ns */
+	weft_model_t *model;        /* borrowed */
+	GHashTable *processes;      /* pid -> weft_process_t*, borrowed values */
+	GHashTable *threads;        /* "pid:tid" key -> weft_thread_t*, borrowed */
+	GHashTable *slices;         /* weft_thread_t* -> GArray of pending_slice_t, owned */
+	GHashTable *open_b;         /* weft_thread_t* -> GArray of pending_slice_t (B stack) */
+	GHashTable *flows;          /* id string -> pending_flow_t*, owned */
+	GHashTable *counters;       /* "pid:name" -> weft_counter_t*, borrowed */
+	GHashTable *sites;          /* site string -> callsite index, owned keys */
+	GArray *async;              /* async_end_t */
+	weft_json_stacks_t *stacks; /* owned */
+	weft_time_t offset;         /* added to every ts: metadata.trace-start-ns */
 	weft_time_t min_ts, max_ts;
 } import_t;
 
@@ -93,6 +96,7 @@ static void thread_arrays(weft_thread_t *t)
 	t->states.object = g_array_new(FALSE, FALSE, sizeof(guint64));
 	t->states.aux = g_array_new(FALSE, FALSE, sizeof(gint32));
 	t->states.callsite = g_array_new(FALSE, FALSE, sizeof(guint32));
+	t->states.stack = g_array_new(FALSE, FALSE, sizeof(guint32));
 	t->slices.start = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	t->slices.end = g_array_new(FALSE, FALSE, sizeof(weft_time_t));
 	t->slices.depth = g_array_new(FALSE, FALSE, sizeof(guint16));
@@ -137,17 +141,6 @@ static void touch(import_t *im, weft_thread_t *t, weft_time_t a, weft_time_t b)
 		t->start = MIN(t->start, a);
 		t->end = MAX(t->end, b);
 	}
-}
-
-static const char *get_str(json_object *ev, const char *key)
-{
-	json_object *v;
-
-	if (!ev || !json_object_object_get_ex(ev, key, &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		return NULL;
-	}
-	return json_object_get_string(v);
 }
 
 static gboolean get_num(json_object *ev, const char *key, double *out)
@@ -224,7 +217,8 @@ static int state_from_name(const char *name, json_object *args)
 		}
 	}
 	len = strlen(name);
-	if (len > 2 && !strcmp(name + len - 2, "()") && args && get_str(args, "site") != name) {
+	if (len > 2 && !strcmp(name + len - 2, "()") && args &&
+	    weft_json_get_str(args, "site") != name) {
 		json_object *fd;
 
 		if (json_object_object_get_ex(args, "fd", &fd)) {
@@ -238,10 +232,9 @@ static int state_from_name(const char *name, json_object *args)
  * "0xaddr" as a call site index (0 when absent). */
 static guint32 callsite_of(import_t *im, json_object *args)
 {
-	const char *site = get_str(args, "site");
+	const char *site = weft_json_get_str(args, "site");
 	weft_callsite_t cs = {0};
 	gpointer found;
-	const char *paren, *colon;
 
 	if (!site || !*site) {
 		return 0;
@@ -249,20 +242,9 @@ static guint32 callsite_of(import_t *im, json_object *args)
 	if (g_hash_table_lookup_extended(im->sites, site, NULL, &found)) {
 		return GPOINTER_TO_UINT(found);
 	}
-	paren = strstr(site, " (");
-	colon = strrchr(site, ':');
-	if (g_str_has_prefix(site, "0x")) {
-		cs.ip = g_ascii_strtoull(site, NULL, 16);
-	} else if (paren && colon && colon > paren && g_str_has_suffix(site, ")")) {
-		g_autofree char *fn = g_strndup(site, (gsize) (paren - site));
-		g_autofree char *file = g_strndup(paren + 2, (gsize) (colon - paren - 2));
-
-		cs.function = weft_model_intern(im->model, fn);
-		cs.file = weft_model_intern(im->model, file);
-		cs.line = (guint32) strtoul(colon + 1, NULL, 10);
-	} else {
-		cs.function = weft_model_intern(im->model, site);
-		cs.binary = weft_model_intern(im->model, get_str(args, "binary"));
+	weft_json_parse_site(im->model, site, FALSE, &cs);
+	if (cs.function && !cs.file) {
+		cs.binary = weft_model_intern(im->model, weft_json_get_str(args, "binary"));
 	}
 	g_array_append_val(im->model->callsites, cs);
 	g_hash_table_insert(im->sites, g_strdup(site),
@@ -278,12 +260,13 @@ static guint8 flags_of(json_object *args)
 }
 
 static void add_state(import_t *im, weft_thread_t *t, weft_time_t start, weft_time_t end, int state,
-                      json_object *args)
+                      json_object *ev, json_object *args)
 {
 	guint8 st = (guint8) state, flags = flags_of(args);
 	guint64 object = get_u64(args, state == WEFT_STATE_SYSCALL ? "fd" : "object");
 	gint32 aux = state == WEFT_STATE_SYSCALL ? -1 : 0;
 	guint32 callsite = callsite_of(im, args);
+	guint32 stack = weft_json_stacks_of_event(im->stacks, ev, args);
 
 	g_array_append_val(t->states.start, start);
 	g_array_append_val(t->states.end, end);
@@ -292,6 +275,7 @@ static void add_state(import_t *im, weft_thread_t *t, weft_time_t start, weft_ti
 	g_array_append_val(t->states.object, object);
 	g_array_append_val(t->states.aux, aux);
 	g_array_append_val(t->states.callsite, callsite);
+	g_array_append_val(t->states.stack, stack);
 }
 
 static GArray *thread_list(GHashTable *table, weft_thread_t *t)
@@ -319,7 +303,8 @@ static void on_metadata(import_t *im, json_object *ev, const char *name, gint64 
 	json_object *args;
 	const char *value;
 
-	if (!json_object_object_get_ex(ev, "args", &args) || !(value = get_str(args, "name"))) {
+	if (!json_object_object_get_ex(ev, "args", &args) ||
+	    !(value = weft_json_get_str(args, "name"))) {
 		return;
 	}
 	if (!strcmp(name, "process_name")) {
@@ -341,9 +326,9 @@ static weft_flow_kind_t flow_kind(const char *name, const char *cat)
 	return WEFT_FLOW_USER;
 }
 
-/* Records one end of flow id (out: the source). */
+/* Records one end of flow id (out: the source, with its stack). */
 static void flow_end(import_t *im, const char *id, weft_thread_t *t, weft_time_t ts, gboolean out,
-                     weft_flow_kind_t kind, guint64 object)
+                     weft_flow_kind_t kind, guint64 object, guint32 stack)
 {
 	pending_flow_t *pf = g_hash_table_lookup(im->flows, id);
 
@@ -357,6 +342,7 @@ static void flow_end(import_t *im, const char *id, weft_thread_t *t, weft_time_t
 		pf->flow.from_thread = t->index;
 		pf->flow.from_ts = ts;
 		pf->flow.object = object;
+		pf->flow.stack = stack;
 		pf->has_from = TRUE;
 	} else {
 		pf->flow.to_thread = t->index;
@@ -379,10 +365,11 @@ static gboolean on_flow_v2(import_t *im, json_object *ev, weft_thread_t *t, weft
 	}
 	id = json_object_get_string(v);
 	if (in) {
-		flow_end(im, id, t, ts, FALSE, WEFT_FLOW_USER, 0);
+		flow_end(im, id, t, ts, FALSE, WEFT_FLOW_USER, 0, 0);
 	}
 	if (out) {
-		flow_end(im, id, t, ts, TRUE, flow_kind(name, cat), get_u64(args, "object"));
+		flow_end(im, id, t, ts, TRUE, flow_kind(name, cat), get_u64(args, "object"),
+		         weft_json_stacks_of_event(im->stacks, ev, args));
 	}
 	return dur == 0;
 }
@@ -406,7 +393,7 @@ static void on_complete(import_t *im, json_object *ev, weft_thread_t *t, weft_ti
 		state = state_from_name(name, args);
 	}
 	if (state >= 0) {
-		add_state(im, t, ts, end, state, args);
+		add_state(im, t, ts, end, state, ev, args);
 	} else {
 		add_slice(im, t, ts, end, name, args);
 	}
@@ -518,6 +505,12 @@ static void finish_flows(import_t *im)
 
 		if (pf->has_from && pf->has_to) {
 			g_array_append_val(im->model->flows, pf->flow);
+			if (pf->flow.kind == WEFT_FLOW_THREAD_CREATE && pf->flow.stack) {
+				weft_thread_t *child =
+				    g_ptr_array_index(im->model->threads, pf->flow.to_thread);
+
+				child->create_stack = pf->flow.stack; /* the thread's own record */
+			}
 		} else {
 			im->model->n_skipped++;
 		}
@@ -574,7 +567,7 @@ static gboolean on_data_lost(import_t *im, json_object *ev, gint64 pid, weft_tim
 {
 	json_object *args = NULL;
 	double until;
-	const char *scope = get_str(ev, "s");
+	const char *scope = weft_json_get_str(ev, "s");
 	weft_lost_t lost;
 
 	if (!name || strcmp(name, "data lost") != 0 ||
@@ -604,11 +597,11 @@ static void on_instant(import_t *im, json_object *ev, weft_thread_t *t, weft_tim
 	if (kind == WEFT_INSTANT_LOG) {
 		/* Logs are named after the message; the model keeps the
 		 * category as the name. */
-		sname = weft_model_intern(im->model, get_str(args, "category"));
+		sname = weft_model_intern(im->model, weft_json_get_str(args, "category"));
 		msg = weft_model_intern(im->model, name);
 	} else {
 		sname = weft_model_intern(im->model, name);
-		msg = weft_model_intern(im->model, get_str(args, "message"));
+		msg = weft_model_intern(im->model, weft_json_get_str(args, "message"));
 	}
 	callsite = callsite_of(im, args);
 	touch(im, t, ts, ts);
@@ -630,7 +623,7 @@ static void on_flow_v1(import_t *im, json_object *ev, weft_thread_t *t, weft_tim
 		return;
 	}
 	key = g_strdup_printf("v1:%s:%s", cat ? cat : "", json_object_get_string(id));
-	flow_end(im, key, t, ts, out, flow_kind(name, cat), 0);
+	flow_end(im, key, t, ts, out, flow_kind(name, cat), 0, 0);
 }
 
 static void on_thread_event(import_t *im, json_object *ev, const char *ph, weft_thread_t *t,
@@ -671,13 +664,13 @@ static void on_event(import_t *im, json_object *ev)
 	weft_time_t ts;
 	double ts_us = 0;
 
-	if (!json_object_is_type(ev, json_type_object) || !(ph = get_str(ev, "ph"))) {
+	if (!json_object_is_type(ev, json_type_object) || !(ph = weft_json_get_str(ev, "ph"))) {
 		im->model->n_skipped++;
 		return;
 	}
-	name = get_str(ev, "name");
-	cat = get_str(ev, "cat");
-	scope = get_str(ev, "s");
+	name = weft_json_get_str(ev, "name");
+	cat = weft_json_get_str(ev, "cat");
+	scope = weft_json_get_str(ev, "s");
 	pid = get_int(ev, "pid", 0);
 	tid = get_int(ev, "tid", pid);
 	im->model->n_events++;
@@ -755,13 +748,13 @@ static gint cmp_order(gconstpointer a, gconstpointer b)
 	return x->start < y->start ? -1 : (x->start > y->start ? 1 : 0);
 }
 
-/* States may come out of order: sort all seven arrays by start. */
+/* States may come out of order: sort all eight arrays by start. */
 static void sort_states(weft_thread_t *t)
 {
 	weft_state_track_t *st = &t->states;
 	guint n = st->start->len;
-	GArray *arrays[] = {st->start,  st->end, st->state,   st->flags,
-	                    st->object, st->aux, st->callsite};
+	GArray *arrays[] = {st->start,  st->end, st->state,    st->flags,
+	                    st->object, st->aux, st->callsite, st->stack};
 	g_autofree order_t *order = NULL;
 
 	if (n < 2) {
@@ -887,7 +880,7 @@ static void finish_model(import_t *im)
 
 static gboolean import_events(import_t *im, json_object *root, GError **error)
 {
-	json_object *events = root, *metadata;
+	json_object *events = root, *metadata, *frames;
 	size_t n;
 
 	if (json_object_is_type(root, json_type_object) &&
@@ -905,6 +898,11 @@ static gboolean import_events(import_t *im, json_object *root, GError **error)
 	    json_object_object_get_ex(root, "metadata", &metadata)) {
 		im->offset = get_int(metadata, "trace-start-ns", 0);
 	}
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "stackFrames", &frames)) {
+		frames = NULL;
+	}
+	im->stacks = weft_json_stacks_new(im->model, frames);
 	n = json_object_array_length(events);
 	for (size_t i = 0; i < n; i++) {
 		on_event(im, json_object_array_get_idx(events, i));
@@ -944,6 +942,7 @@ static void import_clear(import_t *im)
 	g_hash_table_destroy(im->counters);
 	g_hash_table_destroy(im->sites);
 	g_array_unref(im->async);
+	weft_json_stacks_free(im->stacks);
 }
 
 /* Builds the model from a parsed document; takes root. */
