@@ -171,11 +171,11 @@ static void process_free(process_t *p)
 
 static void module_free(module_t *m)
 {
+	g_hash_table_destroy(m->units); /* the indexes hold copies of libdw's DIEs */
 	if (m->dwfl) {
 		dwfl_end(m->dwfl);
 	}
 	g_hash_table_destroy(m->chains);
-	g_hash_table_destroy(m->units); /* before dwfl_end: the keys are libdw's */
 	g_free(m->path);
 	g_free(m);
 }
