@@ -34,6 +34,9 @@ packages=(
 	golang-go
 	# tests: the man pages render without warnings (man --warnings)
 	man-db groff-base
+	# symbols from debuginfod: the client libdwfl loads (only a dlopen of
+	# libdw1, never a dependency), and a local server for the tests
+	libdebuginfod1 debuginfod
 )
 
 missing=()
