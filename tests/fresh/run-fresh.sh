@@ -97,10 +97,11 @@ fs="$run/root"
 ns_pid=""
 cleanup() {
 	local rc=$?
-	# Interrupted: stop the namespace by its unshare's pid (--kill-child then
-	# kills its first process, and with it every process inside).
+	# Interrupted: stop the namespace by its unshare's pid. unshare blocks
+	# SIGTERM and SIGINT while it waits, so SIGKILL; --kill-child passes it
+	# to the namespace's first process, whose end kills every process inside.
 	if [ -n "$ns_pid" ] && kill -0 "$ns_pid" 2>/dev/null; then
-		kill "$ns_pid" 2>/dev/null || true
+		kill -KILL "$ns_pid" 2>/dev/null || true
 		wait "$ns_pid" 2>/dev/null || true
 	fi
 	# The chroot's own mounts went with its namespace; only the overlay is ours.
