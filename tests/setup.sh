@@ -6,7 +6,9 @@
 # Debian 12 gets the same set as a full desktop. Then checks, one line each,
 # that the pieces that fail only at run time work (babeltrace2 loads Python
 # plugins), and configures and compiles. WEFT_WERROR=1 turns warnings into
-# errors (the test command and CI do this).
+# errors (the test command and CI do this), WEFT_WERROR=0 turns that off;
+# unset, a configured build/ keeps its setting (so the quick start after the
+# test command does not recompile everything) and a new one warns only.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,6 +36,9 @@ packages=(
 	golang-go
 	# tests: the man pages render without warnings (man --warnings)
 	man-db groff-base
+	# symbols from debuginfod: the client libdwfl loads (only a dlopen of
+	# libdw1, never a dependency), and a local server for the tests
+	libdebuginfod1 debuginfod
 )
 
 missing=()
@@ -62,14 +67,20 @@ if ! babeltrace2 --plugin-path="$root/tests/convert" list-plugins 2>/dev/null |
 	exit 1
 fi
 
-werror=false
-if [ "${WEFT_WERROR:-0}" = 1 ]; then
-	werror=true
-fi
+werror=()
+case "${WEFT_WERROR:-}" in
+1) werror=(-Dwerror=true) ;;
+0) werror=(-Dwerror=false) ;;
+"") ;;
+*)
+	echo "weft: WEFT_WERROR must be 0 or 1, not '$WEFT_WERROR'" >&2
+	exit 1
+	;;
+esac
 
-if [ -f "$root/build/build.ninja" ]; then
-	meson configure "$root/build" -Dwerror="$werror" >/dev/null
-else
-	meson setup "$root/build" "$root" -Dwerror="$werror" >/dev/null
+if [ ! -f "$root/build/build.ninja" ]; then
+	meson setup "$root/build" "$root" "${werror[@]}" >/dev/null
+elif ((${#werror[@]})); then
+	meson configure "$root/build" "${werror[@]}" >/dev/null
 fi
 ninja -C "$root/build"

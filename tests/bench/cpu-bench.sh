@@ -27,39 +27,17 @@ profiler=/usr/lib/x86_64-linux-gnu/libprofiler.so.0
 session=weft-cpu-bench-$$
 out=$(mktemp -d /tmp/weft-cpu-bench.XXXXXX)
 
-for f in "$bench" "$preload"; do
-	[ -e "$f" ] || { echo "cpu-bench: missing $f (build first)" >&2; exit 1; }
-done
+# shellcheck source=tests/bench/bench-session.sh
+. "$(dirname "$0")/bench-session.sh"
 if [ ! -e "$profiler" ]; then
 	apt-get install -y libgoogle-perftools4 >/dev/null ||
 		{ echo "cpu-bench: cannot install libgoogle-perftools4" >&2; exit 1; }
 fi
-lttng list >/dev/null 2>&1 || { echo "cpu-bench: no lttng-sessiond reachable" >&2; exit 1; }
+bench_prepare cpu-bench "$bench" "$preload" "$profiler"
+bench_contexts="-t vpid -t vtid -t ip"
+bench_session_start "--subbuf-size=8M --num-subbuf=4" 'weft:*'
 
-cleanup() { lttng destroy "$session" >/dev/null 2>&1 || true; rm -rf "$out"; }
-trap cleanup EXIT INT TERM
-
-# Only the benchmark's own processes are recorded: the session tracks no
-# process, and each run is started stopped, tracked, then continued.
-lttng create "$session" --output="$out/trace" >/dev/null
-lttng enable-channel -u -s "$session" --subbuf-size=8M --num-subbuf=4 benchchan >/dev/null
-lttng enable-event -u -s "$session" -c benchchan 'weft:*' >/dev/null
-lttng add-context -u -s "$session" -c benchchan -t vpid -t vtid -t ip >/dev/null
-lttng untrack -u -s "$session" --vpid --all >/dev/null
-lttng start "$session" >/dev/null
-
-# tracked COMMAND... : run it stopped, track its pid, continue it; output in $out/one
-tracked() {
-	sh -c 'kill -STOP $$; exec "$@"' sh "$@" >"$out/one" 2>&1 &
-	pid=$!
-	until [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ]; do sleep 0.01; done
-	lttng track -u -s "$session" --vpid="$pid" >/dev/null
-	kill -CONT "$pid"
-	wait "$pid"
-	lttng untrack -u -s "$session" --vpid="$pid" >/dev/null
-}
-
-# one CONFIG: appends "cpu wall" of one run to $out/CONFIG
+# one CONFIG: appends the run's CPU and wall seconds to $out/CONFIG.cpu and .wall
 one() {
 	case $1 in
 	untraced) set -- "$1" env ;;
@@ -73,11 +51,8 @@ one() {
 	config=$1
 	shift
 	tracked "$@" "$bench" "$threads" "$iter"
-	sed -n 's/^cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\)$/\1 \2/p' "$out/one" >>"$out/$config"
-}
-
-median() { # FILE COLUMN
-	sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+	field cpu_s >>"$out/$config.cpu"
+	field wall_s >>"$out/$config.wall"
 }
 
 configs="untraced weft weft-off gperftools"
@@ -86,23 +61,20 @@ for r in $(seq "$reps"); do
 		one "$c"
 	done
 done
+lttng stop "$session" >/dev/null
 samples=$(babeltrace2 "$out/trace" 2>/dev/null | grep -c 'weft:cpu_sample' || true)
 
-base_cpu=$(median "$out/untraced" 1)
-base_wall=$(median "$out/untraced" 2)
+base=$(median <"$out/untraced.cpu")
 echo "cpu-bench: $threads threads x $iter rounds, $reps runs each, medians; nproc=$(nproc)"
 printf '%-12s %9s %9s %12s %9s\n' config cpu_s wall_s added_cpu_s added%
 for c in $configs; do
-	cpu=$(median "$out/$c" 1)
-	wall=$(median "$out/$c" 2)
-	awk -v c="$c" -v cpu="$cpu" -v wall="$wall" -v b="$base_cpu" 'BEGIN {
+	awk -v c="$c" -v cpu="$(median <"$out/$c.cpu")" -v wall="$(median <"$out/$c.wall")" \
+		-v b="$base" 'BEGIN {
 		printf "%-12s %9.4f %9.4f %12.4f %8.2f%%\n", c, cpu, wall, cpu - b, 100 * (cpu - b) / b }'
 done
-weft_added=$(awk -v a="$(median "$out/weft" 1)" -v b="$base_cpu" 'BEGIN { print a - b }')
-gperf_added=$(awk -v a="$(median "$out/gperftools" 1)" -v b="$base_cpu" 'BEGIN { print a - b }')
-echo "weft:cpu_sample events recorded (all weft runs): $samples"
-awk -v w="$weft_added" -v g="$gperf_added" -v b="$base_cpu" -v bw="$base_wall" 'BEGIN {
+echo "weft:cpu_sample events recorded (all weft runs): $samples; session: $(bench_session_losses)"
+awk -v w="$(median <"$out/weft.cpu")" -v g="$(median <"$out/gperftools.cpu")" -v b="$base" 'BEGIN {
+	w -= b; g -= b
 	printf "weft added / gperftools added: %s\n", (g > 0 ? sprintf("%.2f", w / g) : "n/a (gperftools added <= 0)")
 	printf "weft added / untraced: %.2f%% (target <= 2%%)\n", 100 * w / b
-	printf "untraced wall median: %.4f s\n", bw
 }'

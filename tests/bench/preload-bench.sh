@@ -27,25 +27,16 @@ lttng_wrappers=$lib/liblttng-ust-libc-wrapper.so:$lib/liblttng-ust-pthread-wrapp
 session=weft-preload-bench-$$
 out=$(mktemp -d /tmp/weft-preload-bench.XXXXXX)
 
-for f in "$bench" "$preload"; do
-	[ -e "$f" ] || { echo "preload-bench: missing $f (build first)" >&2; exit 1; }
-done
-lttng list >/dev/null 2>&1 || { echo "preload-bench: no lttng-sessiond reachable" >&2; exit 1; }
-
-cleanup() { lttng destroy "$session" >/dev/null 2>&1 || true; rm -rf "$out"; }
-trap cleanup EXIT INT TERM
+# shellcheck source=tests/bench/bench-session.sh
+. "$(dirname "$0")/bench-session.sh"
+bench_prepare preload-bench "$bench" "$preload"
 
 # Only the benchmark's own processes are recorded (others may run tracing
-# programs on this machine): the session tracks no process, and each run is
-# started stopped, added to the vpid tracker, then continued.
-lttng create "$session" --output="$out/trace" >/dev/null
-lttng enable-channel -u -s "$session" --subbuf-size=8M --num-subbuf=4 benchchan >/dev/null
-for ev in 'weft:*' 'lttng_ust_libc:*' 'lttng_ust_pthread:*'; do
-	lttng enable-event -u -s "$session" -c benchchan "$ev" >/dev/null
-done
-lttng add-context -u -s "$session" -c benchchan -t vpid -t vtid -t ip >/dev/null
-lttng untrack -u -s "$session" --vpid --all >/dev/null
-lttng start "$session" >/dev/null
+# programs on this machine): each run is started stopped, added to the vpid
+# tracker, then continued.
+bench_contexts="-t vpid -t vtid -t ip"
+bench_session_start "--subbuf-size=8M --num-subbuf=4" 'weft:*' 'lttng_ust_libc:*' \
+	'lttng_ust_pthread:*'
 
 # one THREADS ITER CONFIG -> ns/iteration of one run
 one() {
@@ -58,18 +49,7 @@ one() {
 	t=$1 i=$2
 	shift 2
 	tracked "$@" "$bench" "$t" "$i"
-	sed 's/.*ns_per_iter=//' "$out/one"
-}
-
-# tracked COMMAND... : run it stopped, track its pid, continue it; output in $out/one
-tracked() {
-	sh -c 'kill -STOP $$; exec "$@"' sh "$@" >"$out/one" 2>&1 &
-	pid=$!
-	until [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ]; do sleep 0.01; done
-	lttng track -u -s "$session" --vpid="$pid" >/dev/null
-	kill -CONT "$pid"
-	wait "$pid"
-	lttng untrack -u -s "$session" --vpid="$pid" >/dev/null
+	field ns_per_iter
 }
 
 # io CONFIG -> ns per dd block
@@ -83,8 +63,6 @@ io() {
 	LC_ALL=C tracked "$@" dd if=/dev/zero of=/dev/null bs=512 count=131072
 	sed -n 's/.* copied, \([0-9.e-]*\) s,.*/\1/p' "$out/one" | awk '{printf "%.0f\n", $1 * 1e9 / 131072}'
 }
-
-median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 for threads in 4 1; do
 	if [ "$threads" = 4 ]; then iter=$iter4; else iter=$iter1; fi
@@ -127,4 +105,4 @@ awk -v u="$u" -v w="$w" -v o="$o" 'BEGIN {
 }'
 
 lttng stop "$session" >/dev/null
-echo "session: $(lttng list "$session" | grep -E 'Discarded events|Lost packets' | tr -s ' ' | tr '\n' ' ')"
+echo "session: $(bench_session_losses)"

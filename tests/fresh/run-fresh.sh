@@ -80,8 +80,11 @@ if [ ! -f "$base/.weft-complete" ]; then
 	echo "$me: debootstrap --variant=minbase $suite from $mirror (once; kept in $base)"
 	rm -rf "$base.new"
 	if ! debootstrap --variant=minbase "$suite" "$base.new" "$mirror" >"$cache/debootstrap.log" 2>&1; then
-		tail -n 20 "$cache/debootstrap.log" >&2
-		die "debootstrap failed; the whole log is $cache/debootstrap.log"
+		# One line: debootstrap's own error (an unreachable mirror says
+		# "Failed getting release file"); no fallback to anything else.
+		why=$(grep -E '^(E|W): ' "$cache/debootstrap.log" | tail -n 1 || true)
+		rm -rf "$base.new"
+		die "debootstrap from $mirror failed: ${why:-see the log}; the whole log is $cache/debootstrap.log"
 	fi
 	touch "$base.new/.weft-complete"
 	rm -rf "$base"
@@ -91,8 +94,16 @@ t_base=$((SECONDS - t0))
 
 run=$(mktemp -d /var/tmp/weft-fresh.XXXXXX)
 fs="$run/root"
+ns_pid=""
 cleanup() {
 	local rc=$?
+	# Interrupted: stop the namespace by its unshare's pid. unshare blocks
+	# SIGTERM and SIGINT while it waits, so SIGKILL; --kill-child passes it
+	# to the namespace's first process, whose end kills every process inside.
+	if [ -n "$ns_pid" ] && kill -0 "$ns_pid" 2>/dev/null; then
+		kill -KILL "$ns_pid" 2>/dev/null || true
+		wait "$ns_pid" 2>/dev/null || true
+	fi
 	# The chroot's own mounts went with its namespace; only the overlay is ours.
 	if mountpoint -q "$fs"; then
 		umount "$fs" || umount -l "$fs"
@@ -101,7 +112,8 @@ cleanup() {
 	exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 mkdir -p "$run/upper" "$run/work" "$fs"
 if ! mount -t overlay overlay -o "lowerdir=$base,upperdir=$run/upper,workdir=$run/work" "$fs" 2>/dev/null; then
@@ -161,9 +173,14 @@ INNER
 
 rc=0
 t1=$SECONDS
-WEFT_TEST_CMD=$test_cmd WEFT_DEMO_CMD=$demo_cmd \
+# In the background and waited for, so that a signal reaches the trap at
+# once; with the default SIGINT and SIGQUIT that a background job lacks.
+WEFT_TEST_CMD=$test_cmd WEFT_DEMO_CMD=$demo_cmd env --default-signal=INT,QUIT \
 	unshare --mount --ipc --pid --fork --kill-child --propagation private \
-	bash -c "$inner" inner "$fs" "$cache/archives" "$demo" || rc=$?
+	bash -c "$inner" inner "$fs" "$cache/archives" "$demo" </dev/null &
+ns_pid=$!
+wait "$ns_pid" || rc=$?
+ns_pid=""
 t_run=$((SECONDS - t1))
 
 if [ "$rc" -ne 0 ]; then

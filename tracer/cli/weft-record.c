@@ -4,7 +4,8 @@
  * Everything goes through liblttng-ctl (no `lttng` child process) and the
  * events are counted with libbabeltrace2. The program is resolved and the
  * output folder checked before any session exists, so a failing command
- * leaves nothing behind. docs/record.md is the manual.
+ * leaves nothing behind. The command line is weft-record-options.c;
+ * docs/record.md is the manual.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -12,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -31,6 +31,7 @@
 #include <lttng/lttng.h>
 
 #include "weft-cli.h"
+#include "weft-record-private.h"
 
 #define WEFT_RECORD_CHANNEL "weft"
 /*
@@ -54,18 +55,6 @@ enum weft_record_exit {
 	WEFT_RECORD_EXIT_NOTFOUND = 127,
 };
 
-struct weft_record_opts {
-	const char *out_dir;      /* borrowed (argv); NULL: a new default folder */
-	const char *name;         /* borrowed (argv); NULL: weft-PROGRAM-PID */
-	const char *locks;        /* borrowed (argv) */
-	const char *alloc;        /* borrowed (argv) */
-	const char *alloc_sample; /* borrowed (argv) */
-	const char *cpu_hz;       /* borrowed (argv) */
-	bool preload;
-	bool lttng_wrappers;
-	char **argv; /* borrowed: PROGRAM [ARGS...], NULL-terminated */
-};
-
 struct weft_record {
 	struct weft_record_opts opts;
 	char program[PATH_MAX];     /* the resolved executable */
@@ -84,35 +73,6 @@ static const int weft_record_signals[] = {SIGINT, SIGTERM, SIGHUP};
 #define WEFT_RECORD_NSIGNALS (sizeof(weft_record_signals) / sizeof(weft_record_signals[0]))
 static bool weft_record_handled[WEFT_RECORD_NSIGNALS];
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-	        "usage: weft record [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	        "\n"
-	        "Run PROGRAM under a new LTTng session, wait for it, and keep the trace.\n"
-	        "\n"
-	        "  -o, --output DIR      write the trace to DIR (new or empty folder); default:\n"
-	        "                        ./weft-trace-PROGRAM-YYYYMMDD-HHMMSS\n"
-	        "      --name NAME       session name (default: weft-PROGRAM-PID)\n"
-	        "      --preload         LD_PRELOAD libweft-preload.so (threads, locks, blocking\n"
-	        "                        calls and allocations of an unmodified program)\n"
-	        "      --locks MODE      with --preload: contended | all | off\n"
-	        "      --alloc MODE      with --preload: sampled | full | off\n"
-	        "      --alloc-sample N  with --preload: mean bytes between sampled allocations\n"
-	        "      --cpu-hz N        with --preload: CPU samples per second of each thread's\n"
-	        "                        CPU time (default 99, 0: off, at most 10000)\n"
-	        "      --lttng-wrappers  also LD_PRELOAD lttng-ust's libc and pthread wrappers\n"
-	        "                        and record their events\n"
-	        "  -h, --help            show this help\n"
-	        "\n"
-	        "The session records weft:*, lttng_ust_statedump:*, lttng_ust_dl:* and\n"
-	        "lttng_ust_lib:* events of every instrumented process on the machine, with\n"
-	        "the vpid, vtid, procname and ip contexts. weft's exit status is PROGRAM's\n"
-	        "(128+N if killed by signal N); 2 for a bad command line, 125 when weft\n"
-	        "itself fails, 126/127 when PROGRAM cannot be run / is not found.\n"
-	        "The summary (trace path, event and discarded-event counts) goes to stderr.\n");
-}
-
 static void fail(const char *what, const char *path, const char *reason)
 {
 	if (path) {
@@ -121,181 +81,6 @@ static void fail(const char *what, const char *path, const char *reason)
 	} else {
 		fprintf(stderr, "weft record: %s: %s\n", what, reason);
 	}
-}
-
-/* ---- Options ---- */
-
-static bool one_of(const char *value, const char *const *allowed)
-{
-	for (size_t i = 0; allowed[i]; i++) {
-		if (!strcmp(value, allowed[i])) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static int check_mode(const char *flag, const char *value, const char *const *allowed)
-{
-	if (!value || one_of(value, allowed)) {
-		return 0;
-	}
-	fprintf(stderr, "weft record: invalid value for %s: \"%s\" (expected %s", flag, value,
-	        allowed[0]);
-	for (size_t i = 1; allowed[i]; i++) {
-		fprintf(stderr, "%s%s", allowed[i + 1] ? ", " : " or ", allowed[i]);
-	}
-	fprintf(stderr, ")\n");
-	return -1;
-}
-
-static int check_bytes(const char *value)
-{
-	char *end = NULL;
-	unsigned long long n;
-
-	if (!value) {
-		return 0;
-	}
-	errno = 0;
-	n = strtoull(value, &end, 10);
-	if (errno || end == value || *end || n == 0 || value[0] == '-' || value[0] == '+') {
-		fprintf(stderr,
-		        "weft record: invalid value for --alloc-sample: \"%s\" (expected a "
-		        "positive number of bytes)\n",
-		        value);
-		return -1;
-	}
-	return 0;
-}
-
-static int check_cpu_hz(const char *value)
-{
-	char *end = NULL;
-	long n;
-
-	if (!value) {
-		return 0;
-	}
-	errno = 0;
-	n = strtol(value, &end, 10);
-	if (errno || end == value || *end || n < 0 || n > 10000 || value[0] == '+') {
-		fprintf(stderr,
-		        "weft record: invalid value for --cpu-hz: \"%s\" (expected 0 to 10000)\n",
-		        value);
-		return -1;
-	}
-	return 0;
-}
-
-static int validate_opts(const struct weft_record_opts *o)
-{
-	static const char *const locks[] = {"contended", "all", "off", NULL};
-	static const char *const alloc[] = {"sampled", "full", "off", NULL};
-
-	if (check_mode("--locks", o->locks, locks) || check_mode("--alloc", o->alloc, alloc) ||
-	    check_bytes(o->alloc_sample) || check_cpu_hz(o->cpu_hz)) {
-		return -1;
-	}
-	if (!o->preload && o->cpu_hz) {
-		fprintf(stderr, "weft record: --cpu-hz needs --preload\n");
-		return -1;
-	}
-	if (!o->preload && (o->locks || o->alloc || o->alloc_sample)) {
-		fprintf(stderr,
-		        "weft record: --locks, --alloc and --alloc-sample need --preload\n");
-		return -1;
-	}
-	if (o->name &&
-	    (!*o->name || strchr(o->name, '/') || strlen(o->name) >= LTTNG_NAME_MAX - 1)) {
-		fprintf(stderr, "weft record: invalid session name \"%s\"\n", o->name);
-		return -1;
-	}
-	if (o->out_dir && !*o->out_dir) {
-		fprintf(stderr, "weft record: the output folder name is empty\n");
-		return -1;
-	}
-	return 0;
-}
-
-enum {
-	OPT_PRELOAD = 256,
-	OPT_WRAPPERS,
-	OPT_NAME,
-	OPT_LOCKS,
-	OPT_ALLOC,
-	OPT_ALLOC_SAMPLE,
-	OPT_CPU_HZ,
-};
-
-/* Returns 0 to go on, 1 after --help, -1 on a usage error. */
-static int parse_opts(int argc, char **argv, struct weft_record_opts *o)
-{
-	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"preload", no_argument, NULL, OPT_PRELOAD},
-	    {"lttng-wrappers", no_argument, NULL, OPT_WRAPPERS},
-	    {"name", required_argument, NULL, OPT_NAME},
-	    {"locks", required_argument, NULL, OPT_LOCKS},
-	    {"alloc", required_argument, NULL, OPT_ALLOC},
-	    {"alloc-sample", required_argument, NULL, OPT_ALLOC_SAMPLE},
-	    {"cpu-hz", required_argument, NULL, OPT_CPU_HZ},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
-
-	opterr = 0;
-	optind = 1;
-	/* '+': stop at PROGRAM, whose own options are not ours. */
-	while ((c = getopt_long(argc, argv, "+:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o->out_dir = optarg;
-			break;
-		case OPT_PRELOAD:
-			o->preload = true;
-			break;
-		case OPT_WRAPPERS:
-			o->lttng_wrappers = true;
-			break;
-		case OPT_NAME:
-			o->name = optarg;
-			break;
-		case OPT_LOCKS:
-			o->locks = optarg;
-			break;
-		case OPT_ALLOC:
-			o->alloc = optarg;
-			break;
-		case OPT_ALLOC_SAMPLE:
-			o->alloc_sample = optarg;
-			break;
-		case OPT_CPU_HZ:
-			o->cpu_hz = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case ':':
-			fprintf(stderr,
-			        "weft record: option '%s' needs a value (see 'weft record "
-			        "--help')\n",
-			        argv[optind - 1]);
-			return -1;
-		default:
-			fprintf(stderr,
-			        "weft record: unknown option '%s' (see 'weft record --help')\n",
-			        argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "weft record: no program given (see 'weft record --help')\n");
-		return -1;
-	}
-	o->argv = argv + optind;
-	return validate_opts(o);
 }
 
 /* ---- The program ---- */
@@ -538,10 +323,7 @@ static int prepare_environment(const struct weft_record *rec)
 		if (find_preload_lib(lib, sizeof(lib)) || append_preload(lib)) {
 			return -1;
 		}
-		if ((o->locks && setenv("WEFT_LOCKS", o->locks, 1)) ||
-		    (o->alloc && setenv("WEFT_ALLOC", o->alloc, 1)) ||
-		    (o->alloc_sample && setenv("WEFT_ALLOC_SAMPLE", o->alloc_sample, 1)) ||
-		    (o->cpu_hz && setenv("WEFT_CPU_HZ", o->cpu_hz, 1))) {
+		if (weft_record_set_runtime_env(o)) {
 			return -1;
 		}
 	}
@@ -1472,7 +1254,7 @@ int weft_cmd_record(int argc, char **argv)
 	int ret;
 
 	memset(&rec, 0, sizeof(rec));
-	ret = parse_opts(argc, argv, &rec.opts);
+	ret = weft_record_parse_opts(argc, argv, &rec.opts);
 	if (ret) {
 		return ret > 0 ? 0 : WEFT_RECORD_EXIT_USAGE;
 	}

@@ -7,6 +7,10 @@
  * named by its inline chain, found the way eu-addr2line -i finds it: the
  * scopes holding the address, each DW_TAG_inlined_subroutine giving the
  * file and line of the call into it (DW_AT_call_file, DW_AT_call_line).
+ * The scopes come from an index of the address's compile unit, made the
+ * first time an address in the unit is named (weft-scopes.c): the same
+ * scopes as dwarf_getscopes(), without a walk of the whole unit for each
+ * address.
  *
  * Separate debug info comes from dwfl_standard_find_debuginfo(): build id
  * under each absolute directory of the debuginfo path
@@ -21,9 +25,9 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "weft-scopes-private.h"
 #include "weft-symbols-private.h"
 
 /* The places every Debian tool searches: beside the binary, .debug/, /usr/lib/debug. */
@@ -45,6 +49,8 @@ typedef struct {
 	Dwarf_Addr low;           /* link-time address of its first segment */
 	const char *build_id;     /* in owner->strings, NULL when none */
 	GHashTable *chains;       /* module address -> chain_t*, owned values */
+	GHashTable *units; /* compile unit's DIE data (borrowed from libdw) -> weft_scope_index_t*,
+	                      owned values */
 } module_t;
 
 typedef struct {
@@ -165,6 +171,7 @@ static void process_free(process_t *p)
 
 static void module_free(module_t *m)
 {
+	g_hash_table_destroy(m->units); /* the indexes hold copies of libdw's DIEs */
 	if (m->dwfl) {
 		dwfl_end(m->dwfl);
 	}
@@ -222,6 +229,8 @@ static module_t *module_of_path(weft_symbolizer_t *s, const char *path)
 		m->owner = s;
 		m->path = g_strdup(path);
 		m->chains = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+		m->units = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+		                                 (GDestroyNotify) weft_scope_index_free);
 		g_hash_table_insert(s->modules, m->path, m);
 	}
 	return m;
@@ -339,46 +348,44 @@ static gboolean is_function_scope(Dwarf_Die *die)
 }
 
 /*
- * The scopes holding at, innermost first, along the concrete tree (an
- * inlined instance inside the function it was inlined into), as
- * eu-addr2line -i walks them; *cu is the compile unit. Returns the count
- * (0 when the DWARF does not cover at), *scopes is malloc'd.
+ * Appends the scopes holding at to scopes, innermost first, along the
+ * concrete tree (an inlined instance inside the function it was inlined
+ * into), as eu-addr2line -i walks them; *cu is the compile unit. The
+ * unit's index is made on first use. Returns the count, 0 when the DWARF
+ * does not cover at.
  */
-static int concrete_scopes(Dwfl_Module *mod, Dwarf_Addr at, Dwarf_Die *cu, Dwarf_Die **scopes)
+static guint concrete_scopes(module_t *m, Dwarf_Addr at, Dwarf_Die *cu, GArray *scopes)
 {
 	Dwarf_Addr bias = 0;
-	Dwarf_Die *cudie = dwfl_module_addrdie(mod, at, &bias);
-	Dwarf *dwarf;
-	Dwarf_Die innermost;
-	int n;
+	Dwarf_Die *cudie = dwfl_module_addrdie(m->module, at, &bias);
+	weft_scope_index_t *ix;
 
-	*scopes = NULL;
-	if (!cudie || (n = dwarf_getscopes(cudie, at - bias, scopes)) <= 0) {
+	if (!cudie) {
 		return 0;
 	}
 	*cu = *cudie;
-	dwarf = dwfl_module_getdwarf(mod, &bias);
-	if (!dwarf || !dwarf_offdie(dwarf, dwarf_dieoffset(&(*scopes)[0]), &innermost)) {
-		return n;
+	ix = g_hash_table_lookup(m->units, cudie->addr);
+	if (!ix) {
+		ix = weft_scope_index_new(cudie);
+		g_hash_table_insert(m->units, cudie->addr, ix);
 	}
-	free(*scopes);
-	*scopes = NULL;
-	n = dwarf_getscopes_die(&innermost, scopes);
-	return n > 0 ? n : 0;
+	return weft_scope_index_lookup(ix, at - bias, scopes);
 }
 
 /* Appends the inline chain at at from the DWARF scopes to frames. */
-static void add_dwarf_frames(weft_symbolizer_t *s, Dwfl_Module *mod, Dwarf_Addr at,
-                             weft_symbol_frame_t where, GArray *frames)
+static void add_dwarf_frames(module_t *m, Dwarf_Addr at, weft_symbol_frame_t where, GArray *frames)
 {
-	Dwarf_Die cu, *scopes = NULL;
+	weft_symbolizer_t *s = m->owner;
+	g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(Dwarf_Die));
+	Dwarf_Die cu;
 	Dwarf_Files *files = NULL;
-	int n = concrete_scopes(mod, at, &cu, &scopes);
+	guint n = concrete_scopes(m, at, &cu, all);
+	Dwarf_Die *scopes = (Dwarf_Die *) (void *) all->data;
 
 	if (n > 0 && dwarf_getsrcfiles(&cu, &files, NULL) != 0) {
 		files = NULL;
 	}
-	for (int i = 0; i < n; i++) {
+	for (guint i = 0; i < n; i++) {
 		Dwarf_Attribute attr;
 		Dwarf_Word value;
 
@@ -400,12 +407,13 @@ static void add_dwarf_frames(weft_symbolizer_t *s, Dwfl_Module *mod, Dwarf_Addr 
 			where.line = (uint32_t) value;
 		}
 	}
-	free(scopes);
 }
 
 /* Names module address at: the inline chain, or the symbol and line alone. */
-static chain_t *chain_new(weft_symbolizer_t *s, Dwfl_Module *mod, Dwarf_Addr at)
+static chain_t *chain_new(module_t *m, Dwarf_Addr at)
 {
+	weft_symbolizer_t *s = m->owner;
+	Dwfl_Module *mod = m->module;
 	g_autoptr(GArray) frames = g_array_new(FALSE, TRUE, sizeof(weft_symbol_frame_t));
 	weft_symbol_frame_t innermost = {0};
 	Dwfl_Line *line = dwfl_module_getsrc(mod, at);
@@ -417,7 +425,7 @@ static chain_t *chain_new(weft_symbolizer_t *s, Dwfl_Module *mod, Dwarf_Addr at)
 		innermost.file = intern(s, dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL));
 		innermost.line = lineno > 0 && innermost.file ? (uint32_t) lineno : 0;
 	}
-	add_dwarf_frames(s, mod, at, innermost, frames);
+	add_dwarf_frames(m, at, innermost, frames);
 	if (frames->len == 0) {
 		/* no DWARF for it: the symbol table's name, the line table's line */
 		innermost.function = intern(s, dwfl_module_addrname(mod, at));
@@ -440,7 +448,7 @@ static const chain_t *module_chain(module_t *m, Dwarf_Addr at)
 	chain_t *chain = g_hash_table_lookup(m->chains, &key);
 
 	if (!chain) {
-		chain = chain_new(m->owner, m->module, at);
+		chain = chain_new(m, at);
 		g_hash_table_insert(m->chains, g_memdup2(&key, sizeof(key)), chain);
 	}
 	return chain;
