@@ -340,7 +340,7 @@ uint32_t weft_stack_capture(void)
  * handler crosses the signal frame; the frames from the interrupted PC on
  * are the context's. 0 when the PC is not among them.
  */
-static int weft_stack_walk_through_signal(void *uc, uintptr_t *out, int max)
+static int weft_stack_walk_through_signal(void *uc, uintptr_t *out, int max, int *full)
 {
 #if defined(__x86_64__)
 	uintptr_t pc = (uintptr_t) ((const ucontext_t *) uc)->uc_mcontext.gregs[REG_RIP];
@@ -348,6 +348,7 @@ static int weft_stack_walk_through_signal(void *uc, uintptr_t *out, int max)
 
 	for (int i = 0; i < n && i < WEFT_STACK_SKIP_MAX; i++) {
 		if (out[i] == pc) {
+			*full = n == max;
 			memmove(out, out + i, (size_t) (n - i) * sizeof(*out));
 			return n - i;
 		}
@@ -356,6 +357,7 @@ static int weft_stack_walk_through_signal(void *uc, uintptr_t *out, int max)
 	(void) uc;
 	(void) out;
 	(void) max;
+	(void) full;
 #endif
 	return 0;
 }
@@ -364,7 +366,7 @@ static int weft_stack_walk_through_signal(void *uc, uintptr_t *out, int max)
  * The interrupted context's frames, its PC first: libunwind started on the
  * signal frame, or the frame-pointer chain from the interrupted rbp.
  */
-static int weft_stack_walk_context(void *uc, uintptr_t *out, int max)
+static int weft_stack_walk_context(void *uc, uintptr_t *out, int max, int *full)
 {
 	unw_cursor_t cursor;
 	int n = 0;
@@ -381,7 +383,7 @@ static int weft_stack_walk_context(void *uc, uintptr_t *out, int max)
 		}
 	}
 #endif
-	n = weft_stack_walk_through_signal(uc, out, max);
+	n = weft_stack_walk_through_signal(uc, out, max, full);
 	if (n > 0) {
 		return n;
 	}
@@ -405,6 +407,8 @@ uint32_t weft_stack_capture_context(void *uc)
 	uintptr_t frames[WEFT_STACK_DEPTH_MAX + WEFT_STACK_SKIP_MAX];
 	int max = weft_rt.stack_depth + WEFT_STACK_SKIP_MAX;
 	int saved_errno;
+	int full = 0;
+	int flags = 0;
 	uint32_t id;
 	int raw;
 
@@ -413,10 +417,15 @@ uint32_t weft_stack_capture_context(void *uc)
 	}
 	saved_errno = errno;
 	weft_nest++;
-	raw = weft_stack_walk_context(uc, frames, max);
+	raw = weft_stack_walk_context(uc, frames, max, &full);
 	/* a leaf inside the runtime is filtered out: the next frame is a return address */
-	id = weft_stack_finish(frames, raw, max,
-	                       raw > 0 && !weft_stack_is_own(frames[0]) ? WEFT_STACK_EXACT : 0);
+	if (raw > 0 && !weft_stack_is_own(frames[0])) {
+		flags |= WEFT_STACK_EXACT;
+	}
+	if (full) {
+		flags |= WEFT_STACK_TRUNCATED;
+	}
+	id = weft_stack_finish(frames, raw, max, flags);
 	weft_nest--;
 	errno = saved_errno;
 	return id;

@@ -54,31 +54,48 @@ events() { # TRACE
 check "ratio: records" record ratio ratio WEFT_CPU_HZ=999
 trace="$work/ratio"
 # THREADS-OPTIONS...: three and one sums, and the sample events behind them
-ratio_ok() { # SHARE OPTIONS...: SHARE of the trace's sample events are these threads'
-	local share=$1 three one n
-	shift
-	three=$("$weft" stats --folded=cpu "$@" "$trace" | awk '/burn_three/ { s += $NF } END { printf "%.0f\n", s }')
-	one=$("$weft" stats --folded=cpu "$@" "$trace" | awk '/burn_one/ { s += $NF } END { printf "%.0f\n", s }')
-	n=$(events "$trace")
-	python3 - "$three" "$one" "$n" "$share" "$*" <<-'EOF'
+# Effective number of samples of cpu-app's threads whose name matches GLOB:
+# (sum of weights)^2 / sum of squared weights, a sample weighing 1 + lost.
+effective() { # TRACE GLOB
+	babeltrace2 "$1" 2>/dev/null | python3 -c '
+import fnmatch, re, sys
+names, w = {}, {}
+for line in sys.stdin:
+    if "procname = \"cpu-app\"" not in line:
+        continue
+    tid = re.search(r"vtid = (\d+)", line).group(1)
+    if "weft:thread_name:" in line:
+        names[tid] = re.search(r"[{,] name = \"([^\"]*)\"", line).group(1)
+    elif "weft:cpu_sample:" in line:
+        w.setdefault(tid, []).append(1 + int(re.search(r"lost = (\d+)", line).group(1)))
+ws = [x for t, l in w.items() if fnmatch.fnmatch(names.get(t, ""), sys.argv[1]) for x in l]
+print(sum(ws) ** 2 / sum(x * x for x in ws) if ws else 0)
+' "$2"
+}
+
+ratio_ok() { # GLOB: burn_three / burn_one of these threads is 3, within the tolerance
+	local three one n
+	three=$("$weft" stats --folded=cpu --thread="$1" "$trace" | awk '/burn_three/ { s += $NF } END { printf "%.0f\n", s }')
+	one=$("$weft" stats --folded=cpu --thread="$1" "$trace" | awk '/burn_one/ { s += $NF } END { printf "%.0f\n", s }')
+	n=$(effective "$trace" "$1")
+	python3 - "$three" "$one" "$n" "$1" <<-'EOF'
 		import math, sys
-		three, one, n = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-		share, what = float(sys.argv[4]), sys.argv[5]
-		if one <= 0 or three <= 0:
+		three, one, n, what = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+		if one <= 0 or three <= 0 or n <= 0:
 		    sys.exit("no samples in burn_three or burn_one (%s)" % what)
 		ratio = three / one
 		p = three / (three + one)
-		k = max(1.0, n * share)
-		se = math.sqrt(p * (1 - p) / k) / (1 - p) ** 2 / 3
+		# the standard error of p over n effective samples, carried to p / (1 - p) / 3
+		se = math.sqrt(p * (1 - p) / n) / (1 - p) ** 2 / 3
 		tol = max(0.10, 3 * se)
-		print("%s: burn_three/burn_one = %.3f (tolerance %.0f%%)" % (what, ratio, 100 * tol))
+		print("%s: burn_three/burn_one = %.3f over %.0f effective samples (tolerance %.0f%%)"
+		      % (what, ratio, n, 100 * tol))
 		sys.exit(0 if abs(ratio / 3 - 1) <= tol else 1)
 	EOF
 }
-check "ratio: 3:1 over all threads" ratio_ok 1 --thread='burner-*'
+check "ratio: 3:1 over all threads" ratio_ok 'burner-*'
 for t in 0 1 2 3; do
-	# per thread: a quarter of the trace's sample events
-	check "ratio: 3:1 in burner-$t" ratio_ok 0.25 --thread="burner-$t"
+	check "ratio: 3:1 in burner-$t" ratio_ok "burner-$t"
 done
 all=$(folded_sum --folded=cpu --thread='burner-*' "$trace")
 early=$(folded_sum --folded=cpu --thread='burner-*' --to=0.4s "$trace")

@@ -36,7 +36,8 @@ pprof() { go tool pprof "$@"; }
 
 # Default lock mode: the mutex profile names the releaser from the stack
 # its contended release recorded.
-WEFT_PRELOAD_LIB="$preload" "$weft" record --preload --alloc full \
+# No CPU sampling: the checks of a trace without CPU samples read this one.
+WEFT_PRELOAD_LIB="$preload" "$weft" record --preload --alloc full --cpu-hz 0 \
 	-o "$work/trace" "$program" 2>"$work/record.err"
 trace="$work/trace"
 mkdir "$work/fixture"

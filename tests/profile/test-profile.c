@@ -318,6 +318,40 @@ static void test_cpu_wall(void)
 	weft_model_free(c.model);
 }
 
+/* The row of function fn in the cpu section, or -1. */
+static int cpu_row(const weft_table_t *t, const char *fn)
+{
+	for (guint r = 0; r < t->n_rows; r++) {
+		if (!g_strcmp0(weft_table_borrow_cell(t, r, 5)->v.s, fn)) {
+			return (int) r;
+		}
+	}
+	return -1;
+}
+
+/* stats' cpu section: flat at the leaf, cum once per stack, sorted by flat. */
+static void test_cpu_section(void)
+{
+	cpu_fixture_t c = cpu_fixture();
+	g_autoptr(weft_table_t) t = weft_analysis_section_new(c.model, "cpu", NULL);
+	int mix = cpu_row(t, "mix_bits"), loop = cpu_row(t, "main_loop");
+	int hash = cpu_row(t, "compute_hash");
+
+	g_assert_cmpint(mix, ==, 0);
+	g_assert_cmpint(loop, ==, 1);
+	g_assert_cmpint(weft_table_borrow_cell(t, 0, 0)->v.i, ==, 3 * MS);
+	g_assert_cmpfloat_with_epsilon(weft_table_borrow_cell(t, 0, 1)->v.d, 0.75, 1e-9);
+	g_assert_cmpint(weft_table_borrow_cell(t, 1, 0)->v.i, ==, MS);
+	g_assert_cmpfloat_with_epsilon(weft_table_borrow_cell(t, 1, 2)->v.d, 1.0, 1e-9);
+	g_assert_cmpint(weft_table_borrow_cell(t, 1, 3)->v.i, ==, 4 * MS);
+	g_assert_cmpint(hash, >, 1);
+	g_assert_cmpint(weft_table_borrow_cell(t, hash, 0)->v.i, ==, 0);
+	g_assert_cmpint(weft_table_borrow_cell(t, hash, 3)->v.i, ==, 3 * MS);
+	g_assert_cmpfloat_with_epsilon(weft_table_borrow_cell(t, hash, 4)->v.d, 0.75, 1e-9);
+	g_assert_true(t->estimated);
+	weft_model_free(c.model);
+}
+
 static void test_folded(void)
 {
 	app_t app = app_new();
@@ -543,6 +577,7 @@ int main(int argc, char **argv)
 	}
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/profile/waits", test_waits);
+	g_test_add_func("/profile/cpu-section", test_cpu_section);
 	g_test_add_func("/profile/window", test_window);
 	g_test_add_func("/profile/bad-requests", test_bad_requests);
 	g_test_add_func("/profile/threads", test_threads);

@@ -74,6 +74,18 @@ static gint cmp_rows(gconstpointer a, gconstpointer b)
 	return g_strcmp0(x->function, y->function);
 }
 
+gboolean weft_cpu_has_samples(const weft_model_t *model, const weft_analysis_options_t *options)
+{
+	for (guint i = 0; i < model->threads->len; i++) {
+		const weft_thread_t *t = g_ptr_array_index(model->threads, i);
+
+		if (t->samples.ts->len > 0 && weft_analysis_wants_thread(options, t)) {
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 static const weft_column_t cpu_columns[] = {
     {"flat", "flat", WEFT_CELL_DURATION, 0},
     {"flat_ratio", "flat%", WEFT_CELL_RATIO, 0},

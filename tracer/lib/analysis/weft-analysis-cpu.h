@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* Whether a thread options selects (by pid) has CPU samples. */
+gboolean weft_cpu_has_samples(const weft_model_t *model, const weft_analysis_options_t *options);
+
 /* Section "cpu": one row per function, most flat time first. */
 weft_table_t *weft_cpu_table_new(const weft_model_t *model, const weft_analysis_options_t *options);
 

@@ -207,10 +207,10 @@ static void scan_holds(scan_t *sc, const weft_analysis_options_t *options)
 		 * stack of its release, captured because others waited, has
 		 * the same caller.
 		 */
-		add_site(acc->hold_sites,
-		         weft_sites_key(sc->sites, h->stack ? h->stack : h->release_stack,
-		                        h->callsite),
-		         d);
+		add_site(
+		    acc->hold_sites,
+		    weft_sites_key(sc->sites, h->stack ? h->stack : h->release_stack, h->callsite),
+		    d);
 	}
 }
 

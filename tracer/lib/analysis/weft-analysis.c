@@ -131,7 +131,8 @@ static weft_table_t *report_section(report_t *r, const char *name)
 /*
  * The sections to render: the requested ones in report order, or all (the
  * critical path only when options names what to walk, deadlocks only when
- * there is one). Deadlocks come first: nothing else matters as much.
+ * there is one, cpu only when there are CPU samples). Deadlocks come
+ * first: nothing else matters as much.
  */
 static GPtrArray *selected(const weft_model_t *model, const char *const *wanted,
                            const weft_analysis_options_t *options)
@@ -145,7 +146,9 @@ static GPtrArray *selected(const weft_model_t *model, const char *const *wanted,
 	for (guint i = 0; i < G_N_ELEMENTS(sections); i++) {
 		if (!strcmp(sections[i].name, "deadlocks") ||
 		    (all && !strcmp(sections[i].name, "critical-path") &&
-		     !weft_critical_wanted(options))) {
+		     !weft_critical_wanted(options)) ||
+		    (all && !strcmp(sections[i].name, "cpu") &&
+		     !weft_cpu_has_samples(model, options))) {
 			continue;
 		}
 		if (all || g_strv_contains(wanted, sections[i].name)) {
