@@ -10,6 +10,8 @@
  *   ownsig   installs its own handler for weft's signal (SIGRTMIN+4): it gets
  *            only the signals the program sends, never a timer's
  *   stress   8 threads burn, malloc/free and dlopen/dlclose while sampled
+ *   fork     a forked child burns in child_burn, then execs cpu-app execd,
+ *            which burns in execd_burn: both are sampled, neither is killed
  *
  * Exit status 0 when the program saw what it should, 1 otherwise.
  */
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile unsigned long sink;
@@ -330,6 +333,40 @@ static int mode_ownsig(void)
 	return own_hits == 1 && own_timer_hits == 0 ? 0 : 1;
 }
 
+/* ---- fork and exec ---- */
+
+__attribute__((noinline)) static void child_burn(void)
+{
+	double end = thread_cpu() + 0.3;
+
+	while (thread_cpu() < end) {
+		burn_one(10000);
+	}
+}
+
+__attribute__((noinline)) static int execd_burn(void)
+{
+	child_burn();
+	return 0;
+}
+
+static int mode_fork(const char *self)
+{
+	int status = 1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		child_burn();
+		execl(self, self, "execd", (char *) NULL);
+		_exit(3);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		return 1;
+	}
+	printf("child status %d\n", status);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -352,9 +389,15 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "ownsig")) {
 		return mode_ownsig();
 	}
+	if (!strcmp(mode, "fork")) {
+		return mode_fork("/proc/self/exe");
+	}
+	if (!strcmp(mode, "execd")) {
+		return execd_burn();
+	}
 	if (!strcmp(mode, "stress")) {
 		return mode_stress();
 	}
-	fprintf(stderr, "usage: cpu-app ratio|sleepy|eintr|sigprof|timers|ownsig|stress\n");
+	fprintf(stderr, "usage: cpu-app ratio|sleepy|eintr|sigprof|timers|ownsig|fork|stress\n");
 	return 2;
 }

@@ -13,6 +13,7 @@
 #    keep working; a handler the program installs for weft's signal gets no
 #    timer signal; WEFT_CPU_HZ=0 creates no timer and records no sample;
 #    threads' timers are deleted when they exit;
+#  - a forked child and the image it execs are sampled and end normally;
 #  - a stress of many threads, malloc/free and dlopen while sampled at a
 #    high rate ends (libunwind in the handler does not hang).
 #
@@ -149,6 +150,13 @@ check "timers off: no sample" test "$(events "$work/timers-off")" -eq 0
 check "timers on: records" record timers-on timers
 check "timers on: main and 2 threads have timers" grep -qx 'timers 3' "$work/timers-on.out"
 check "timers on: exited threads have none" grep -qx 'timers-after-exit 1' "$work/timers-on.out"
+
+# ---- fork and exec ----
+check "fork: the child and its exec'd image end normally" record fork fork WEFT_CPU_HZ=999
+check "fork: the forked child is sampled" \
+	sh -c "'$weft' stats --folded=cpu '$work/fork' | grep -q ';child_burn'"
+check "fork: the exec'd image is sampled" \
+	sh -c "'$weft' stats --folded=cpu '$work/fork' | grep -q ';execd_burn'"
 
 # ---- stress ----
 check "stress: ends, no thread failed" record stress stress WEFT_CPU_HZ=4999
