@@ -34,17 +34,6 @@
 #include "weft-record-private.h"
 
 #define WEFT_RECORD_CHANNEL "weft"
-/*
- * Channel size. lttng-ust allocates (and zeroes) every per-CPU buffer up
- * front, so the size per CPU shrinks on machines with many CPUs: a budget
- * of 256 MiB, split per CPU, kept between 16 and 64 MiB. On 2 to 4 CPUs a
- * CPU's buffer holds a burst of a million events even when a busy machine
- * starves the consumer daemon (docs/record.md).
- */
-#define WEFT_RECORD_SUBBUF_SIZE (4ull << 20)
-#define WEFT_RECORD_BUDGET (256ull << 20)
-#define WEFT_RECORD_PER_CPU_MIN (16ull << 20)
-#define WEFT_RECORD_PER_CPU_MAX (64ull << 20)
 #define WEFT_LTTNG_WRAPPER_DIR "/usr/lib/x86_64-linux-gnu"
 
 /* Exit codes of weft's own failures; otherwise the program's status. */
@@ -666,25 +655,9 @@ static int add_contexts(struct lttng_handle *h)
 	return 0;
 }
 
-/* Sub-buffers per CPU: a power of two, see WEFT_RECORD_BUDGET. */
-static uint64_t weft_record_num_subbuf(void)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_CONF);
-	uint64_t per_cpu = WEFT_RECORD_BUDGET / (uint64_t) (cpus > 0 ? cpus : 1);
-	uint64_t n = 1;
-
-	if (per_cpu < WEFT_RECORD_PER_CPU_MIN) {
-		per_cpu = WEFT_RECORD_PER_CPU_MIN;
-	} else if (per_cpu > WEFT_RECORD_PER_CPU_MAX) {
-		per_cpu = WEFT_RECORD_PER_CPU_MAX;
-	}
-	while (n * 2 * WEFT_RECORD_SUBBUF_SIZE <= per_cpu) {
-		n *= 2;
-	}
-	return n;
-}
-
-static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom)
+/* The channel's size: --subbuf-size, --num-subbuf (weft-record-attach.c). */
+static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom,
+                          const struct weft_record_opts *o)
 {
 	struct lttng_channel *chan = lttng_channel_create(dom);
 	int ret;
@@ -694,8 +667,8 @@ static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom)
 	}
 	snprintf(chan->name, sizeof(chan->name), "%s", WEFT_RECORD_CHANNEL);
 	chan->attr.overwrite = 0;
-	chan->attr.subbuf_size = WEFT_RECORD_SUBBUF_SIZE;
-	chan->attr.num_subbuf = weft_record_num_subbuf();
+	chan->attr.subbuf_size = o->subbuf_bytes;
+	chan->attr.num_subbuf = o->subbuf_count;
 	ret = lttng_enable_channel(h, chan);
 	lttng_channel_destroy(chan);
 	return ret;
@@ -709,13 +682,13 @@ static int configure_session(struct weft_record *rec)
 
 	memset(&dom, 0, sizeof(dom));
 	dom.type = LTTNG_DOMAIN_UST;
-	dom.buf_type = LTTNG_BUFFER_PER_UID;
+	dom.buf_type = rec->opts.per_pid_buffers ? LTTNG_BUFFER_PER_PID : LTTNG_BUFFER_PER_UID;
 	h = lttng_create_handle(rec->session, &dom);
 	if (!h) {
 		fprintf(stderr, "weft record: cannot configure the session: out of memory\n");
 		return -1;
 	}
-	ret = enable_channel(h, &dom);
+	ret = enable_channel(h, &dom, &rec->opts);
 	if (ret < 0) {
 		lttng_fail("cannot create the channel", ret);
 		goto end;
@@ -756,6 +729,9 @@ static int create_session(struct weft_record *rec)
 	if (configure_session(rec)) {
 		return -1;
 	}
+	if (rec->opts.attach_pid && weft_record_track_pid(rec->session, rec->opts.attach_pid)) {
+		return -1;
+	}
 	ret = lttng_start_tracing(rec->session);
 	if (ret < 0) {
 		lttng_fail("cannot start the session", ret);
@@ -773,7 +749,7 @@ static void read_discarded(struct weft_record *rec)
 
 	memset(&dom, 0, sizeof(dom));
 	dom.type = LTTNG_DOMAIN_UST;
-	dom.buf_type = LTTNG_BUFFER_PER_UID;
+	dom.buf_type = rec->opts.per_pid_buffers ? LTTNG_BUFFER_PER_PID : LTTNG_BUFFER_PER_UID;
 	h = lttng_create_handle(rec->session, &dom);
 	if (!h) {
 		return;
@@ -1001,8 +977,13 @@ static void report_no_events(struct weft_record *rec, const char *base, int stat
 {
 	char why[512];
 
-	if (status == WEFT_RECORD_EXIT_NOTFOUND && rec->opts.preload &&
-	    check_loader(rec, why, sizeof(why))) {
+	if (rec->opts.attach_pid) {
+		fprintf(stderr,
+		        "weft record: no events were recorded: %s (pid %d) did not register with "
+		        "the session daemon (started without LD_PRELOAD, or before the daemon?)\n",
+		        base, (int) rec->opts.attach_pid);
+	} else if (status == WEFT_RECORD_EXIT_NOTFOUND && rec->opts.preload &&
+	           check_loader(rec, why, sizeof(why))) {
 		report_loader(why);
 	} else if (status == WEFT_RECORD_EXIT_NOTFOUND) {
 		fprintf(
@@ -1051,8 +1032,9 @@ static void print_summary(struct weft_record *rec, const char *base, int status)
 	if (rec->discarded > 0) {
 		fprintf(stderr,
 		        "weft record: warning: %" PRIu64 " events were discarded because the "
-		        "buffers were full; the trace has gaps\n",
-		        rec->discarded);
+		        "buffers were full; the trace has gaps (record with more buffer: "
+		        "--num-subbuf %" PRIu64 " or more, --subbuf-size; docs/record.md)\n",
+		        rec->discarded, rec->opts.subbuf_count * 2);
 	}
 }
 
@@ -1203,6 +1185,46 @@ static int check_sessiond(void)
 	return -1;
 }
 
+static void name_session(struct weft_record *rec, const char *base)
+{
+	if (rec->opts.name) {
+		snprintf(rec->session, sizeof(rec->session), "%s", rec->opts.name);
+	} else {
+		snprintf(rec->session, sizeof(rec->session), "weft-%.200s-%d", base,
+		         (int) getpid());
+	}
+}
+
+/* --pid: records the running process until --seconds, a signal, or its exit. */
+static int record_attached(struct weft_record *rec)
+{
+	pid_t pid = rec->opts.attach_pid;
+	char comm[64];
+
+	if (weft_record_attach_check(pid, comm, sizeof(comm))) {
+		return 1;
+	}
+	if (check_sessiond()) {
+		return WEFT_RECORD_EXIT_FAILURE;
+	}
+	name_session(rec, comm);
+	weft_record_attach_block_signals();
+	if (prepare_output(rec, comm) || create_session(rec)) {
+		if (rec->session_created) {
+			lttng_destroy_session(rec->session);
+		}
+		remove_output(rec);
+		return WEFT_RECORD_EXIT_FAILURE;
+	}
+	rec->child = pid;
+	fprintf(stderr, "weft record: recording %s (pid %d)%s\n", comm, (int) pid,
+	        rec->opts.attach_seconds ? "" : " until Ctrl-C");
+	weft_record_attach_wait(pid, rec->opts.attach_seconds);
+	finish_session(rec);
+	print_summary(rec, comm, 0);
+	return 0;
+}
+
 static int record(struct weft_record *rec)
 {
 	const char *base = program_base(rec->opts.argv[0]);
@@ -1215,12 +1237,7 @@ static int record(struct weft_record *rec)
 	if (check_sessiond()) {
 		return WEFT_RECORD_EXIT_FAILURE;
 	}
-	if (rec->opts.name) {
-		snprintf(rec->session, sizeof(rec->session), "%s", rec->opts.name);
-	} else {
-		snprintf(rec->session, sizeof(rec->session), "weft-%.200s-%d", base,
-		         (int) getpid());
-	}
+	name_session(rec, base);
 	install_handlers();
 	if (prepare_output(rec, base) || create_session(rec)) {
 		goto error;
@@ -1258,5 +1275,5 @@ int weft_cmd_record(int argc, char **argv)
 	if (ret) {
 		return ret > 0 ? 0 : WEFT_RECORD_EXIT_USAGE;
 	}
-	return record(&rec);
+	return rec.opts.attach_pid ? record_attached(&rec) : record(&rec);
 }
