@@ -1,9 +1,11 @@
 """The channel options of every recording: the defaults (4 MiB sub-buffers,
 256 MiB split across the CPUs and kept within 16-64 MiB per CPU, per-UID
 buffers) and --subbuf-size, --num-subbuf and --buffers reach the session
-(`lttng list` while it records, and the trace's layout); bad values are
-refused in one line with status 2, before anything exists.
-usage: test_channel.py WEFT SLEEPER"""
+(`lttng list` while it records, and the trace's layout); a channel too small
+for a burst makes the summary name the two size options with their values;
+with per-PID buffers the summary counts every process's trace;
+bad values are refused in one line with status 2, before anything exists.
+usage: test_channel.py WEFT SLEEPER BURST"""
 
 import os
 import re
@@ -13,7 +15,7 @@ import sys
 
 from weftcheck import check, main, parse_summary, weft_record
 
-weft, sleeper = map(os.path.abspath, sys.argv[1:3])
+weft, sleeper, burst = map(os.path.abspath, sys.argv[1:4])
 
 
 def default_num_subbuf():
@@ -75,6 +77,30 @@ def check_sizes(tmp):
     check(os.path.isdir(os.path.join(out, "ust", "pid")), "no ust/pid with --buffers pid")
 
 
+def check_discard_hint(tmp):
+    """Two 4 KiB sub-buffers per CPU cannot hold 200000 events written at once."""
+    out = os.path.join(tmp, "small")
+    rc, _, err = weft_record(weft, ["-o", out, "--subbuf-size", "4k", "--num-subbuf", "2",
+                                    burst, "100000"])
+    check(rc == 0, "small channel: weft exited %d: %s" % (rc, err))
+    check(parse_summary(err).get("discarded", 0) > 0, "nothing discarded: %s" % err)
+    check("--num-subbuf, now 2, or --subbuf-size, now 4096" in err,
+          "the discard warning does not name the options: %s" % err)
+
+
+def check_per_pid_count(tmp):
+    """--buffers pid: each process has a trace of its own; the summary counts them all."""
+    out = os.path.join(tmp, "two")
+    rc, _, err = weft_record(weft, ["-o", out, "--buffers", "pid", "--", "sh", "-c",
+                                    "%s 1000 & %s 1000; wait" % (burst, burst)])
+    check(rc == 0, "two processes, --buffers pid: weft exited %d: %s" % (rc, err))
+    traces = os.listdir(os.path.join(out, "ust", "pid"))
+    check(len(traces) >= 2, "--buffers pid: %d traces for two processes" % len(traces))
+    s = parse_summary(err)
+    check(s.get("events", 0) >= 4000 and "warning" not in err,
+          "--buffers pid: the summary does not count both processes: %s" % err)
+
+
 def check_bad_values(tmp):
     bad = [["--subbuf-size", "3M"], ["--subbuf-size", "1k"], ["--subbuf-size", "4MB"],
            ["--subbuf-size", "-4M"], ["--num-subbuf", "3"], ["--num-subbuf", "1"],
@@ -94,6 +120,8 @@ def check_bad_values(tmp):
 def test(tmp):
     check_bad_values(tmp)
     check_sizes(tmp)
+    check_discard_hint(tmp)
+    check_per_pid_count(tmp)
     print("channel defaults and options reach the session; bad values refused")
 
 

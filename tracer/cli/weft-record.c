@@ -861,7 +861,8 @@ static void take_bt_error(char *buf, size_t len, const char *fallback)
 /* nftw has no user data: the array being filled by collect_trace_dir. */
 static bt_value *weft_record_inputs;
 
-/* Each folder holding a `metadata` file is a CTF trace (per-UID: one per ABI). */
+/* Each folder holding a `metadata` file is a CTF trace (per-UID: one per ABI and
+ * user; per-PID: one per process). */
 static int collect_trace_dir(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	char dir[PATH_MAX];
@@ -878,51 +879,30 @@ static int collect_trace_dir(const char *path, const struct stat *st, int flag, 
 	           : -1;
 }
 
-/* Adds a source.ctf.fs reading every trace under `dir`; 1 if there is none. */
-static int add_source(bt_graph *graph, const char *dir, const bt_component_source **src)
+/* The folders of the CTF traces under `dir`: a new array, or NULL. */
+static bt_value *find_traces(const char *dir)
 {
-	const bt_plugin *plugin = NULL;
-	const bt_component_class_source *cls;
-	bt_value *params = bt_value_map_create();
-	int ret = -1;
+	bt_value *dirs = bt_value_array_create();
 
-	if (!params ||
-	    bt_value_map_insert_empty_array_entry(params, "inputs", &weft_record_inputs) !=
-	        BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    nftw(dir, collect_trace_dir, 16, FTW_PHYS)) {
-		goto end;
+	weft_record_inputs = dirs;
+	if (dirs && nftw(dir, collect_trace_dir, 16, FTW_PHYS)) {
+		BT_VALUE_PUT_REF_AND_RESET(dirs);
 	}
-	if (bt_value_array_get_length(weft_record_inputs) == 0) {
-		ret = 1;
-		goto end;
-	}
-	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, &plugin) !=
-	    BT_PLUGIN_FIND_STATUS_OK) {
-		goto end;
-	}
-	cls = bt_plugin_borrow_source_component_class_by_name_const(plugin, "fs");
-	if (cls &&
-	    bt_graph_add_source_component(graph, cls, "source", params, BT_LOGGING_LEVEL_NONE,
-	                                  src) == BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
-		ret = 0;
-	}
-end:
 	weft_record_inputs = NULL;
-	bt_value_put_ref(params);
-	bt_plugin_put_ref(plugin);
-	return ret;
+	return dirs;
 }
 
 /* One counting sink per stream port: the count needs no time ordering. */
-static int connect_sinks(bt_graph *graph, const bt_component_source *src, struct weft_count *count)
+static int connect_sinks(bt_graph *graph, const bt_component_source *src, uint64_t index,
+                         struct weft_count *count)
 {
 	uint64_t ports = bt_component_source_get_output_port_count(src);
 
 	for (uint64_t i = 0; i < ports; i++) {
 		const bt_component_sink *sink;
-		char name[32];
+		char name[48];
 
-		snprintf(name, sizeof(name), "count-%" PRIu64, i);
+		snprintf(name, sizeof(name), "count-%" PRIu64 "-%" PRIu64, index, i);
 		if (bt_graph_add_simple_sink_component(graph, name, NULL, count_consume, NULL,
 		                                       count,
 		                                       &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
@@ -936,22 +916,76 @@ static int connect_sinks(bt_graph *graph, const bt_component_source *src, struct
 	return 0;
 }
 
+/*
+ * A source.ctf.fs for the trace in `trace_dir`, and its sinks. One source
+ * per trace: per-PID buffers give each process a trace of its own (its own
+ * UUID), which a single source refuses to read together.
+ */
+static int add_trace(bt_graph *graph, const bt_component_class_source *cls, const char *trace_dir,
+                     uint64_t index, struct weft_count *count)
+{
+	const bt_component_source *src = NULL;
+	bt_value *params = bt_value_map_create();
+	bt_value *inputs = NULL;
+	char name[32];
+	int ret = -1;
+
+	snprintf(name, sizeof(name), "source-%" PRIu64, index);
+	if (params &&
+	    bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ==
+	        BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
+	    bt_value_array_append_string_element(inputs, trace_dir) ==
+	        BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK &&
+	    bt_graph_add_source_component(graph, cls, name, params, BT_LOGGING_LEVEL_NONE, &src) ==
+	        BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		ret = connect_sinks(graph, src, index, count);
+	}
+	bt_value_put_ref(params);
+	return ret;
+}
+
+/* Adds every trace under `dir` to the graph; 1 if there is none. */
+static int add_sources(bt_graph *graph, const char *dir, struct weft_count *count)
+{
+	const bt_plugin *plugin = NULL;
+	const bt_component_class_source *cls = NULL;
+	bt_value *dirs = find_traces(dir);
+	uint64_t n = dirs ? bt_value_array_get_length(dirs) : 0;
+	int ret = dirs ? 0 : -1;
+
+	if (dirs && n == 0) {
+		ret = 1;
+	} else if (dirs) {
+		if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, &plugin) ==
+		    BT_PLUGIN_FIND_STATUS_OK) {
+			cls = bt_plugin_borrow_source_component_class_by_name_const(plugin, "fs");
+		}
+		ret = cls ? 0 : -1;
+	}
+	for (uint64_t i = 0; ret == 0 && i < n; i++) {
+		const bt_value *d = bt_value_array_borrow_element_by_index_const(dirs, i);
+
+		ret = add_trace(graph, cls, bt_value_string_get(d), i, count);
+	}
+	bt_value_put_ref(dirs);
+	bt_plugin_put_ref(plugin);
+	return ret;
+}
+
 /* Returns 0, 1 when `dir` holds no trace at all, or -1 with `why` set. */
 static int count_events(const char *dir, struct weft_count *count, char *why, size_t why_len)
 {
 	bt_graph *graph = bt_graph_create(0);
-	const bt_component_source *src = NULL;
 	bt_graph_run_status st;
 	int ret = -1;
 
 	if (graph) {
-		ret = add_source(graph, dir, &src);
+		ret = add_sources(graph, dir, count);
 	}
 	if (ret == 1) {
 		goto end;
 	}
-	if (ret < 0 || connect_sinks(graph, src, count)) {
-		ret = -1;
+	if (ret < 0) {
 		take_bt_error(why, why_len, "cannot open the trace with babeltrace2");
 		goto end;
 	}
@@ -1032,9 +1066,10 @@ static void print_summary(struct weft_record *rec, const char *base, int status)
 	if (rec->discarded > 0) {
 		fprintf(stderr,
 		        "weft record: warning: %" PRIu64 " events were discarded because the "
-		        "buffers were full; the trace has gaps (record with more buffer: "
-		        "--num-subbuf %" PRIu64 " or more, --subbuf-size; docs/record.md)\n",
-		        rec->discarded, rec->opts.subbuf_count * 2);
+		        "buffers were full; the trace has gaps (record again with a larger "
+		        "--num-subbuf, now %" PRIu64 ", or --subbuf-size, now %" PRIu64
+		        "; docs/record.md)\n",
+		        rec->discarded, rec->opts.subbuf_count, rec->opts.subbuf_bytes);
 	}
 }
 
