@@ -29,12 +29,22 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: weft record [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	        "       weft record [OPTIONS] --pid PID [--seconds N]\n"
 	        "\n"
-	        "Run PROGRAM under a new LTTng session, wait for it, and keep the trace.\n"
+	        "Run PROGRAM under a new LTTng session, wait for it, and keep the trace;\n"
+	        "or record the running process PID for N seconds or until Ctrl-C.\n"
 	        "\n"
 	        "  -o, --output DIR      write the trace to DIR (new or empty folder); default:\n"
 	        "                        ./weft-trace-PROGRAM-YYYYMMDD-HHMMSS\n"
 	        "      --name NAME       session name (default: weft-PROGRAM-PID)\n"
+	        "      --pid PID         record the running process PID (started with\n"
+	        "                        LD_PRELOAD=libweft-preload.so), only its events\n"
+	        "      --seconds N       with --pid: stop after N seconds (default: at Ctrl-C)\n"
+	        "      --subbuf-size SIZE\n"
+	        "                        channel sub-buffer size, a power of two: 64k, 4M (4M)\n"
+	        "      --num-subbuf N    sub-buffers per CPU, a power of two (default: 256 MiB\n"
+	        "                        split across the CPUs, 16-64 MiB per CPU)\n"
+	        "      --buffers MODE    uid (one buffer set per user, default) | pid\n"
 	        "      --preload         LD_PRELOAD libweft-preload.so (threads, locks, blocking\n"
 	        "                        calls and allocations of an unmodified program)\n"
 	        "      --locks MODE      with --preload: contended | all | off\n"
@@ -173,6 +183,9 @@ static int validate_opts(struct weft_record_opts *o)
 	    check_syscall_min(o)) {
 		return -1;
 	}
+	if (weft_record_check_attach_opts(o)) {
+		return -1;
+	}
 	if (!o->preload && has_runtime_option(o)) {
 		fprintf(stderr, "weft record: --locks, --alloc, --alloc-sample, --cpu-hz and the "
 		                "--stack options need --preload\n");
@@ -194,6 +207,11 @@ enum {
 	OPT_PRELOAD = 256,
 	OPT_WRAPPERS,
 	OPT_NAME,
+	OPT_PID,
+	OPT_SECONDS,
+	OPT_SUBBUF_SIZE,
+	OPT_NUM_SUBBUF,
+	OPT_BUFFERS,
 	OPT_LOCKS,
 	OPT_ALLOC,
 	OPT_ALLOC_SAMPLE,
@@ -209,6 +227,11 @@ static const struct option weft_record_longopts[] = {
     {"preload", no_argument, NULL, OPT_PRELOAD},
     {"lttng-wrappers", no_argument, NULL, OPT_WRAPPERS},
     {"name", required_argument, NULL, OPT_NAME},
+    {"pid", required_argument, NULL, OPT_PID},
+    {"seconds", required_argument, NULL, OPT_SECONDS},
+    {"subbuf-size", required_argument, NULL, OPT_SUBBUF_SIZE},
+    {"num-subbuf", required_argument, NULL, OPT_NUM_SUBBUF},
+    {"buffers", required_argument, NULL, OPT_BUFFERS},
     {"locks", required_argument, NULL, OPT_LOCKS},
     {"alloc", required_argument, NULL, OPT_ALLOC},
     {"alloc-sample", required_argument, NULL, OPT_ALLOC_SAMPLE},
@@ -229,6 +252,16 @@ static const char **value_slot(struct weft_record_opts *o, int c)
 		return &o->out_dir;
 	case OPT_NAME:
 		return &o->name;
+	case OPT_PID:
+		return &o->pid;
+	case OPT_SECONDS:
+		return &o->seconds;
+	case OPT_SUBBUF_SIZE:
+		return &o->subbuf_size;
+	case OPT_NUM_SUBBUF:
+		return &o->num_subbuf;
+	case OPT_BUFFERS:
+		return &o->buffers;
 	case OPT_LOCKS:
 		return &o->locks;
 	case OPT_ALLOC:
@@ -281,11 +314,16 @@ int weft_record_parse_opts(int argc, char **argv, struct weft_record_opts *o)
 			return -1;
 		}
 	}
-	if (optind >= argc) {
+	if (o->pid && optind < argc) {
+		fprintf(stderr, "weft record: --pid records a running process: give no PROGRAM "
+		                "(see 'weft record --help')\n");
+		return -1;
+	}
+	if (!o->pid && optind >= argc) {
 		fprintf(stderr, "weft record: no program given (see 'weft record --help')\n");
 		return -1;
 	}
-	o->argv = argv + optind;
+	o->argv = o->pid ? NULL : argv + optind;
 	return validate_opts(o);
 }
 

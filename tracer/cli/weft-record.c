@@ -34,17 +34,6 @@
 #include "weft-record-private.h"
 
 #define WEFT_RECORD_CHANNEL "weft"
-/*
- * Channel size. lttng-ust allocates (and zeroes) every per-CPU buffer up
- * front, so the size per CPU shrinks on machines with many CPUs: a budget
- * of 256 MiB, split per CPU, kept between 16 and 64 MiB. On 2 to 4 CPUs a
- * CPU's buffer holds a burst of a million events even when a busy machine
- * starves the consumer daemon (docs/record.md).
- */
-#define WEFT_RECORD_SUBBUF_SIZE (4ull << 20)
-#define WEFT_RECORD_BUDGET (256ull << 20)
-#define WEFT_RECORD_PER_CPU_MIN (16ull << 20)
-#define WEFT_RECORD_PER_CPU_MAX (64ull << 20)
 #define WEFT_LTTNG_WRAPPER_DIR "/usr/lib/x86_64-linux-gnu"
 
 /* Exit codes of weft's own failures; otherwise the program's status. */
@@ -666,25 +655,9 @@ static int add_contexts(struct lttng_handle *h)
 	return 0;
 }
 
-/* Sub-buffers per CPU: a power of two, see WEFT_RECORD_BUDGET. */
-static uint64_t weft_record_num_subbuf(void)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_CONF);
-	uint64_t per_cpu = WEFT_RECORD_BUDGET / (uint64_t) (cpus > 0 ? cpus : 1);
-	uint64_t n = 1;
-
-	if (per_cpu < WEFT_RECORD_PER_CPU_MIN) {
-		per_cpu = WEFT_RECORD_PER_CPU_MIN;
-	} else if (per_cpu > WEFT_RECORD_PER_CPU_MAX) {
-		per_cpu = WEFT_RECORD_PER_CPU_MAX;
-	}
-	while (n * 2 * WEFT_RECORD_SUBBUF_SIZE <= per_cpu) {
-		n *= 2;
-	}
-	return n;
-}
-
-static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom)
+/* The channel's size: --subbuf-size, --num-subbuf (weft-record-attach.c). */
+static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom,
+                          const struct weft_record_opts *o)
 {
 	struct lttng_channel *chan = lttng_channel_create(dom);
 	int ret;
@@ -694,8 +667,8 @@ static int enable_channel(struct lttng_handle *h, struct lttng_domain *dom)
 	}
 	snprintf(chan->name, sizeof(chan->name), "%s", WEFT_RECORD_CHANNEL);
 	chan->attr.overwrite = 0;
-	chan->attr.subbuf_size = WEFT_RECORD_SUBBUF_SIZE;
-	chan->attr.num_subbuf = weft_record_num_subbuf();
+	chan->attr.subbuf_size = o->subbuf_bytes;
+	chan->attr.num_subbuf = o->subbuf_count;
 	ret = lttng_enable_channel(h, chan);
 	lttng_channel_destroy(chan);
 	return ret;
@@ -709,13 +682,13 @@ static int configure_session(struct weft_record *rec)
 
 	memset(&dom, 0, sizeof(dom));
 	dom.type = LTTNG_DOMAIN_UST;
-	dom.buf_type = LTTNG_BUFFER_PER_UID;
+	dom.buf_type = rec->opts.per_pid_buffers ? LTTNG_BUFFER_PER_PID : LTTNG_BUFFER_PER_UID;
 	h = lttng_create_handle(rec->session, &dom);
 	if (!h) {
 		fprintf(stderr, "weft record: cannot configure the session: out of memory\n");
 		return -1;
 	}
-	ret = enable_channel(h, &dom);
+	ret = enable_channel(h, &dom, &rec->opts);
 	if (ret < 0) {
 		lttng_fail("cannot create the channel", ret);
 		goto end;
@@ -756,6 +729,9 @@ static int create_session(struct weft_record *rec)
 	if (configure_session(rec)) {
 		return -1;
 	}
+	if (rec->opts.attach_pid && weft_record_track_pid(rec->session, rec->opts.attach_pid)) {
+		return -1;
+	}
 	ret = lttng_start_tracing(rec->session);
 	if (ret < 0) {
 		lttng_fail("cannot start the session", ret);
@@ -773,7 +749,7 @@ static void read_discarded(struct weft_record *rec)
 
 	memset(&dom, 0, sizeof(dom));
 	dom.type = LTTNG_DOMAIN_UST;
-	dom.buf_type = LTTNG_BUFFER_PER_UID;
+	dom.buf_type = rec->opts.per_pid_buffers ? LTTNG_BUFFER_PER_PID : LTTNG_BUFFER_PER_UID;
 	h = lttng_create_handle(rec->session, &dom);
 	if (!h) {
 		return;
@@ -885,7 +861,8 @@ static void take_bt_error(char *buf, size_t len, const char *fallback)
 /* nftw has no user data: the array being filled by collect_trace_dir. */
 static bt_value *weft_record_inputs;
 
-/* Each folder holding a `metadata` file is a CTF trace (per-UID: one per ABI). */
+/* Each folder holding a `metadata` file is a CTF trace (per-UID: one per ABI and
+ * user; per-PID: one per process). */
 static int collect_trace_dir(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	char dir[PATH_MAX];
@@ -902,51 +879,30 @@ static int collect_trace_dir(const char *path, const struct stat *st, int flag, 
 	           : -1;
 }
 
-/* Adds a source.ctf.fs reading every trace under `dir`; 1 if there is none. */
-static int add_source(bt_graph *graph, const char *dir, const bt_component_source **src)
+/* The folders of the CTF traces under `dir`: a new array, or NULL. */
+static bt_value *find_traces(const char *dir)
 {
-	const bt_plugin *plugin = NULL;
-	const bt_component_class_source *cls;
-	bt_value *params = bt_value_map_create();
-	int ret = -1;
+	bt_value *dirs = bt_value_array_create();
 
-	if (!params ||
-	    bt_value_map_insert_empty_array_entry(params, "inputs", &weft_record_inputs) !=
-	        BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    nftw(dir, collect_trace_dir, 16, FTW_PHYS)) {
-		goto end;
+	weft_record_inputs = dirs;
+	if (dirs && nftw(dir, collect_trace_dir, 16, FTW_PHYS)) {
+		BT_VALUE_PUT_REF_AND_RESET(dirs);
 	}
-	if (bt_value_array_get_length(weft_record_inputs) == 0) {
-		ret = 1;
-		goto end;
-	}
-	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, &plugin) !=
-	    BT_PLUGIN_FIND_STATUS_OK) {
-		goto end;
-	}
-	cls = bt_plugin_borrow_source_component_class_by_name_const(plugin, "fs");
-	if (cls &&
-	    bt_graph_add_source_component(graph, cls, "source", params, BT_LOGGING_LEVEL_NONE,
-	                                  src) == BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
-		ret = 0;
-	}
-end:
 	weft_record_inputs = NULL;
-	bt_value_put_ref(params);
-	bt_plugin_put_ref(plugin);
-	return ret;
+	return dirs;
 }
 
 /* One counting sink per stream port: the count needs no time ordering. */
-static int connect_sinks(bt_graph *graph, const bt_component_source *src, struct weft_count *count)
+static int connect_sinks(bt_graph *graph, const bt_component_source *src, uint64_t index,
+                         struct weft_count *count)
 {
 	uint64_t ports = bt_component_source_get_output_port_count(src);
 
 	for (uint64_t i = 0; i < ports; i++) {
 		const bt_component_sink *sink;
-		char name[32];
+		char name[48];
 
-		snprintf(name, sizeof(name), "count-%" PRIu64, i);
+		snprintf(name, sizeof(name), "count-%" PRIu64 "-%" PRIu64, index, i);
 		if (bt_graph_add_simple_sink_component(graph, name, NULL, count_consume, NULL,
 		                                       count,
 		                                       &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
@@ -960,22 +916,76 @@ static int connect_sinks(bt_graph *graph, const bt_component_source *src, struct
 	return 0;
 }
 
+/*
+ * A source.ctf.fs for the trace in `trace_dir`, and its sinks. One source
+ * per trace: per-PID buffers give each process a trace of its own (its own
+ * UUID), which a single source refuses to read together.
+ */
+static int add_trace(bt_graph *graph, const bt_component_class_source *cls, const char *trace_dir,
+                     uint64_t index, struct weft_count *count)
+{
+	const bt_component_source *src = NULL;
+	bt_value *params = bt_value_map_create();
+	bt_value *inputs = NULL;
+	char name[32];
+	int ret = -1;
+
+	snprintf(name, sizeof(name), "source-%" PRIu64, index);
+	if (params &&
+	    bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ==
+	        BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
+	    bt_value_array_append_string_element(inputs, trace_dir) ==
+	        BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK &&
+	    bt_graph_add_source_component(graph, cls, name, params, BT_LOGGING_LEVEL_NONE, &src) ==
+	        BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		ret = connect_sinks(graph, src, index, count);
+	}
+	bt_value_put_ref(params);
+	return ret;
+}
+
+/* Adds every trace under `dir` to the graph; 1 if there is none. */
+static int add_sources(bt_graph *graph, const char *dir, struct weft_count *count)
+{
+	const bt_plugin *plugin = NULL;
+	const bt_component_class_source *cls = NULL;
+	bt_value *dirs = find_traces(dir);
+	uint64_t n = dirs ? bt_value_array_get_length(dirs) : 0;
+	int ret = dirs ? 0 : -1;
+
+	if (dirs && n == 0) {
+		ret = 1;
+	} else if (dirs) {
+		if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, &plugin) ==
+		    BT_PLUGIN_FIND_STATUS_OK) {
+			cls = bt_plugin_borrow_source_component_class_by_name_const(plugin, "fs");
+		}
+		ret = cls ? 0 : -1;
+	}
+	for (uint64_t i = 0; ret == 0 && i < n; i++) {
+		const bt_value *d = bt_value_array_borrow_element_by_index_const(dirs, i);
+
+		ret = add_trace(graph, cls, bt_value_string_get(d), i, count);
+	}
+	bt_value_put_ref(dirs);
+	bt_plugin_put_ref(plugin);
+	return ret;
+}
+
 /* Returns 0, 1 when `dir` holds no trace at all, or -1 with `why` set. */
 static int count_events(const char *dir, struct weft_count *count, char *why, size_t why_len)
 {
 	bt_graph *graph = bt_graph_create(0);
-	const bt_component_source *src = NULL;
 	bt_graph_run_status st;
 	int ret = -1;
 
 	if (graph) {
-		ret = add_source(graph, dir, &src);
+		ret = add_sources(graph, dir, count);
 	}
 	if (ret == 1) {
 		goto end;
 	}
-	if (ret < 0 || connect_sinks(graph, src, count)) {
-		ret = -1;
+	if (ret < 0) {
 		take_bt_error(why, why_len, "cannot open the trace with babeltrace2");
 		goto end;
 	}
@@ -1001,8 +1011,13 @@ static void report_no_events(struct weft_record *rec, const char *base, int stat
 {
 	char why[512];
 
-	if (status == WEFT_RECORD_EXIT_NOTFOUND && rec->opts.preload &&
-	    check_loader(rec, why, sizeof(why))) {
+	if (rec->opts.attach_pid) {
+		fprintf(stderr,
+		        "weft record: no events were recorded: %s (pid %d) did not register with "
+		        "the session daemon (started without LD_PRELOAD, or before the daemon?)\n",
+		        base, (int) rec->opts.attach_pid);
+	} else if (status == WEFT_RECORD_EXIT_NOTFOUND && rec->opts.preload &&
+	           check_loader(rec, why, sizeof(why))) {
 		report_loader(why);
 	} else if (status == WEFT_RECORD_EXIT_NOTFOUND) {
 		fprintf(
@@ -1051,8 +1066,10 @@ static void print_summary(struct weft_record *rec, const char *base, int status)
 	if (rec->discarded > 0) {
 		fprintf(stderr,
 		        "weft record: warning: %" PRIu64 " events were discarded because the "
-		        "buffers were full; the trace has gaps\n",
-		        rec->discarded);
+		        "buffers were full; the trace has gaps (record again with a larger "
+		        "--num-subbuf, now %" PRIu64 ", or --subbuf-size, now %" PRIu64
+		        "; docs/record.md)\n",
+		        rec->discarded, rec->opts.subbuf_count, rec->opts.subbuf_bytes);
 	}
 }
 
@@ -1203,6 +1220,46 @@ static int check_sessiond(void)
 	return -1;
 }
 
+static void name_session(struct weft_record *rec, const char *base)
+{
+	if (rec->opts.name) {
+		snprintf(rec->session, sizeof(rec->session), "%s", rec->opts.name);
+	} else {
+		snprintf(rec->session, sizeof(rec->session), "weft-%.200s-%d", base,
+		         (int) getpid());
+	}
+}
+
+/* --pid: records the running process until --seconds, a signal, or its exit. */
+static int record_attached(struct weft_record *rec)
+{
+	pid_t pid = rec->opts.attach_pid;
+	char comm[64];
+
+	if (weft_record_attach_check(pid, comm, sizeof(comm))) {
+		return 1;
+	}
+	if (check_sessiond()) {
+		return WEFT_RECORD_EXIT_FAILURE;
+	}
+	name_session(rec, comm);
+	weft_record_attach_block_signals();
+	if (prepare_output(rec, comm) || create_session(rec)) {
+		if (rec->session_created) {
+			lttng_destroy_session(rec->session);
+		}
+		remove_output(rec);
+		return WEFT_RECORD_EXIT_FAILURE;
+	}
+	rec->child = pid;
+	fprintf(stderr, "weft record: recording %s (pid %d)%s\n", comm, (int) pid,
+	        rec->opts.attach_seconds ? "" : " until Ctrl-C");
+	weft_record_attach_wait(pid, rec->opts.attach_seconds);
+	finish_session(rec);
+	print_summary(rec, comm, 0);
+	return 0;
+}
+
 static int record(struct weft_record *rec)
 {
 	const char *base = program_base(rec->opts.argv[0]);
@@ -1215,12 +1272,7 @@ static int record(struct weft_record *rec)
 	if (check_sessiond()) {
 		return WEFT_RECORD_EXIT_FAILURE;
 	}
-	if (rec->opts.name) {
-		snprintf(rec->session, sizeof(rec->session), "%s", rec->opts.name);
-	} else {
-		snprintf(rec->session, sizeof(rec->session), "weft-%.200s-%d", base,
-		         (int) getpid());
-	}
+	name_session(rec, base);
 	install_handlers();
 	if (prepare_output(rec, base) || create_session(rec)) {
 		goto error;
@@ -1258,5 +1310,5 @@ int weft_cmd_record(int argc, char **argv)
 	if (ret) {
 		return ret > 0 ? 0 : WEFT_RECORD_EXIT_USAGE;
 	}
-	return record(&rec);
+	return rec.opts.attach_pid ? record_attached(&rec) : record(&rec);
 }
