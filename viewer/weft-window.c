@@ -3,6 +3,7 @@
  */
 #include "weft-window.h"
 
+#include "weft-export.h"
 #include "weft-loader.h"
 
 #define N_RECENT 8
@@ -18,6 +19,9 @@ struct _WeftWindow {
 	GtkWidget *warning_revealer;
 	GtkWidget *warning_label;
 	GtkWidget *warning_close;
+	GtkWidget *notice_revealer;
+	GtkWidget *notice_label;
+	GtkWidget *notice_close;
 	GMenu *recent_section;      /* from the template */
 	WeftTimelinePage *timeline; /* owned by the stack */
 	WeftSession *session;       /* owned, NULL before a load */
@@ -61,6 +65,35 @@ static void update_warning(WeftWindow *self, const weft_model_t *model)
 static void on_warning_close(WeftWindow *self)
 {
 	gtk_revealer_set_reveal_child(GTK_REVEALER(self->warning_revealer), FALSE);
+}
+
+static void on_notice_close(WeftWindow *self)
+{
+	gtk_revealer_set_reveal_child(GTK_REVEALER(self->notice_revealer), FALSE);
+}
+
+static void on_export_error(const char *message, gpointer self)
+{
+	weft_window_show_notice(self, message);
+}
+
+static void export_selection(WeftWindow *self, weft_export_format_t format)
+{
+	if (!self->session || !weft_session_borrow_model(self->session)) {
+		weft_window_show_notice(self, "No trace is loaded: nothing to export.");
+		return;
+	}
+	weft_export_run_chooser(GTK_WINDOW(self), self->session, format, on_export_error, self);
+}
+
+static void action_export_pprof(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	export_selection(self, WEFT_EXPORT_PPROF);
+}
+
+static void action_export_chrome(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	export_selection(self, WEFT_EXPORT_CHROME);
 }
 
 static void rebuild_recent(WeftWindow *self)
@@ -284,6 +317,8 @@ static const GActionEntry win_actions[] = {
     {"fit-all", action_fit_all, NULL, NULL, NULL, {0}},
     {"zoom-selection", action_zoom_selection, NULL, NULL, NULL, {0}},
     {"search", action_search, NULL, NULL, NULL, {0}},
+    {"export-pprof", action_export_pprof, NULL, NULL, NULL, {0}},
+    {"export-chrome", action_export_chrome, NULL, NULL, NULL, {0}},
     {"show-all-flows", NULL, NULL, "false", action_show_all_flows, {0}},
 };
 
@@ -317,6 +352,9 @@ static void weft_window_class_init(WeftWindowClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_label);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_close);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, recent_section);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, notice_revealer);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, notice_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, notice_close);
 
 	signals[SIGNAL_SESSION_CHANGED] =
 	    g_signal_new("session-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -335,6 +373,7 @@ static void weft_window_init(WeftWindow *self)
 	gtk_widget_init_template(GTK_WIDGET(self));
 	g_signal_connect_swapped(self->warning_close, "clicked", G_CALLBACK(on_warning_close),
 	                         self);
+	g_signal_connect_swapped(self->notice_close, "clicked", G_CALLBACK(on_notice_close), self);
 	g_action_map_add_action_entries(G_ACTION_MAP(self), win_actions, G_N_ELEMENTS(win_actions),
 	                                self);
 	self->timeline = WEFT_TIMELINE_PAGE(weft_timeline_page_new());
@@ -442,4 +481,22 @@ WeftTimelinePage *weft_window_get_timeline(WeftWindow *self)
 {
 	g_return_val_if_fail(WEFT_IS_WINDOW(self), NULL);
 	return self->timeline;
+}
+
+void weft_window_show_notice(WeftWindow *self, const char *message)
+{
+	g_return_if_fail(WEFT_IS_WINDOW(self));
+
+	gtk_label_set_text(GTK_LABEL(self->notice_label), message ? message : "");
+	gtk_widget_set_tooltip_text(self->notice_label, message);
+	gtk_revealer_set_reveal_child(GTK_REVEALER(self->notice_revealer), message != NULL);
+}
+
+const char *weft_window_get_notice(WeftWindow *self)
+{
+	g_return_val_if_fail(WEFT_IS_WINDOW(self), NULL);
+	if (!gtk_revealer_get_reveal_child(GTK_REVEALER(self->notice_revealer))) {
+		return NULL;
+	}
+	return gtk_label_get_text(GTK_LABEL(self->notice_label));
 }

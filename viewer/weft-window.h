@@ -45,6 +45,10 @@ const weft_model_t *weft_window_borrow_model(WeftWindow *self);
 /* The data-loss warning shown above the pages, or NULL when none shows. */
 const char *weft_window_get_warning(WeftWindow *self);
 WeftTimelinePage *weft_window_get_timeline(WeftWindow *self);
+/* One line in the window's error bar (an export that failed); NULL hides it. */
+void weft_window_show_notice(WeftWindow *self, const char *message);
+/* The error bar's text, NULL when hidden. */
+const char *weft_window_get_notice(WeftWindow *self);
 /* Replaces the shown trace by model (taken), as a finished load does. */
 void weft_window_set_model(WeftWindow *self, weft_model_t *model, const char *path);
 

@@ -1,0 +1,194 @@
+/*
+ * Exporting the selection; see weft-export.h. The selection becomes the
+ * same request a command line gives (`--from/--to/--thread`, `--tid`), so
+ * the files are those `weft pprof` and `weft convert` write.
+ */
+#include "weft-export.h"
+
+#include "weft-chrome.h"
+#include "weft-pprof.h"
+
+#define EXPORT_ERROR (g_quark_from_static_string("weft-export-error"))
+#define CHOICE_PROFILE "profile"
+
+void weft_export_selection_init(weft_export_selection_t *sel, WeftSession *session)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->threads = g_array_new(FALSE, FALSE, sizeof(guint));
+	sel->has_range = weft_session_get_range(session, &sel->start, &sel->end);
+}
+
+void weft_export_selection_clear(weft_export_selection_t *sel)
+{
+	g_clear_pointer(&sel->threads, g_array_unref);
+}
+
+static gboolean refuse_existing(const char *path, gboolean overwrite, GError **error)
+{
+	if (!overwrite && g_file_test(path, G_FILE_TEST_EXISTS)) {
+		g_set_error(error, EXPORT_ERROR, 0, "Failed to export: path=\"%s\", reason=\"%s\"",
+		            path, "file exists");
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* The tids of sel's threads as "--thread" arguments, NULL-terminated. */
+static GStrv dup_tids(const weft_model_t *model, const weft_export_selection_t *sel)
+{
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+	for (guint i = 0; i < sel->threads->len; i++) {
+		guint t = g_array_index(sel->threads, guint, i);
+		const weft_thread_t *th = g_ptr_array_index(model->threads, t);
+
+		g_autofree char *tid = g_strdup_printf("%" G_GINT64_FORMAT, (gint64) th->tid);
+
+		g_strv_builder_add(b, tid);
+	}
+	return g_strv_builder_end(b);
+}
+
+static char *dup_offset(const weft_model_t *model, weft_time_t t)
+{
+	return g_strdup_printf("%" G_GUINT64_FORMAT "ns", (guint64) (t - model->start));
+}
+
+gboolean weft_export_pprof(const weft_model_t *model, const weft_export_selection_t *sel,
+                           const char *name, const char *path, gboolean overwrite, GError **error)
+{
+	const weft_profile_name_t *pn = weft_profile_lookup(name);
+	g_autofree char *from = sel->has_range ? dup_offset(model, sel->start) : NULL;
+	g_autofree char *to = sel->has_range ? dup_offset(model, sel->end) : NULL;
+	g_auto(GStrv) tids = dup_tids(model, sel);
+	weft_profile_request_t request = {from, to, NULL, NULL, NULL, 0};
+	weft_profile_options_t options;
+	g_autoptr(weft_profile_t) profile = NULL;
+
+	if (!pn) {
+		g_set_error(error, EXPORT_ERROR, 0, "Unknown profile '%s' (%s)", name,
+		            weft_profile_name_list());
+		return FALSE;
+	}
+	if (refuse_existing(path, overwrite, error)) {
+		return FALSE;
+	}
+	request.threads = tids[0] ? (const char *const *) tids : NULL;
+	if (!weft_profile_options_init(&options, model, &request, error)) {
+		return FALSE;
+	}
+	profile = weft_profile_new(model, pn->kind, &options);
+	weft_profile_options_clear(&options);
+	return weft_pprof_write_file(profile, pn->value, path, error);
+}
+
+gboolean weft_export_chrome(const weft_model_t *model, const weft_export_selection_t *sel,
+                            const char *path, gboolean overwrite, GError **error)
+{
+	g_autoptr(GArray) tids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	weft_chrome_options_t opt;
+
+	weft_chrome_options_init(&opt);
+	for (guint i = 0; i < sel->threads->len; i++) {
+		const weft_thread_t *th =
+		    g_ptr_array_index(model->threads, g_array_index(sel->threads, guint, i));
+
+		g_array_append_val(tids, th->tid);
+	}
+	opt.tids = tids->len ? (const int64_t *) (void *) tids->data : NULL;
+	opt.n_tids = tids->len;
+	if (sel->has_range) {
+		opt.has_from = opt.has_to = TRUE;
+		opt.from = sel->start - model->start;
+		opt.to = sel->end - model->start;
+	}
+	opt.force = overwrite;
+	return weft_chrome_write_file(model, path, &opt, NULL, error);
+}
+
+/* ---- the chooser ---- */
+
+typedef struct {
+	WeftSession *session; /* owned */
+	weft_export_format_t format;
+	weft_export_error_func_t on_error;
+	gpointer user_data; /* borrowed */
+} chooser_data_t;
+
+static void chooser_data_free(chooser_data_t *d)
+{
+	g_object_unref(d->session);
+	g_free(d);
+}
+
+static void export_to(GtkFileChooser *chooser, chooser_data_t *d, const char *path)
+{
+	const weft_model_t *model = weft_session_borrow_model(d->session);
+	weft_export_selection_t sel;
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	weft_export_selection_init(&sel, d->session);
+	/* The chooser confirmed any overwrite. */
+	if (d->format == WEFT_EXPORT_PPROF) {
+		ok = weft_export_pprof(model, &sel,
+		                       gtk_file_chooser_get_choice(chooser, CHOICE_PROFILE), path,
+		                       TRUE, &error);
+	} else {
+		ok = weft_export_chrome(model, &sel, path, TRUE, &error);
+	}
+	weft_export_selection_clear(&sel);
+	if (!ok && d->on_error) {
+		d->on_error(error->message, d->user_data);
+	}
+}
+
+static void on_response(GtkNativeDialog *dialog, int response, chooser_data_t *d)
+{
+	if (response == GTK_RESPONSE_ACCEPT) {
+		g_autoptr(GFile) file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dialog));
+		g_autofree char *path = file ? g_file_get_path(file) : NULL;
+
+		if (path) {
+			export_to(GTK_FILE_CHOOSER(dialog), d, path);
+		}
+	}
+	chooser_data_free(d);
+	g_object_unref(dialog);
+}
+
+static void add_profile_choice(GtkFileChooser *chooser)
+{
+	guint n;
+	const weft_profile_name_t *names = weft_profile_names(&n);
+	g_autofree const char **ids = g_new0(const char *, n + 1);
+
+	for (guint i = 0; i < n; i++) {
+		ids[i] = names[i].name;
+	}
+	gtk_file_chooser_add_choice(chooser, CHOICE_PROFILE, "Profile", ids, ids);
+	gtk_file_chooser_set_choice(chooser, CHOICE_PROFILE, "cpu");
+}
+
+void weft_export_run_chooser(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
+                             weft_export_error_func_t on_error, gpointer user_data)
+{
+	gboolean pprof = format == WEFT_EXPORT_PPROF;
+	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
+	    pprof ? "Export Selection as pprof Profile" : "Export Selection as Chrome JSON", parent,
+	    GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+	chooser_data_t *d = g_new0(chooser_data_t, 1);
+
+	d->session = g_object_ref(session);
+	d->format = format;
+	d->on_error = on_error;
+	d->user_data = user_data;
+	gtk_native_dialog_set_modal(GTK_NATIVE_DIALOG(chooser), TRUE);
+	gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser),
+	                                  pprof ? "profile.pb.gz" : "trace.json");
+	if (pprof) {
+		add_profile_choice(GTK_FILE_CHOOSER(chooser));
+	}
+	g_signal_connect(chooser, "response", G_CALLBACK(on_response), d);
+	gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
+}
