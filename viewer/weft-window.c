@@ -259,6 +259,16 @@ static void action_zoom_selection(GSimpleAction *action, GVariant *param, gpoint
 	forward(self, "timeline.zoom-selection");
 }
 
+static void action_critical_path(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	forward(self, "timeline.critical-path");
+}
+
+static void action_clear_critical_path(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	forward(self, "timeline.clear-critical-path");
+}
+
 static void action_search(GSimpleAction *action, GVariant *param, gpointer self)
 {
 	forward(self, "timeline.search");
@@ -317,6 +327,8 @@ static const GActionEntry win_actions[] = {
     {"fit-all", action_fit_all, NULL, NULL, NULL, {0}},
     {"zoom-selection", action_zoom_selection, NULL, NULL, NULL, {0}},
     {"search", action_search, NULL, NULL, NULL, {0}},
+    {"critical-path", action_critical_path, NULL, NULL, NULL, {0}},
+    {"clear-critical-path", action_clear_critical_path, NULL, NULL, NULL, {0}},
     {"export-pprof", action_export_pprof, NULL, NULL, NULL, {0}},
     {"export-chrome", action_export_chrome, NULL, NULL, NULL, {0}},
     {"show-all-flows", NULL, NULL, "false", action_show_all_flows, {0}},
