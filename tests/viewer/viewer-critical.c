@@ -12,7 +12,6 @@
 #include "weft-details-pane.h"
 #include "weft-flow-layer.h"
 #include "weft-palette.h"
-#include "weft-screenshot.h"
 #include "weft-test-gtk.h"
 #include "weft-test-model.h"
 #include "weft-window.h"
@@ -101,21 +100,11 @@ static void assert_all_outlined(WeftWindow *window, const GArray *path)
 
 static void save_screenshot(WeftWindow *window)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GdkTexture) texture = weft_screenshot_texture(GTK_WIDGET(window), &error);
-	g_autofree char *png = g_build_filename(g_get_tmp_dir(), "weft-viewer-critical.png", NULL);
 	int w, h;
 	gsize stride;
-	g_autofree guchar *data = NULL;
+	g_autofree guchar *data =
+	    weft_test_screenshot(GTK_WIDGET(window), "weft-viewer-critical.png", &w, &h, &stride);
 
-	g_assert_no_error(error);
-	w = gdk_texture_get_width(texture);
-	h = gdk_texture_get_height(texture);
-	stride = (gsize) w * 4;
-	data = g_malloc(stride * (gsize) h);
-	gdk_texture_download(texture, data, stride);
-	gdk_texture_save_to_png(texture, png);
-	g_test_message("screenshot: %s", png);
 	/* The outlines and arrows are drawn in their own colour. */
 	g_assert_cmpuint(weft_test_count_color(data, stride, w, h, weft_palette_critical()), >,
 	                 500);
