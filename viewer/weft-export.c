@@ -106,41 +106,88 @@ gboolean weft_export_chrome(const weft_model_t *model, const weft_export_selecti
 	return weft_chrome_write_file(model, path, &opt, NULL, error);
 }
 
+/* ---- in the background ---- */
+
+typedef struct {
+	WeftSession *session; /* owned: holds the model the worker reads */
+	weft_export_format_t format;
+	char *profile; /* owned, pprof only */
+	char *path;    /* owned */
+	weft_export_selection_t sel;
+	weft_export_error_func_t on_error;
+} job_t;
+
+static void job_free(job_t *job)
+{
+	g_object_unref(job->session);
+	g_free(job->profile);
+	g_free(job->path);
+	weft_export_selection_clear(&job->sel);
+	g_free(job);
+}
+
+static void run_job(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+	job_t *job = data;
+	const weft_model_t *model = weft_session_borrow_model(job->session);
+	GError *error = NULL;
+	gboolean ok;
+
+	/* The chooser confirmed any overwrite. */
+	if (job->format == WEFT_EXPORT_PPROF) {
+		ok = weft_export_pprof(model, &job->sel, job->profile, job->path, TRUE, &error);
+	} else {
+		ok = weft_export_chrome(model, &job->sel, job->path, TRUE, &error);
+	}
+	if (ok) {
+		g_task_return_boolean(task, TRUE);
+	} else {
+		g_task_return_error(task, error);
+	}
+}
+
+static void on_job_done(GObject *parent, GAsyncResult *result, gpointer data)
+{
+	const job_t *job = g_task_get_task_data(G_TASK(result));
+	g_autoptr(GError) error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(result), &error) && job->on_error) {
+		job->on_error(GTK_WINDOW(parent), error->message);
+	}
+}
+
+void weft_export_start(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
+                       const char *profile, const char *path, weft_export_error_func_t on_error)
+{
+	/* The task holds parent until on_error has run. */
+	GTask *task = g_task_new(parent, NULL, on_job_done, NULL);
+	job_t *job = g_new0(job_t, 1);
+
+	job->session = g_object_ref(session);
+	job->format = format;
+	job->profile = g_strdup(profile);
+	job->path = g_strdup(path);
+	job->on_error = on_error;
+	weft_export_selection_init(&job->sel, session);
+	g_task_set_task_data(task, job, (GDestroyNotify) job_free);
+	g_task_run_in_thread(task, run_job);
+	g_object_unref(task);
+}
+
 /* ---- the chooser ---- */
 
 typedef struct {
+	GtkWindow *parent;    /* owned */
 	WeftSession *session; /* owned */
 	weft_export_format_t format;
 	weft_export_error_func_t on_error;
-	gpointer user_data; /* borrowed */
 } chooser_data_t;
 
 static void chooser_data_free(chooser_data_t *d)
 {
+	g_object_unref(d->parent);
 	g_object_unref(d->session);
 	g_free(d);
-}
-
-static void export_to(GtkFileChooser *chooser, chooser_data_t *d, const char *path)
-{
-	const weft_model_t *model = weft_session_borrow_model(d->session);
-	weft_export_selection_t sel;
-	g_autoptr(GError) error = NULL;
-	gboolean ok;
-
-	weft_export_selection_init(&sel, d->session);
-	/* The chooser confirmed any overwrite. */
-	if (d->format == WEFT_EXPORT_PPROF) {
-		ok = weft_export_pprof(model, &sel,
-		                       gtk_file_chooser_get_choice(chooser, CHOICE_PROFILE), path,
-		                       TRUE, &error);
-	} else {
-		ok = weft_export_chrome(model, &sel, path, TRUE, &error);
-	}
-	weft_export_selection_clear(&sel);
-	if (!ok && d->on_error) {
-		d->on_error(error->message, d->user_data);
-	}
 }
 
 static void on_response(GtkNativeDialog *dialog, int response, chooser_data_t *d)
@@ -150,7 +197,10 @@ static void on_response(GtkNativeDialog *dialog, int response, chooser_data_t *d
 		g_autofree char *path = file ? g_file_get_path(file) : NULL;
 
 		if (path) {
-			export_to(GTK_FILE_CHOOSER(dialog), d, path);
+			weft_export_start(
+			    d->parent, d->session, d->format,
+			    gtk_file_chooser_get_choice(GTK_FILE_CHOOSER(dialog), CHOICE_PROFILE),
+			    path, d->on_error);
 		}
 	}
 	chooser_data_free(d);
@@ -171,7 +221,7 @@ static void add_profile_choice(GtkFileChooser *chooser)
 }
 
 void weft_export_run_chooser(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
-                             weft_export_error_func_t on_error, gpointer user_data)
+                             weft_export_error_func_t on_error)
 {
 	gboolean pprof = format == WEFT_EXPORT_PPROF;
 	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
@@ -179,10 +229,10 @@ void weft_export_run_chooser(GtkWindow *parent, WeftSession *session, weft_expor
 	    GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
 	chooser_data_t *d = g_new0(chooser_data_t, 1);
 
+	d->parent = g_object_ref(parent);
 	d->session = g_object_ref(session);
 	d->format = format;
 	d->on_error = on_error;
-	d->user_data = user_data;
 	gtk_native_dialog_set_modal(GTK_NATIVE_DIALOG(chooser), TRUE);
 	gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser),
 	                                  pprof ? "profile.pb.gz" : "trace.json");

@@ -43,15 +43,23 @@ typedef enum {
 	WEFT_EXPORT_CHROME,
 } weft_export_format_t;
 
-/* Reports an export's failure (a one-line message). */
-typedef void (*weft_export_error_func_t)(const char *message, gpointer user_data);
+/* Reports an export's failure (a one-line message) in parent. */
+typedef void (*weft_export_error_func_t)(GtkWindow *parent, const char *message);
+
+/*
+ * Exports the session's selection to path in a worker thread (the chooser
+ * confirmed overwriting it); profile: a weft_profile_lookup() name, for
+ * pprof. A failure calls on_error (may be NULL) on the main thread.
+ */
+void weft_export_start(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
+                       const char *profile, const char *path, weft_export_error_func_t on_error);
 
 /*
  * Asks for a file (and, for pprof, the profile) with a save chooser that
- * confirms overwriting, then exports the session's selection.
+ * confirms overwriting, then weft_export_start().
  */
 void weft_export_run_chooser(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
-                             weft_export_error_func_t on_error, gpointer user_data);
+                             weft_export_error_func_t on_error);
 
 G_END_DECLS
 

@@ -126,9 +126,9 @@ static void on_notice_close(WeftWindow *self)
 	gtk_revealer_set_reveal_child(GTK_REVEALER(self->notice_revealer), FALSE);
 }
 
-static void on_export_error(const char *message, gpointer self)
+static void on_export_error(GtkWindow *window, const char *message)
 {
-	weft_window_show_notice(self, message);
+	weft_window_show_notice(WEFT_WINDOW(window), message);
 }
 
 static void export_selection(WeftWindow *self, weft_export_format_t format)
@@ -137,7 +137,7 @@ static void export_selection(WeftWindow *self, weft_export_format_t format)
 		weft_window_show_notice(self, "No trace is loaded: nothing to export.");
 		return;
 	}
-	weft_export_run_chooser(GTK_WINDOW(self), self->session, format, on_export_error, self);
+	weft_export_run_chooser(GTK_WINDOW(self), self->session, format, on_export_error);
 }
 
 static void action_export_pprof(GSimpleAction *action, GVariant *param, gpointer self)
@@ -571,4 +571,13 @@ const char *weft_window_get_notice(WeftWindow *self)
 		return NULL;
 	}
 	return gtk_label_get_text(GTK_LABEL(self->notice_label));
+}
+
+void weft_window_export(WeftWindow *self, weft_export_format_t format, const char *profile,
+                        const char *path)
+{
+	g_return_if_fail(WEFT_IS_WINDOW(self));
+	g_return_if_fail(self->session != NULL);
+
+	weft_export_start(GTK_WINDOW(self), self->session, format, profile, path, on_export_error);
 }

@@ -14,6 +14,7 @@
 
 #include <gtk/gtk.h>
 
+#include "weft-export.h"
 #include "weft-session.h"
 #include "weft-timeline-page.h"
 
@@ -45,6 +46,12 @@ const weft_model_t *weft_window_borrow_model(WeftWindow *self);
 /* The data-loss warning shown above the pages, or NULL when none shows. */
 const char *weft_window_get_warning(WeftWindow *self);
 WeftTimelinePage *weft_window_get_timeline(WeftWindow *self);
+/*
+ * What the export chooser does once it has a path (confirmed): exports the
+ * selection in the background; a failure shows in the error bar.
+ */
+void weft_window_export(WeftWindow *self, weft_export_format_t format, const char *profile,
+                        const char *path);
 /* One line in the window's error bar (an export that failed); NULL hides it. */
 void weft_window_show_notice(WeftWindow *self, const char *message);
 /* The error bar's text, NULL when hidden. */

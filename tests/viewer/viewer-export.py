@@ -49,11 +49,14 @@ def main():
         fail(f"viewer-export exited {run.returncode}")
     env = dict(os.environ, HOME=work, GOCACHE=os.path.join(work, "cache"),
                GOTOOLCHAIN="local", GOPROXY="off", PPROF_TMPDIR=work)
-    for name in ("all.json", "sel.json"):
+    for name in ("all.json", "sel.json", "chooser.json"):
         if subprocess.run([sys.executable, checker, os.path.join(work, name)]).returncode:
             fail(f"{name} breaks the Chrome JSON rules")
     every = x_events(os.path.join(work, "all.json"))
     sel = x_events(os.path.join(work, "sel.json"))
+    for e in x_events(os.path.join(work, "chooser.json")):
+        if e["ts"] > SEL_TO_US or e["ts"] + e.get("dur", 0) < SEL_FROM_US:
+            fail(f"the chooser's export has an event outside the range: {e}")
     if not any(e["ts"] > SEL_TO_US or e.get("tid") != SEL_TID for e in every):
         fail("the whole-trace export has nothing outside the selection")
     if not sel:
