@@ -197,15 +197,41 @@ static void critical_jump(WeftFlowLayer *self, cairo_t *cr, const weft_critical_
 	arrow(cr, &p, &q);
 }
 
+/* The first segment of path (in time order) that ends after t. */
+static guint critical_lower_bound(const GArray *path, weft_time_t t)
+{
+	guint lo = 0, hi = path->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		const weft_critical_segment_t *s =
+		    &g_array_index(path, weft_critical_segment_t, mid);
+
+		if (s->start + s->duration <= t) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
 static void draw_critical(WeftFlowLayer *self, cairo_t *cr, const GArray *path, int width)
 {
+	WeftTimeWindow *tw = weft_session_borrow_time_window(self->session);
 	double left = lanes_x(self);
+	/* The jump into the first visible segment starts one segment earlier. */
+	guint first = critical_lower_bound(path, weft_time_window_get_start(tw));
 
-	for (guint i = 0; i < path->len && self->critical_drawn->len < MAX_ARROWS; i++) {
+	for (guint i = first ? first - 1 : 0;
+	     i < path->len && self->critical_drawn->len < MAX_ARROWS; i++) {
 		const weft_critical_segment_t *seg =
 		    &g_array_index(path, weft_critical_segment_t, i);
 		graphene_rect_t box;
 
+		if (seg->start > weft_time_window_get_end(tw)) {
+			break;
+		}
 		if (critical_box(self, seg, left, width, &box)) {
 			cairo_rectangle(cr, box.origin.x, box.origin.y, box.size.width,
 			                box.size.height);
