@@ -2,7 +2,10 @@
  * weft-window.h - a weft-view window: header bar (open, fit, zoom to
  * selection, search, flow arrows, menu), a GtkStack of pages with a
  * sidebar (shown once there is more than one page), the "Timeline" page
- * first, a progress bar while a trace loads, error dialogs.
+ * first, a progress bar while a trace loads, error dialogs, a warning bar
+ * (data loss; a deadlock, with a button to its first stuck wait) and an
+ * error bar for failed exports. The menu exports the selection
+ * (weft-export.h) and shows the critical path (weft-critical-pane.h).
  *
  * Analysis pages plug in with weft_window_add_page() and read the model
  * through weft_window_get_session(); "session-changed" tells them a new
@@ -43,7 +46,7 @@ void weft_window_reveal(WeftWindow *self, guint thread_index, weft_time_t start,
 WeftSession *weft_window_get_session(WeftWindow *self);
 const weft_model_t *weft_window_borrow_model(WeftWindow *self);
 
-/* The data-loss warning shown above the pages, or NULL when none shows. */
+/* The warning bar above the pages (a deadlock, data loss), or NULL when none shows. */
 const char *weft_window_get_warning(WeftWindow *self);
 WeftTimelinePage *weft_window_get_timeline(WeftWindow *self);
 /*
