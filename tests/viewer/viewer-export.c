@@ -6,7 +6,8 @@
  *   chooser.json                     the range, as the file chooser exports it,
  * the block profile for the pprof files; viewer-export.py reads them back
  * with `go tool pprof -raw` and check-chrome-json.py. Checks here that
- * an existing file is not overwritten without confirmation and that a
+ * the menu opens a save chooser with the profile choice, that an existing
+ * file is not overwritten without confirmation and that a
  * failing export says so in the window in one line.
  */
 #include <string.h>
@@ -63,6 +64,43 @@ static const char *wait_for_notice(WeftWindow *window)
 	return weft_window_get_notice(window);
 }
 
+/* The save chooser the menu opens, once it shows (or NULL after 10 s). */
+static GtkWidget *wait_for_chooser(void)
+{
+	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+	while (g_get_monotonic_time() < deadline) {
+		GListModel *tops = gtk_window_get_toplevels();
+
+		for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+			g_autoptr(GObject) w = g_list_model_get_item(tops, i);
+
+			if (GTK_IS_FILE_CHOOSER_DIALOG(w) &&
+			    gtk_widget_get_visible(GTK_WIDGET(w))) {
+				return GTK_WIDGET(w);
+			}
+		}
+		g_main_context_iteration(NULL, FALSE);
+	}
+	return NULL;
+}
+
+/* The menu's pprof export asks for a file to save and the profile. */
+static void check_chooser(WeftWindow *window)
+{
+	GtkWidget *chooser;
+
+	g_action_group_activate_action(G_ACTION_GROUP(window), "export-pprof", NULL);
+	chooser = wait_for_chooser();
+	g_assert_nonnull(chooser);
+	g_assert_cmpint(gtk_file_chooser_get_action(GTK_FILE_CHOOSER(chooser)), ==,
+	                GTK_FILE_CHOOSER_ACTION_SAVE);
+	g_assert_cmpstr(gtk_file_chooser_get_choice(GTK_FILE_CHOOSER(chooser), "profile"), ==,
+	                "cpu");
+	gtk_dialog_response(GTK_DIALOG(chooser), GTK_RESPONSE_CANCEL);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 2, 10));
+}
+
 static void test_export(void)
 {
 	WeftWindow *window = weft_window_new(NULL);
@@ -79,6 +117,7 @@ static void test_export(void)
 	g_assert_true(g_action_group_has_action(G_ACTION_GROUP(window), "export-pprof"));
 	g_assert_true(g_action_group_has_action(G_ACTION_GROUP(window), "export-chrome"));
 	session = weft_window_get_session(window);
+	check_chooser(window);
 
 	weft_export_selection_init(&sel, session);
 	g_assert_false(sel.has_range);
@@ -109,6 +148,8 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_setenv("GTK_A11Y", "none", TRUE);
+	/* The file chooser saves its settings: not into the user's dconf. */
+	g_setenv("GSETTINGS_BACKEND", "memory", TRUE);
 	if (argc < 2) {
 		g_printerr("usage: viewer-export OUTDIR\n");
 		return 2;
