@@ -114,7 +114,7 @@ typedef struct {
 	char *profile; /* owned, pprof only */
 	char *path;    /* owned */
 	weft_export_selection_t sel;
-	weft_export_error_func_t on_error;
+	weft_export_done_func_t on_done;
 } job_t;
 
 static void job_free(job_t *job)
@@ -151,15 +151,16 @@ static void on_job_done(GObject *parent, GAsyncResult *result, gpointer data)
 	const job_t *job = g_task_get_task_data(G_TASK(result));
 	g_autoptr(GError) error = NULL;
 
-	if (!g_task_propagate_boolean(G_TASK(result), &error) && job->on_error) {
-		job->on_error(GTK_WINDOW(parent), error->message);
+	g_task_propagate_boolean(G_TASK(result), &error);
+	if (job->on_done) {
+		job->on_done(GTK_WINDOW(parent), job->path, error);
 	}
 }
 
 void weft_export_start(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
-                       const char *profile, const char *path, weft_export_error_func_t on_error)
+                       const char *profile, const char *path, weft_export_done_func_t on_done)
 {
-	/* The task holds parent until on_error has run. */
+	/* The task holds parent until on_done has run. */
 	GTask *task = g_task_new(parent, NULL, on_job_done, NULL);
 	job_t *job = g_new0(job_t, 1);
 
@@ -167,7 +168,7 @@ void weft_export_start(GtkWindow *parent, WeftSession *session, weft_export_form
 	job->format = format;
 	job->profile = g_strdup(profile);
 	job->path = g_strdup(path);
-	job->on_error = on_error;
+	job->on_done = on_done;
 	weft_export_selection_init(&job->sel, session);
 	g_task_set_task_data(task, job, (GDestroyNotify) job_free);
 	g_task_run_in_thread(task, run_job);
@@ -180,7 +181,7 @@ typedef struct {
 	GtkWindow *parent;    /* owned */
 	WeftSession *session; /* owned */
 	weft_export_format_t format;
-	weft_export_error_func_t on_error;
+	weft_export_done_func_t on_done;
 } chooser_data_t;
 
 static void chooser_data_free(chooser_data_t *d)
@@ -200,7 +201,7 @@ static void on_response(GtkNativeDialog *dialog, int response, chooser_data_t *d
 			weft_export_start(
 			    d->parent, d->session, d->format,
 			    gtk_file_chooser_get_choice(GTK_FILE_CHOOSER(dialog), CHOICE_PROFILE),
-			    path, d->on_error);
+			    path, d->on_done);
 		}
 	}
 	chooser_data_free(d);
@@ -221,7 +222,7 @@ static void add_profile_choice(GtkFileChooser *chooser)
 }
 
 void weft_export_run_chooser(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
-                             weft_export_error_func_t on_error)
+                             weft_export_done_func_t on_done)
 {
 	gboolean pprof = format == WEFT_EXPORT_PPROF;
 	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
@@ -232,7 +233,7 @@ void weft_export_run_chooser(GtkWindow *parent, WeftSession *session, weft_expor
 	d->parent = g_object_ref(parent);
 	d->session = g_object_ref(session);
 	d->format = format;
-	d->on_error = on_error;
+	d->on_done = on_done;
 	gtk_native_dialog_set_modal(GTK_NATIVE_DIALOG(chooser), TRUE);
 	gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser),
 	                                  pprof ? "profile.pb.gz" : "trace.json");

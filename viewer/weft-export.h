@@ -43,23 +43,23 @@ typedef enum {
 	WEFT_EXPORT_CHROME,
 } weft_export_format_t;
 
-/* Reports an export's failure (a one-line message) in parent. */
-typedef void (*weft_export_error_func_t)(GtkWindow *parent, const char *message);
+/* Reports an export's end in parent: error NULL when path was written. */
+typedef void (*weft_export_done_func_t)(GtkWindow *parent, const char *path, const GError *error);
 
 /*
  * Exports the session's selection to path in a worker thread (the chooser
  * confirmed overwriting it); profile: a weft_profile_lookup() name, for
- * pprof. A failure calls on_error (may be NULL) on the main thread.
+ * pprof. Calls on_done (may be NULL) on the main thread when done.
  */
 void weft_export_start(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
-                       const char *profile, const char *path, weft_export_error_func_t on_error);
+                       const char *profile, const char *path, weft_export_done_func_t on_done);
 
 /*
  * Asks for a file (and, for pprof, the profile) with a save chooser that
  * confirms overwriting, then weft_export_start().
  */
 void weft_export_run_chooser(GtkWindow *parent, WeftSession *session, weft_export_format_t format,
-                             weft_export_error_func_t on_error);
+                             weft_export_done_func_t on_done);
 
 G_END_DECLS
 

@@ -36,7 +36,7 @@ struct _WeftWindow {
 
 G_DEFINE_FINAL_TYPE(WeftWindow, weft_window, GTK_TYPE_APPLICATION_WINDOW)
 
-enum { SIGNAL_SESSION_CHANGED, SIGNAL_LOAD_FAILED, N_SIGNALS };
+enum { SIGNAL_SESSION_CHANGED, SIGNAL_LOAD_FAILED, SIGNAL_EXPORT_DONE, N_SIGNALS };
 
 static guint signals[N_SIGNALS];
 
@@ -126,9 +126,12 @@ static void on_notice_close(WeftWindow *self)
 	gtk_revealer_set_reveal_child(GTK_REVEALER(self->notice_revealer), FALSE);
 }
 
-static void on_export_error(GtkWindow *window, const char *message)
+static void on_export_done(GtkWindow *window, const char *path, const GError *error)
 {
-	weft_window_show_notice(WEFT_WINDOW(window), message);
+	if (error) {
+		weft_window_show_notice(WEFT_WINDOW(window), error->message);
+	}
+	g_signal_emit(window, signals[SIGNAL_EXPORT_DONE], 0, path, error == NULL);
 }
 
 static void export_selection(WeftWindow *self, weft_export_format_t format)
@@ -137,7 +140,7 @@ static void export_selection(WeftWindow *self, weft_export_format_t format)
 		weft_window_show_notice(self, "No trace is loaded: nothing to export.");
 		return;
 	}
-	weft_export_run_chooser(GTK_WINDOW(self), self->session, format, on_export_error);
+	weft_export_run_chooser(GTK_WINDOW(self), self->session, format, on_export_done);
 }
 
 static void action_export_pprof(GSimpleAction *action, GVariant *param, gpointer self)
@@ -427,6 +430,10 @@ static void weft_window_class_init(WeftWindowClass *klass)
 	signals[SIGNAL_SESSION_CHANGED] =
 	    g_signal_new("session-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
 	                 NULL, NULL, G_TYPE_NONE, 0);
+	/* export-done(path, ok): an export of the selection ended. */
+	signals[SIGNAL_EXPORT_DONE] =
+	    g_signal_new("export-done", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+	                 NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 	signals[SIGNAL_LOAD_FAILED] =
 	    g_signal_new("load-failed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
 	                 NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
@@ -579,5 +586,5 @@ void weft_window_export(WeftWindow *self, weft_export_format_t format, const cha
 	g_return_if_fail(WEFT_IS_WINDOW(self));
 	g_return_if_fail(self->session != NULL);
 
-	weft_export_start(GTK_WINDOW(self), self->session, format, profile, path, on_export_error);
+	weft_export_start(GTK_WINDOW(self), self->session, format, profile, path, on_export_done);
 }

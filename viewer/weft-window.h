@@ -51,7 +51,8 @@ const char *weft_window_get_warning(WeftWindow *self);
 WeftTimelinePage *weft_window_get_timeline(WeftWindow *self);
 /*
  * What the export chooser does once it has a path (confirmed): exports the
- * selection in the background; a failure shows in the error bar.
+ * selection in the background; a failure shows in the error bar. Emits
+ * "export-done" (path, ok) when it ends.
  */
 void weft_window_export(WeftWindow *self, weft_export_format_t format, const char *profile,
                         const char *path);
