@@ -15,6 +15,7 @@ struct _WeftDetailsPane {
 	GtkLabel *title, *kind, *thread, *start, *duration, *object, *callsite, *args, *range;
 	GtkBox *links;
 	GtkBox *stacks; /* the call stacks of the selected wait, one section each */
+	WeftCriticalPane *critical;
 };
 
 G_DEFINE_FINAL_TYPE(WeftDetailsPane, weft_details_pane, GTK_TYPE_WIDGET)
@@ -449,6 +450,7 @@ static void weft_details_pane_class_init(WeftDetailsPaneClass *klass)
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
 
 	object_class->dispose = weft_details_pane_dispose;
+	g_type_ensure(WEFT_TYPE_CRITICAL_PANE);
 	gtk_widget_class_set_template_from_resource(widget_class,
 	                                            "/org/weft/View/weft-details-pane.ui");
 	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, scroller);
@@ -463,6 +465,7 @@ static void weft_details_pane_class_init(WeftDetailsPaneClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, range);
 	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, links);
 	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, stacks);
+	gtk_widget_class_bind_template_child(widget_class, WeftDetailsPane, critical);
 	gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
 	gtk_widget_class_set_css_name(widget_class, "weftdetailspane");
 
@@ -493,6 +496,7 @@ void weft_details_pane_set_session(WeftDetailsPane *self, WeftSession *session)
 		g_signal_handlers_disconnect_by_data(self->session, self);
 	}
 	self->session = session;
+	weft_critical_pane_set_session(self->critical, session);
 	if (session) {
 		g_signal_connect(session, "selection-changed", G_CALLBACK(on_selection_changed),
 		                 self);
@@ -576,4 +580,10 @@ char *weft_details_pane_dup_stack_text(WeftDetailsPane *self)
 		g_string_append_printf(s, "%s\n", text ? text : gtk_label_get_text(GTK_LABEL(c)));
 	}
 	return g_string_free(s, FALSE);
+}
+
+WeftCriticalPane *weft_details_pane_get_critical(WeftDetailsPane *self)
+{
+	g_return_val_if_fail(WEFT_IS_DETAILS_PANE(self), NULL);
+	return self->critical;
 }

@@ -11,6 +11,7 @@
 
 #include <gtk/gtk.h>
 
+#include "weft-critical-pane.h"
 #include "weft-session.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,8 @@ const char *weft_details_pane_get_field(WeftDetailsPane *self, const char *field
  * module"), "… truncated", "none recorded". Empty when none is shown.
  */
 char *weft_details_pane_dup_stack_text(WeftDetailsPane *self);
+/* The critical path section (weft-critical-pane.h), borrowed. */
+WeftCriticalPane *weft_details_pane_get_critical(WeftDetailsPane *self);
 /* The range summary's text. */
 const char *weft_details_pane_get_range_text(WeftDetailsPane *self);
 

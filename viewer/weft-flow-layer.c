@@ -1,5 +1,5 @@
 /*
- * Flow arrows and the range band; see weft-flow-layer.h.
+ * Flow arrows, the range band and the critical path; see weft-flow-layer.h.
  */
 #include "weft-flow-layer.h"
 
@@ -14,6 +14,7 @@ struct _WeftFlowLayer {
 	GPtrArray *lanes;     /* borrowed from the timeline page */
 	GArray *selected;     /* guint flow indexes of the selection, owned */
 	guint n_drawn;
+	GArray *critical_drawn; /* guint segment indexes the last frame outlined, owned */
 };
 
 G_DEFINE_FINAL_TYPE(WeftFlowLayer, weft_flow_layer, GTK_TYPE_WIDGET)
@@ -149,20 +150,121 @@ static void draw_range(WeftFlowLayer *self, GtkSnapshot *snapshot, int height)
 	                          &GRAPHENE_RECT_INIT((float) x0, 0, (float) (x1 - x0), height));
 }
 
+/* The critical path's segment i: a box around its state on its lane. */
+static gboolean critical_box(WeftFlowLayer *self, const weft_critical_segment_t *seg, double left,
+                             double right, graphene_rect_t *box)
+{
+	graphene_point_t a, b;
+
+	if (!endpoint(self, seg->thread, seg->start, &a) ||
+	    !endpoint(self, seg->thread, seg->start + seg->duration, &b) || b.x < left ||
+	    a.x > right) {
+		return FALSE;
+	}
+	a.x = (float) MAX(a.x, left - 4);
+	b.x = (float) MIN(b.x, right + 4);
+	*box = GRAPHENE_RECT_INIT(a.x, a.y - WEFT_THREAD_LANE_STATE_H / 2.0f - 2,
+	                          MAX(b.x - a.x, 2.0f), WEFT_THREAD_LANE_STATE_H + 4);
+	return TRUE;
+}
+
+static void stroke_twice(cairo_t *cr, double width)
+{
+	/* A dark halo first: the outline reads on every state colour. */
+	cairo_set_source_rgba(cr, 0.05, 0.05, 0.1, 0.9);
+	cairo_set_line_width(cr, width + 2);
+	cairo_stroke_preserve(cr);
+	gdk_cairo_set_source_rgba(cr, weft_palette_critical());
+	cairo_set_line_width(cr, width);
+	cairo_stroke(cr);
+}
+
+/* From the end of segment a to the start of segment b, on another thread. */
+static void critical_jump(WeftFlowLayer *self, cairo_t *cr, const weft_critical_segment_t *a,
+                          const weft_critical_segment_t *b)
+{
+	graphene_point_t p, q;
+
+	if (a->thread == b->thread || !endpoint(self, a->thread, a->start + a->duration, &p) ||
+	    !endpoint(self, b->thread, b->start, &q)) {
+		return;
+	}
+	cairo_set_source_rgba(cr, 0.05, 0.05, 0.1, 0.9);
+	cairo_set_line_width(cr, 4);
+	arrow(cr, &p, &q);
+	gdk_cairo_set_source_rgba(cr, weft_palette_critical());
+	cairo_set_line_width(cr, 2);
+	arrow(cr, &p, &q);
+}
+
+/* The first segment of path (in time order) that ends after t. */
+static guint critical_lower_bound(const GArray *path, weft_time_t t)
+{
+	guint lo = 0, hi = path->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		const weft_critical_segment_t *s =
+		    &g_array_index(path, weft_critical_segment_t, mid);
+
+		if (s->start + s->duration <= t) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+static void draw_critical(WeftFlowLayer *self, cairo_t *cr, const GArray *path, int width)
+{
+	WeftTimeWindow *tw = weft_session_borrow_time_window(self->session);
+	double left = lanes_x(self);
+	/* The jump into the first visible segment starts one segment earlier. */
+	guint first = critical_lower_bound(path, weft_time_window_get_start(tw));
+
+	for (guint i = first ? first - 1 : 0;
+	     i < path->len && self->critical_drawn->len < MAX_ARROWS; i++) {
+		const weft_critical_segment_t *seg =
+		    &g_array_index(path, weft_critical_segment_t, i);
+		graphene_rect_t box;
+
+		if (seg->start > weft_time_window_get_end(tw)) {
+			break;
+		}
+		if (critical_box(self, seg, left, width, &box)) {
+			cairo_rectangle(cr, box.origin.x, box.origin.y, box.size.width,
+			                box.size.height);
+			stroke_twice(cr, 2);
+			g_array_append_val(self->critical_drawn, i);
+		}
+		if (i + 1 < path->len) {
+			critical_jump(self, cr, seg,
+			              &g_array_index(path, weft_critical_segment_t, i + 1));
+		}
+	}
+}
+
 static void weft_flow_layer_snapshot(GtkWidget *widget, GtkSnapshot *snapshot)
 {
 	WeftFlowLayer *self = WEFT_FLOW_LAYER(widget);
 	int width = gtk_widget_get_width(widget), height = gtk_widget_get_height(widget);
 	cairo_t *cr;
 
+	const GArray *path = weft_session_borrow_critical_path(self->session, NULL);
+
 	self->n_drawn = 0;
+	g_array_set_size(self->critical_drawn, 0);
 	draw_range(self, snapshot, height);
-	if (!weft_session_get_show_all_flows(self->session) &&
+	if (!path && !weft_session_get_show_all_flows(self->session) &&
 	    (!self->selected || self->selected->len == 0)) {
 		return;
 	}
 	cr = gtk_snapshot_append_cairo(snapshot, &GRAPHENE_RECT_INIT(0, 0, width, height));
 	draw_flows(self, cr);
+	if (path) {
+		draw_critical(self, cr, path, width);
+	}
 	cairo_destroy(cr);
 }
 
@@ -188,6 +290,7 @@ static void weft_flow_layer_dispose(GObject *object)
 	WeftFlowLayer *self = WEFT_FLOW_LAYER(object);
 
 	g_clear_pointer(&self->selected, g_array_unref);
+	g_clear_pointer(&self->critical_drawn, g_array_unref);
 	g_clear_object(&self->session);
 	G_OBJECT_CLASS(weft_flow_layer_parent_class)->dispose(object);
 }
@@ -205,6 +308,7 @@ static void weft_flow_layer_class_init(WeftFlowLayerClass *klass)
 static void weft_flow_layer_init(WeftFlowLayer *self)
 {
 	gtk_widget_set_can_target(GTK_WIDGET(self), FALSE);
+	self->critical_drawn = g_array_new(FALSE, FALSE, sizeof(guint));
 }
 
 GtkWidget *weft_flow_layer_new(WeftSession *session, GPtrArray *lanes)
@@ -216,6 +320,7 @@ GtkWidget *weft_flow_layer_new(WeftSession *session, GPtrArray *lanes)
 	g_signal_connect_object(session, "selection-changed", G_CALLBACK(on_selection_changed),
 	                        self, 0);
 	g_signal_connect_object(session, "range-changed", G_CALLBACK(queue_draw), self, 0);
+	g_signal_connect_object(session, "critical-path-changed", G_CALLBACK(queue_draw), self, 0);
 	g_signal_connect_object(session, "notify::show-all-flows", G_CALLBACK(on_notify), self, 0);
 	g_signal_connect_object(weft_session_borrow_time_window(session), "changed",
 	                        G_CALLBACK(queue_draw), self, 0);
@@ -226,4 +331,10 @@ guint weft_flow_layer_get_n_drawn(WeftFlowLayer *self)
 {
 	g_return_val_if_fail(WEFT_IS_FLOW_LAYER(self), 0);
 	return self->n_drawn;
+}
+
+const GArray *weft_flow_layer_get_critical_drawn(WeftFlowLayer *self)
+{
+	g_return_val_if_fail(WEFT_IS_FLOW_LAYER(self), NULL);
+	return self->critical_drawn;
 }

@@ -50,6 +50,7 @@ static const GdkRGBA lost = {0.45f, 0.45f, 0.45f, 0.85f};
 static const GdkRGBA selection = {0.95f, 0.27f, 0.05f, 1.f};
 static const GdkRGBA match = {1.f, 0.85f, 0.f, 1.f};
 static const GdkRGBA highlight = RGB(0xFF00D4);
+static const GdkRGBA critical = RGB(0x00D0FF);
 
 const GdkRGBA *weft_palette_state(weft_state_t state)
 {
@@ -145,6 +146,11 @@ const GdkRGBA *weft_palette_match(void)
 const GdkRGBA *weft_palette_highlight(void)
 {
 	return &highlight;
+}
+
+const GdkRGBA *weft_palette_critical(void)
+{
+	return &critical;
 }
 
 GdkRGBA weft_palette_flame(const char *name)

@@ -32,6 +32,8 @@ const GdkRGBA *weft_palette_selection(void);
 const GdkRGBA *weft_palette_match(void);
 /* Intervals whose stack holds the frame clicked in a flame graph. */
 const GdkRGBA *weft_palette_highlight(void);
+/* Outline of the critical path's segments and its jumps. */
+const GdkRGBA *weft_palette_critical(void);
 /* A flame graph frame's fill: flamegraph.pl's warm "hot" colors, picked
  * by a hash of the name so one function keeps its color. */
 GdkRGBA weft_palette_flame(const char *name);

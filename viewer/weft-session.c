@@ -13,12 +13,20 @@ struct _WeftSession {
 	weft_time_t range_start, range_end;
 	gboolean show_all_flows;
 	weft_stack_match_t *highlight; /* owned, NULL when none */
+	GArray *critical;              /* weft_critical_segment_t, owned, NULL when none */
+	char *critical_target;         /* owned, NULL when none */
 };
 
 G_DEFINE_FINAL_TYPE(WeftSession, weft_session, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_SHOW_ALL_FLOWS, N_PROPS };
-enum { SIGNAL_SELECTION_CHANGED, SIGNAL_RANGE_CHANGED, SIGNAL_HIGHLIGHT_CHANGED, N_SIGNALS };
+enum {
+	SIGNAL_SELECTION_CHANGED,
+	SIGNAL_RANGE_CHANGED,
+	SIGNAL_HIGHLIGHT_CHANGED,
+	SIGNAL_CRITICAL_CHANGED,
+	N_SIGNALS
+};
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -72,6 +80,8 @@ static void weft_session_finalize(GObject *object)
 
 	g_clear_object(&self->time_window);
 	g_clear_pointer(&self->highlight, weft_stack_match_free);
+	g_clear_pointer(&self->critical, g_array_unref);
+	g_clear_pointer(&self->critical_target, g_free);
 	g_clear_pointer(&self->model, weft_model_free);
 	G_OBJECT_CLASS(weft_session_parent_class)->finalize(object);
 }
@@ -123,6 +133,9 @@ static void weft_session_class_init(WeftSessionClass *klass)
 	signals[SIGNAL_RANGE_CHANGED] =
 	    g_signal_new("range-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
 	                 NULL, NULL, G_TYPE_NONE, 0);
+	signals[SIGNAL_CRITICAL_CHANGED] =
+	    g_signal_new("critical-path-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+	                 NULL, NULL, NULL, G_TYPE_NONE, 0);
 	signals[SIGNAL_HIGHLIGHT_CHANGED] =
 	    g_signal_new("highlight-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
 	                 NULL, NULL, G_TYPE_NONE, 0);
@@ -373,4 +386,27 @@ const weft_stack_match_t *weft_session_borrow_highlight(WeftSession *self)
 {
 	g_return_val_if_fail(WEFT_IS_SESSION(self), NULL);
 	return self->highlight;
+}
+
+void weft_session_set_critical_path(WeftSession *self, GArray *segments, const char *target)
+{
+	g_return_if_fail(WEFT_IS_SESSION(self));
+
+	if (!segments && !self->critical) {
+		return;
+	}
+	g_clear_pointer(&self->critical, g_array_unref);
+	g_clear_pointer(&self->critical_target, g_free);
+	self->critical = segments;
+	self->critical_target = segments ? g_strdup(target) : NULL;
+	g_signal_emit(self, signals[SIGNAL_CRITICAL_CHANGED], 0);
+}
+
+const GArray *weft_session_borrow_critical_path(WeftSession *self, const char **target)
+{
+	g_return_val_if_fail(WEFT_IS_SESSION(self), NULL);
+	if (target) {
+		*target = self->critical_target;
+	}
+	return self->critical;
 }

@@ -11,6 +11,7 @@
 
 #include <glib-object.h>
 
+#include "weft-critical-path.h"
 #include "weft-model.h"
 #include "weft-stack-match.h"
 #include "weft-time-window.h"
@@ -61,6 +62,15 @@ gboolean weft_session_get_show_all_flows(WeftSession *self);
 void weft_session_set_highlight(WeftSession *self, weft_stack_match_t *match);
 /* The highlight (borrowed), NULL when none. */
 const weft_stack_match_t *weft_session_borrow_highlight(WeftSession *self);
+
+/*
+ * Shows segments (weft_critical_segment_t, taken over; NULL clears), the
+ * critical path of target ("region request on main"), on the lanes and
+ * in its breakdown; emits "critical-path-changed".
+ */
+void weft_session_set_critical_path(WeftSession *self, GArray *segments, const char *target);
+/* The shown critical path (borrowed) and its target, NULL when none. */
+const GArray *weft_session_borrow_critical_path(WeftSession *self, const char **target);
 
 /* Fills item from the model: its bounds from kind/thread/index. FALSE
  * when out of range. */

@@ -468,6 +468,19 @@ static void action_zoom(GtkWidget *widget, const char *name, GVariant *param)
 	}
 }
 
+static void action_critical(GtkWidget *widget, const char *name, GVariant *param)
+{
+	WeftTimelinePage *self = WEFT_TIMELINE_PAGE(widget);
+	WeftCriticalPane *pane = weft_details_pane_get_critical(WEFT_DETAILS_PANE(self->details));
+
+	if (g_str_equal(name, "timeline.critical-path")) {
+		gtk_widget_set_visible(self->details, TRUE);
+		weft_critical_pane_run(pane);
+	} else {
+		weft_critical_pane_clear(pane);
+	}
+}
+
 static void action_search(GtkWidget *widget, const char *name, GVariant *param)
 {
 	WeftTimelinePage *self = WEFT_TIMELINE_PAGE(widget);
@@ -792,6 +805,10 @@ static void weft_timeline_page_class_init(WeftTimelinePageClass *klass)
 	gtk_widget_class_install_action(widget_class, "timeline.zoom-in", NULL, action_zoom);
 	gtk_widget_class_install_action(widget_class, "timeline.zoom-out", NULL, action_zoom);
 	gtk_widget_class_install_action(widget_class, "timeline.search", NULL, action_search);
+	gtk_widget_class_install_action(widget_class, "timeline.critical-path", NULL,
+	                                action_critical);
+	gtk_widget_class_install_action(widget_class, "timeline.clear-critical-path", NULL,
+	                                action_critical);
 	gtk_widget_class_install_action(widget_class, "timeline.find-next", NULL, action_find);
 	gtk_widget_class_install_action(widget_class, "timeline.find-previous", NULL, action_find);
 	gtk_widget_class_install_property_action(widget_class, "timeline.show-all-flows",

@@ -3,6 +3,9 @@
  */
 #include "weft-window.h"
 
+#include "weft-analysis-deadlocks.h"
+#include "weft-export.h"
+#include "weft-format.h"
 #include "weft-loader.h"
 
 #define N_RECENT 8
@@ -18,6 +21,12 @@ struct _WeftWindow {
 	GtkWidget *warning_revealer;
 	GtkWidget *warning_label;
 	GtkWidget *warning_close;
+	GtkWidget *deadlock_button;
+	guint stuck_thread;   /* the first deadlocked wait's thread, G_MAXUINT: none */
+	guint stuck_interval; /* its index in the thread's states */
+	GtkWidget *notice_revealer;
+	GtkWidget *notice_label;
+	GtkWidget *notice_close;
 	GMenu *recent_section;      /* from the template */
 	WeftTimelinePage *timeline; /* owned by the stack */
 	WeftSession *session;       /* owned, NULL before a load */
@@ -27,7 +36,7 @@ struct _WeftWindow {
 
 G_DEFINE_FINAL_TYPE(WeftWindow, weft_window, GTK_TYPE_APPLICATION_WINDOW)
 
-enum { SIGNAL_SESSION_CHANGED, SIGNAL_LOAD_FAILED, N_SIGNALS };
+enum { SIGNAL_SESSION_CHANGED, SIGNAL_LOAD_FAILED, SIGNAL_EXPORT_DONE, N_SIGNALS };
 
 static guint signals[N_SIGNALS];
 
@@ -39,28 +48,109 @@ static void update_title(WeftWindow *self)
 	gtk_window_set_title(GTK_WINDOW(self), title);
 }
 
-/* Says what the trace is missing: discarded events, empty or cut streams. */
+/*
+ * One line on the first deadlock (docs/stats.md, "deadlocks"); remembers
+ * its first stuck wait for the Show button.
+ */
+static void describe_deadlock(WeftWindow *self, const weft_model_t *model, GString *text)
+{
+	weft_analysis_options_t options = WEFT_ANALYSIS_OPTIONS_INIT;
+	g_autoptr(GArray) found = weft_deadlock_analysis_new(model, &options);
+	const weft_deadlock_t *d;
+	const weft_deadlock_wait_t *w;
+	char since[32];
+
+	self->stuck_thread = G_MAXUINT;
+	if (!found->len) {
+		return;
+	}
+	d = &g_array_index(found, weft_deadlock_t, 0);
+	w = &g_array_index(d->waits, weft_deadlock_wait_t, 0);
+	self->stuck_thread = w->thread->index;
+	self->stuck_interval = w->interval;
+	weft_format_duration(since, sizeof(since), d->since - model->start);
+	g_string_append_printf(text,
+	                       "Deadlock: %u threads of %s (pid %" G_GINT64_FORMAT
+	                       ") wait for each other's locks from +%s to the end of the trace%s.",
+	                       d->waits->len, weft_model_borrow_string(model, d->process->name),
+	                       (gint64) d->process->pid, since,
+	                       found->len > 1 ? " (and more: see the Deadlocks analysis)" : "");
+}
+
+/* Says what the trace is missing (discarded events, empty or cut streams)
+ * and whether it ends in a deadlock. */
 static void update_warning(WeftWindow *self, const weft_model_t *model)
 {
 	g_autoptr(GString) text = g_string_new(NULL);
 
+	describe_deadlock(self, model, text);
 	if (model->n_discarded) {
 		g_string_append_printf(text,
-		                       "The tracer discarded %" G_GUINT64_FORMAT
+		                       "%sThe tracer discarded %" G_GUINT64_FORMAT
 		                       " events: their time is drawn as data lost.",
-		                       model->n_discarded);
+		                       text->len ? "\n" : "", model->n_discarded);
 	}
 	for (guint i = 0; model->warnings && i < model->warnings->len; i++) {
 		g_string_append_printf(text, "%s%s", text->len ? "\n" : "",
 		                       (const char *) g_ptr_array_index(model->warnings, i));
 	}
 	gtk_label_set_text(GTK_LABEL(self->warning_label), text->str);
+	gtk_widget_set_visible(self->deadlock_button, self->stuck_thread != G_MAXUINT);
+	g_simple_action_set_enabled(
+	    G_SIMPLE_ACTION(g_action_map_lookup_action(G_ACTION_MAP(self), "show-deadlock")),
+	    self->stuck_thread != G_MAXUINT);
 	gtk_revealer_set_reveal_child(GTK_REVEALER(self->warning_revealer), text->len > 0);
+}
+
+static void action_show_deadlock(GSimpleAction *action, GVariant *param, gpointer data)
+{
+	WeftWindow *self = data;
+	weft_item_t item = {
+	    .kind = WEFT_ITEM_STATE, .thread = self->stuck_thread, .index = self->stuck_interval};
+
+	if (!self->session || self->stuck_thread == G_MAXUINT ||
+	    !weft_session_resolve_item(self->session, &item)) {
+		return;
+	}
+	weft_window_reveal(self, item.thread, item.start, item.end);
+	weft_session_select(self->session, &item);
 }
 
 static void on_warning_close(WeftWindow *self)
 {
 	gtk_revealer_set_reveal_child(GTK_REVEALER(self->warning_revealer), FALSE);
+}
+
+static void on_notice_close(WeftWindow *self)
+{
+	gtk_revealer_set_reveal_child(GTK_REVEALER(self->notice_revealer), FALSE);
+}
+
+static void on_export_done(GtkWindow *window, const char *path, const GError *error)
+{
+	if (error) {
+		weft_window_show_notice(WEFT_WINDOW(window), error->message);
+	}
+	g_signal_emit(window, signals[SIGNAL_EXPORT_DONE], 0, path, error == NULL);
+}
+
+static void export_selection(WeftWindow *self, weft_export_format_t format)
+{
+	if (!self->session || !weft_session_borrow_model(self->session)) {
+		weft_window_show_notice(self, "No trace is loaded: nothing to export.");
+		return;
+	}
+	weft_export_run_chooser(GTK_WINDOW(self), self->session, format, on_export_done);
+}
+
+static void action_export_pprof(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	export_selection(self, WEFT_EXPORT_PPROF);
+}
+
+static void action_export_chrome(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	export_selection(self, WEFT_EXPORT_CHROME);
 }
 
 static void rebuild_recent(WeftWindow *self)
@@ -226,6 +316,16 @@ static void action_zoom_selection(GSimpleAction *action, GVariant *param, gpoint
 	forward(self, "timeline.zoom-selection");
 }
 
+static void action_critical_path(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	forward(self, "timeline.critical-path");
+}
+
+static void action_clear_critical_path(GSimpleAction *action, GVariant *param, gpointer self)
+{
+	forward(self, "timeline.clear-critical-path");
+}
+
 static void action_search(GSimpleAction *action, GVariant *param, gpointer self)
 {
 	forward(self, "timeline.search");
@@ -284,6 +384,11 @@ static const GActionEntry win_actions[] = {
     {"fit-all", action_fit_all, NULL, NULL, NULL, {0}},
     {"zoom-selection", action_zoom_selection, NULL, NULL, NULL, {0}},
     {"search", action_search, NULL, NULL, NULL, {0}},
+    {"critical-path", action_critical_path, NULL, NULL, NULL, {0}},
+    {"clear-critical-path", action_clear_critical_path, NULL, NULL, NULL, {0}},
+    {"export-pprof", action_export_pprof, NULL, NULL, NULL, {0}},
+    {"export-chrome", action_export_chrome, NULL, NULL, NULL, {0}},
+    {"show-deadlock", action_show_deadlock, NULL, NULL, NULL, {0}},
     {"show-all-flows", NULL, NULL, "false", action_show_all_flows, {0}},
 };
 
@@ -316,11 +421,19 @@ static void weft_window_class_init(WeftWindowClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_revealer);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_label);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, warning_close);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, deadlock_button);
 	gtk_widget_class_bind_template_child(widget_class, WeftWindow, recent_section);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, notice_revealer);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, notice_label);
+	gtk_widget_class_bind_template_child(widget_class, WeftWindow, notice_close);
 
 	signals[SIGNAL_SESSION_CHANGED] =
 	    g_signal_new("session-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
 	                 NULL, NULL, G_TYPE_NONE, 0);
+	/* export-done(path, ok): an export of the selection ended. */
+	signals[SIGNAL_EXPORT_DONE] =
+	    g_signal_new("export-done", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+	                 NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 	signals[SIGNAL_LOAD_FAILED] =
 	    g_signal_new("load-failed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
 	                 NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
@@ -333,10 +446,15 @@ static void weft_window_init(WeftWindow *self)
 	GtkSelectionModel *pages;
 
 	gtk_widget_init_template(GTK_WIDGET(self));
+	self->stuck_thread = G_MAXUINT;
 	g_signal_connect_swapped(self->warning_close, "clicked", G_CALLBACK(on_warning_close),
 	                         self);
+	g_signal_connect_swapped(self->notice_close, "clicked", G_CALLBACK(on_notice_close), self);
 	g_action_map_add_action_entries(G_ACTION_MAP(self), win_actions, G_N_ELEMENTS(win_actions),
 	                                self);
+	g_simple_action_set_enabled(
+	    G_SIMPLE_ACTION(g_action_map_lookup_action(G_ACTION_MAP(self), "show-deadlock")),
+	    FALSE);
 	self->timeline = WEFT_TIMELINE_PAGE(weft_timeline_page_new());
 	gtk_stack_add_titled(GTK_STACK(self->stack), GTK_WIDGET(self->timeline), "timeline",
 	                     "Timeline");
@@ -442,4 +560,31 @@ WeftTimelinePage *weft_window_get_timeline(WeftWindow *self)
 {
 	g_return_val_if_fail(WEFT_IS_WINDOW(self), NULL);
 	return self->timeline;
+}
+
+void weft_window_show_notice(WeftWindow *self, const char *message)
+{
+	g_return_if_fail(WEFT_IS_WINDOW(self));
+
+	gtk_label_set_text(GTK_LABEL(self->notice_label), message ? message : "");
+	gtk_widget_set_tooltip_text(self->notice_label, message);
+	gtk_revealer_set_reveal_child(GTK_REVEALER(self->notice_revealer), message != NULL);
+}
+
+const char *weft_window_get_notice(WeftWindow *self)
+{
+	g_return_val_if_fail(WEFT_IS_WINDOW(self), NULL);
+	if (!gtk_revealer_get_reveal_child(GTK_REVEALER(self->notice_revealer))) {
+		return NULL;
+	}
+	return gtk_label_get_text(GTK_LABEL(self->notice_label));
+}
+
+void weft_window_export(WeftWindow *self, weft_export_format_t format, const char *profile,
+                        const char *path)
+{
+	g_return_if_fail(WEFT_IS_WINDOW(self));
+	g_return_if_fail(self->session != NULL);
+
+	weft_export_start(GTK_WINDOW(self), self->session, format, profile, path, on_export_done);
 }

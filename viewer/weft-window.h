@@ -2,7 +2,10 @@
  * weft-window.h - a weft-view window: header bar (open, fit, zoom to
  * selection, search, flow arrows, menu), a GtkStack of pages with a
  * sidebar (shown once there is more than one page), the "Timeline" page
- * first, a progress bar while a trace loads, error dialogs.
+ * first, a progress bar while a trace loads, error dialogs, a warning bar
+ * (data loss; a deadlock, with a button to its first stuck wait) and an
+ * error bar for failed exports. The menu exports the selection
+ * (weft-export.h) and shows the critical path (weft-critical-pane.h).
  *
  * Analysis pages plug in with weft_window_add_page() and read the model
  * through weft_window_get_session(); "session-changed" tells them a new
@@ -14,6 +17,7 @@
 
 #include <gtk/gtk.h>
 
+#include "weft-export.h"
 #include "weft-session.h"
 #include "weft-timeline-page.h"
 
@@ -42,9 +46,20 @@ void weft_window_reveal(WeftWindow *self, guint thread_index, weft_time_t start,
 WeftSession *weft_window_get_session(WeftWindow *self);
 const weft_model_t *weft_window_borrow_model(WeftWindow *self);
 
-/* The data-loss warning shown above the pages, or NULL when none shows. */
+/* The warning bar above the pages (a deadlock, data loss), or NULL when none shows. */
 const char *weft_window_get_warning(WeftWindow *self);
 WeftTimelinePage *weft_window_get_timeline(WeftWindow *self);
+/*
+ * What the export chooser does once it has a path (confirmed): exports the
+ * selection in the background; a failure shows in the error bar. Emits
+ * "export-done" (path, ok) when it ends.
+ */
+void weft_window_export(WeftWindow *self, weft_export_format_t format, const char *profile,
+                        const char *path);
+/* One line in the window's error bar (an export that failed); NULL hides it. */
+void weft_window_show_notice(WeftWindow *self, const char *message);
+/* The error bar's text, NULL when hidden. */
+const char *weft_window_get_notice(WeftWindow *self);
 /* Replaces the shown trace by model (taken), as a finished load does. */
 void weft_window_set_model(WeftWindow *self, weft_model_t *model, const char *path);
 

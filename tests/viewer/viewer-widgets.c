@@ -187,21 +187,11 @@ static void test_small_window(void)
 static void test_screenshot(void)
 {
 	WeftWindow *window = open_model(weft_test_model_new());
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GdkTexture) texture = weft_screenshot_texture(GTK_WIDGET(window), &error);
-	g_autofree char *png = g_build_filename(g_get_tmp_dir(), "weft-viewer-widgets.png", NULL);
 	int w, h;
 	gsize stride;
-	g_autofree guchar *data = NULL;
+	g_autofree guchar *data =
+	    weft_test_screenshot(GTK_WIDGET(window), "weft-viewer-widgets.png", &w, &h, &stride);
 
-	g_assert_no_error(error);
-	w = gdk_texture_get_width(texture);
-	h = gdk_texture_get_height(texture);
-	stride = (gsize) w * 4;
-	data = g_malloc(stride * (gsize) h);
-	gdk_texture_download(texture, data, stride);
-	gdk_texture_save_to_png(texture, png);
-	g_test_message("screenshot: %s", png);
 	/* Each state drawn in its own color over a good part of the lanes. */
 	g_assert_cmpuint(
 	    weft_test_count_color(data, stride, w, h, weft_palette_state(WEFT_STATE_RUNNING)), >,

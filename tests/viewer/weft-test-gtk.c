@@ -1,6 +1,8 @@
 /* Main-loop, widget-tree and pixel helpers for the viewer's tests and benchmark. */
 #include "weft-test-gtk.h"
 
+#include "weft-screenshot.h"
+
 static gboolean count_frame(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
 	(*(guint *) data)++;
@@ -56,4 +58,22 @@ guint weft_test_count_color(const guchar *data, gsize stride, int w, int h, cons
 		}
 	}
 	return n;
+}
+
+guchar *weft_test_screenshot(GtkWidget *widget, const char *name, int *w, int *h, gsize *stride)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GdkTexture) texture = weft_screenshot_texture(widget, &error);
+	g_autofree char *png = g_build_filename(g_get_tmp_dir(), name, NULL);
+	guchar *data;
+
+	g_assert_no_error(error);
+	*w = gdk_texture_get_width(texture);
+	*h = gdk_texture_get_height(texture);
+	*stride = (gsize) *w * 4;
+	data = g_malloc(*stride * (gsize) *h);
+	gdk_texture_download(texture, data, *stride);
+	gdk_texture_save_to_png(texture, png);
+	g_test_message("screenshot: %s", png);
+	return data;
 }

@@ -17,4 +17,11 @@ GtkWidget *weft_test_find_type(GtkWidget *widget, GType type);
 /* Pixels of data (B G R A bytes, w x h, stride bytes a row) within 6/255 of c. */
 guint weft_test_count_color(const guchar *data, gsize stride, int w, int h, const GdkRGBA *c);
 
+/*
+ * Renders widget (weft-screenshot.h), saves it as NAME in the temporary
+ * directory (its path in the test log) and returns its pixels (B G R A,
+ * g_free), with their size and stride.
+ */
+guchar *weft_test_screenshot(GtkWidget *widget, const char *name, int *w, int *h, gsize *stride);
+
 #endif /* WEFT_TEST_GTK_H */

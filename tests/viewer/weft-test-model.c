@@ -27,11 +27,10 @@ static weft_process_t *new_process(weft_model_t *m, int64_t pid, const char *nam
 	return p;
 }
 
-static void add_state(weft_thread_t *t, weft_time_t start, weft_time_t end, weft_state_t state,
-                      guint64 object, guint32 callsite)
+static void add_state_full(weft_thread_t *t, weft_time_t start, weft_time_t end, weft_state_t state,
+                           guint64 object, guint32 callsite, guint8 flags, gint32 aux)
 {
-	guint8 s = (guint8) state, flags = 0;
-	gint32 aux = 0;
+	guint8 s = (guint8) state;
 
 	g_array_append_val(t->states.start, start);
 	g_array_append_val(t->states.end, end);
@@ -40,6 +39,12 @@ static void add_state(weft_thread_t *t, weft_time_t start, weft_time_t end, weft
 	g_array_append_val(t->states.object, object);
 	g_array_append_val(t->states.aux, aux);
 	g_array_append_val(t->states.callsite, callsite);
+}
+
+static void add_state(weft_thread_t *t, weft_time_t start, weft_time_t end, weft_state_t state,
+                      guint64 object, guint32 callsite)
+{
+	add_state_full(t, start, end, state, object, callsite, 0, 0);
 }
 
 static void add_slice(weft_thread_t *t, weft_time_t start, weft_time_t end, guint16 depth,
@@ -269,5 +274,75 @@ weft_model_t *weft_test_model_stacks(void)
 	handoff.stack = WEFT_TEST_STACK_RELEASE;
 	g_array_append_val(m->flows, handoff);
 	add_allocs(m, add_site(m, "malloc", NULL, 0, libc, 0x9300, 0), worker, main_site);
+	return m;
+}
+
+/* A thread of p alive over [T0, T0 + 1 ms], with no state yet. */
+static weft_thread_t *chain_thread(weft_model_t *m, weft_process_t *p, int64_t tid,
+                                   const char *name)
+{
+	weft_thread_t *t = new_thread(m, p, tid, name);
+
+	t->start = T0;
+	t->end = T0 + 1000 * US;
+	return t;
+}
+
+static void add_flow(weft_model_t *m, weft_flow_kind_t kind, const weft_thread_t *from,
+                     weft_time_t from_us, const weft_thread_t *to, weft_time_t to_us,
+                     guint64 object)
+{
+	weft_flow_t f = {kind, from->index, to->index, T0 + from_us * US, T0 + to_us * US, object,
+	                 0};
+
+	g_array_append_val(m->flows, f);
+}
+
+static void finish(weft_model_t *m, weft_process_t *p, weft_time_t end)
+{
+	p->start = m->start = T0;
+	p->end = m->end = end;
+	m->n_events = 100;
+}
+
+weft_model_t *weft_test_model_chain(void)
+{
+	weft_model_t *m = weft_model_new();
+	weft_process_t *p = new_process(m, 200, "chain");
+	guint32 site = add_site(m, "handle_request", "server.c", 12, "/usr/bin/server", 0x100, 0);
+	weft_thread_t *a = chain_thread(m, p, 201, "server");
+	weft_thread_t *b = chain_thread(m, p, 202, "locker");
+	weft_thread_t *c = chain_thread(m, p, 203, "signaller");
+
+	add_state(a, T0, T0 + 300 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_state(a, T0 + 300 * US, T0 + 820 * US, WEFT_STATE_MUTEX, 0x1000, site);
+	add_state(a, T0 + 820 * US, T0 + 1000 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_slice(a, T0 + 200 * US, T0 + 900 * US, 0, weft_model_intern(m, "request"));
+	add_state(b, T0, T0 + 150 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_state(b, T0 + 150 * US, T0 + 720 * US, WEFT_STATE_CONDVAR, 0x2000, 0);
+	add_state(b, T0 + 720 * US, T0 + 1000 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_state(c, T0, T0 + 100 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_state(c, T0 + 100 * US, T0 + 600 * US, WEFT_STATE_SLEEP, 0, 0);
+	add_state(c, T0 + 600 * US, T0 + 1000 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_flow(m, WEFT_FLOW_COND_WAKE, c, 700, b, 720, 0x2000);
+	add_flow(m, WEFT_FLOW_LOCK_HANDOFF, b, 800, a, 820, 0x1000);
+	finish(m, p, T0 + 1000 * US);
+	return m;
+}
+
+weft_model_t *weft_test_model_deadlock(void)
+{
+	weft_model_t *m = weft_model_new();
+	weft_process_t *p = new_process(m, 300, "stuck");
+	weft_thread_t *a = chain_thread(m, p, 301, "first");
+	weft_thread_t *b = chain_thread(m, p, 302, "second");
+
+	add_state(a, T0, T0 + 400 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_state_full(a, T0 + 400 * US, T0 + 1000 * US, WEFT_STATE_MUTEX, 0xa000, 0,
+	               WEFT_FLAG_UNFINISHED, 302);
+	add_state(b, T0, T0 + 500 * US, WEFT_STATE_RUNNING, 0, 0);
+	add_state_full(b, T0 + 500 * US, T0 + 1000 * US, WEFT_STATE_MUTEX, 0xb000, 0,
+	               WEFT_FLAG_UNFINISHED, 301);
+	finish(m, p, T0 + 1000 * US);
 	return m;
 }

@@ -54,6 +54,22 @@ weft_model_t *weft_test_model_stacks(void);
  * and as many depth-0 slices: for LOD and drawing at scale. */
 weft_model_t *weft_test_model_dense(guint n_threads, guint n_states, weft_time_t dur);
 
+/*
+ * A chain of waits over [T0, T0 + 1 ms] in process 200 "chain": a
+ * "request" region on "server" (201) [200 us, 900 us] waits for a mutex
+ * [300, 820] released by "locker" (202) at 800 (hand-off to 820); locker
+ * waited on a condvar [150, 720] signalled by "signaller" (203) at 700
+ * after a sleep [100, 600].
+ */
+weft_model_t *weft_test_model_chain(void);
+
+/*
+ * A deadlock: process 300 "stuck", threads "first" (301) and "second"
+ * (302) whose last states are unfinished mutex waits (from 400 us and
+ * 500 us to the end, T0 + 1 ms) for each other (aux: the other's tid).
+ */
+weft_model_t *weft_test_model_deadlock(void);
+
 /* An empty process (no thread, no counter) appended to m. */
 weft_process_t *weft_test_model_add_process(weft_model_t *m, int64_t pid, const char *name);
 

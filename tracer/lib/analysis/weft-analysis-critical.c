@@ -189,10 +189,7 @@ weft_critical_analysis_t *weft_critical_analysis_new(const weft_model_t *model,
 {
 	g_autoptr(GArray) instances = NULL;
 	g_autoptr(weft_critical_index_t) index = NULL;
-	g_autoptr(GHashTable) rows = NULL;
 	weft_critical_analysis_t *a;
-	GHashTableIter it;
-	gpointer v;
 
 	if (!weft_critical_wanted(options)) {
 		return NULL;
@@ -207,11 +204,9 @@ weft_critical_analysis_t *weft_critical_analysis_new(const weft_model_t *model,
 	}
 	a = g_new0(weft_critical_analysis_t, 1);
 	a->target = dup_target(options);
-	a->rows = g_array_new(FALSE, FALSE, sizeof(weft_critical_row_t));
 	a->segments = g_array_new(FALSE, FALSE, sizeof(weft_critical_segment_t));
 	a->instance_first = g_array_new(FALSE, FALSE, sizeof(guint));
 	index = weft_critical_index_new(model);
-	rows = weft_key_table_new(g_free);
 	for (guint i = 0; i < instances->len; i++) {
 		const instance_t *in = &g_array_index(instances, instance_t, i);
 
@@ -224,15 +219,26 @@ weft_critical_analysis_t *weft_critical_analysis_new(const weft_model_t *model,
 		a->total += in->end - in->start;
 	}
 	mark_deadlocks(model, options, a->segments);
-	for (guint i = 0; i < a->segments->len; i++) {
-		add_segment(model, rows, &g_array_index(a->segments, weft_critical_segment_t, i));
+	a->rows = weft_critical_rows_new(model, a->segments);
+	return a;
+}
+
+GArray *weft_critical_rows_new(const weft_model_t *model, const GArray *segments)
+{
+	g_autoptr(GHashTable) rows = weft_key_table_new(g_free);
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(weft_critical_row_t));
+	GHashTableIter it;
+	gpointer v;
+
+	for (guint i = 0; i < segments->len; i++) {
+		add_segment(model, rows, &g_array_index(segments, weft_critical_segment_t, i));
 	}
 	g_hash_table_iter_init(&it, rows);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		g_array_append_vals(a->rows, v, 1);
+		g_array_append_vals(out, v, 1);
 	}
-	g_array_sort(a->rows, cmp_row);
-	return a;
+	g_array_sort(out, cmp_row);
+	return out;
 }
 
 void weft_critical_analysis_free(weft_critical_analysis_t *a)
@@ -260,7 +266,7 @@ static const weft_column_t critical_columns[] = {
     {"process", "process", WEFT_CELL_STRING, WEFT_COLUMN_WIDE},
 };
 
-static char *dup_function(const weft_model_t *model, const weft_critical_row_t *r)
+char *weft_critical_row_dup_function(const weft_model_t *model, const weft_critical_row_t *r)
 {
 	if (!r->site) {
 		return g_strdup(r->kind == WEFT_CRITICAL_UNTRACED ? "(before the first event)"
@@ -277,7 +283,7 @@ static void add_table_row(weft_table_t *table, const weft_model_t *model,
 
 	weft_table_take_string(table, row, 0, weft_analysis_dup_thread_label(model, t));
 	weft_table_take_string(table, row, 1, weft_critical_dup_state_label(r->state, r->kind));
-	weft_table_take_string(table, row, 2, dup_function(model, r));
+	weft_table_take_string(table, row, 2, weft_critical_row_dup_function(model, r));
 	weft_table_set_int(table, row, 3, r->total);
 	weft_table_set_double(table, row, 4, a->total ? (double) r->total / (double) a->total : 0);
 	weft_table_set_int(table, row, 5, a->instances ? r->total / (gint64) a->instances : 0);

@@ -43,6 +43,15 @@ weft_critical_analysis_t *weft_critical_analysis_new(const weft_model_t *model,
 void weft_critical_analysis_free(weft_critical_analysis_t *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(weft_critical_analysis_t, weft_critical_analysis_free)
 
+/*
+ * The rows of segments (weft_critical_segment_t of one or more paths):
+ * a new array of weft_critical_row_t, the largest total first.
+ */
+GArray *weft_critical_rows_new(const weft_model_t *model, const GArray *segments);
+
+/* The function a row is charged to, "(between traced calls)" for gaps. */
+char *weft_critical_row_dup_function(const weft_model_t *model, const weft_critical_row_t *r);
+
 /* "mutex", "condvar (woken)", "join (no waker)", ... */
 char *weft_critical_dup_state_label(guint8 state, guint8 kind);
 
