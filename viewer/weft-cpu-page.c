@@ -7,13 +7,16 @@
  */
 #include "weft-cpu-page.h"
 
+#include "weft-cpu-table.h"
+
 struct _WeftCpuPage {
 	GtkBox parent_instance;
 	GtkWidget *summary;     /* the selection line */
 	GtkWidget *wall_button; /* "Wall" of the CPU | Wall switch */
 	GtkWidget *thread_only; /* check button */
 	GtkWidget *spinner;
-	GtkWidget *scroller;
+	GtkStack *views;  /* "table" and "flame" */
+	GtkWidget *table; /* weft-cpu-table.h */
 	WeftFlameGraph *graph;
 	WeftSession *session;      /* owned, NULL when none */
 	weft_cpu_result_t *result; /* owned, NULL while computing */
@@ -72,7 +75,8 @@ static void show_result(WeftCpuPage *self, weft_cpu_result_t *r)
 	} else {
 		set_summary(self, r->summary);
 	}
-	gtk_widget_set_visible(self->scroller, r->total > 0);
+	gtk_widget_set_visible(GTK_WIDGET(self->views), r->total > 0);
+	weft_cpu_table_fill(self->table, r->functions, r->total);
 	weft_flame_graph_set_tree(self->graph, r->total > 0 ? g_steal_pointer(&r->tree) : NULL);
 }
 
@@ -166,6 +170,33 @@ static void on_selection_changed(WeftCpuPage *self)
 	}
 }
 
+static GtkWidget *scrolled(GtkWidget *child)
+{
+	GtkWidget *scroller = gtk_scrolled_window_new();
+
+	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroller), GTK_POLICY_NEVER,
+	                               GTK_POLICY_AUTOMATIC);
+	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroller), child);
+	return scroller;
+}
+
+/* The views and their "Table | Flame graph" switcher, the flame graph shown. */
+static GtkWidget *switcher_of(WeftCpuPage *self)
+{
+	GtkWidget *switcher = gtk_stack_switcher_new();
+
+	self->views = GTK_STACK(gtk_stack_new());
+	self->table = weft_cpu_table_new();
+	self->graph = WEFT_FLAME_GRAPH(weft_flame_graph_new());
+	gtk_stack_add_titled(self->views, scrolled(self->table), "table", "Table");
+	gtk_stack_add_titled(self->views, scrolled(GTK_WIDGET(self->graph)), "flame",
+	                     "Flame graph");
+	gtk_stack_set_visible_child_name(self->views, "flame");
+	gtk_widget_set_vexpand(GTK_WIDGET(self->views), TRUE);
+	gtk_stack_switcher_set_stack(GTK_STACK_SWITCHER(switcher), self->views);
+	return switcher;
+}
+
 static GtkWidget *build_header(WeftCpuPage *self)
 {
 	GtkWidget *bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
@@ -192,6 +223,7 @@ static GtkWidget *build_header(WeftCpuPage *self)
 	gtk_box_append(GTK_BOX(bar), self->summary);
 	gtk_box_append(GTK_BOX(bar), self->spinner);
 	gtk_box_append(GTK_BOX(bar), self->thread_only);
+	gtk_box_append(GTK_BOX(bar), switcher_of(self));
 	g_signal_connect_swapped(self->wall_button, "toggled", G_CALLBACK(changed), self);
 	g_signal_connect_swapped(self->thread_only, "toggled", G_CALLBACK(changed), self);
 	return bar;
@@ -222,13 +254,7 @@ static void weft_cpu_page_init(WeftCpuPage *self)
 	gtk_widget_set_margin_end(header, 12);
 	gtk_widget_set_margin_top(header, 6);
 	gtk_box_append(GTK_BOX(self), header);
-	self->graph = WEFT_FLAME_GRAPH(weft_flame_graph_new());
-	self->scroller = gtk_scrolled_window_new();
-	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(self->scroller), GTK_POLICY_NEVER,
-	                               GTK_POLICY_AUTOMATIC);
-	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(self->scroller), GTK_WIDGET(self->graph));
-	gtk_widget_set_vexpand(self->scroller, TRUE);
-	gtk_box_append(GTK_BOX(self), self->scroller);
+	gtk_box_append(GTK_BOX(self), GTK_WIDGET(self->views));
 	g_signal_connect(self, "map", G_CALLBACK(on_map), NULL);
 }
 
@@ -267,6 +293,18 @@ void weft_cpu_page_set_thread_only(WeftCpuPage *self, gboolean only)
 {
 	g_return_if_fail(WEFT_IS_CPU_PAGE(self));
 	gtk_check_button_set_active(GTK_CHECK_BUTTON(self->thread_only), only);
+}
+
+void weft_cpu_page_show_table(WeftCpuPage *self, gboolean table)
+{
+	g_return_if_fail(WEFT_IS_CPU_PAGE(self));
+	gtk_stack_set_visible_child_name(self->views, table ? "table" : "flame");
+}
+
+GtkWidget *weft_cpu_page_get_table(WeftCpuPage *self)
+{
+	g_return_val_if_fail(WEFT_IS_CPU_PAGE(self), NULL);
+	return self->table;
 }
 
 gboolean weft_cpu_page_is_computing(WeftCpuPage *self)

@@ -4,7 +4,9 @@
  * every off-CPU interval) as a flame graph. It follows the session's
  * selected time range (dragged on the ruler) and, with "Selected thread
  * only", the thread of the selected item; a line above the graph says
- * what the selection is. Profiles are computed in a worker thread.
+ * what the selection is. A "Table | Flame graph" switch shows the
+ * profile's functions by self time instead. Profiles are computed in a
+ * worker thread.
  */
 #ifndef WEFT_CPU_PAGE_H
 #define WEFT_CPU_PAGE_H
@@ -34,6 +36,11 @@ void weft_cpu_page_set_session(WeftCpuPage *self, WeftSession *session);
 void weft_cpu_page_set_wall(WeftCpuPage *self, gboolean wall);
 /* Restricts the profile to the thread of the session's selected item. */
 void weft_cpu_page_set_thread_only(WeftCpuPage *self, gboolean only);
+
+/* Shows the table of functions (TRUE) or the flame graph (the default). */
+void weft_cpu_page_show_table(WeftCpuPage *self, gboolean table);
+/* The table (weft-cpu-table.h; borrowed). */
+GtkWidget *weft_cpu_page_get_table(WeftCpuPage *self);
 
 /* Is a worker computing the profile? */
 gboolean weft_cpu_page_is_computing(WeftCpuPage *self);

@@ -91,6 +91,81 @@ static gint64 count_samples(const weft_profile_t *prof)
 	return n;
 }
 
+static void clear_function(gpointer data)
+{
+	g_free(((weft_cpu_function_t *) data)->name);
+}
+
+static int compare_functions(gconstpointer pa, gconstpointer pb)
+{
+	const weft_cpu_function_t *a = pa, *b = pb;
+
+	if (a->self != b->self) {
+		return a->self > b->self ? -1 : 1;
+	}
+	if (a->total != b->total) {
+		return a->total > b->total ? -1 : 1;
+	}
+	return g_strcmp0(a->name, b->name);
+}
+
+/* Whether a proper ancestor of node i has its name (a recursive call). */
+static gboolean name_above(const weft_flame_tree_t *tree, guint i)
+{
+	const weft_flame_node_t *n = weft_flame_tree_node(tree, i);
+
+	for (guint p = n->parent; p != G_MAXUINT && p != 0;) {
+		const weft_flame_node_t *a = weft_flame_tree_node(tree, p);
+
+		if (!g_strcmp0(a->name, n->name)) {
+			return TRUE;
+		}
+		p = a->parent;
+	}
+	return FALSE;
+}
+
+/* The node's value minus its children's. */
+static gint64 self_of(const weft_flame_tree_t *tree, guint i)
+{
+	const weft_flame_node_t *n = weft_flame_tree_node(tree, i);
+	gint64 v = n->value;
+
+	for (guint c = i + 1; c < n->end; c = weft_flame_tree_node(tree, c)->end) {
+		v -= weft_flame_tree_node(tree, c)->value;
+	}
+	return v;
+}
+
+GArray *weft_cpu_functions_new(const weft_flame_tree_t *tree)
+{
+	GArray *out = g_array_new(FALSE, TRUE, sizeof(weft_cpu_function_t));
+	/* name (borrowed from the tree) -> index in out + 1 */
+	g_autoptr(GHashTable) index = g_hash_table_new(g_str_hash, g_str_equal);
+
+	g_array_set_clear_func(out, clear_function);
+	for (guint i = 1; i < tree->nodes->len; i++) {
+		const weft_flame_node_t *n = weft_flame_tree_node(tree, i);
+		guint k = GPOINTER_TO_UINT(g_hash_table_lookup(index, n->name));
+		weft_cpu_function_t *f;
+
+		if (k == 0) {
+			weft_cpu_function_t fresh = {g_strdup(n->name), 0, 0};
+
+			g_array_append_val(out, fresh);
+			k = out->len;
+			g_hash_table_insert(index, (gpointer) n->name, GUINT_TO_POINTER(k));
+		}
+		f = &g_array_index(out, weft_cpu_function_t, k - 1);
+		f->self += self_of(tree, i);
+		if (!name_above(tree, i)) {
+			f->total += n->value;
+		}
+	}
+	g_array_sort(out, compare_functions);
+	return out;
+}
+
 static char *summary_of(const weft_cpu_result_t *r)
 {
 	char dur[32], total[32];
@@ -124,6 +199,7 @@ weft_cpu_result_t *weft_cpu_result_new(const weft_model_t *model, const weft_cpu
 	r->n_threads = count_threads(prof);
 	r->n_samples = count_samples(prof);
 	r->summary = summary_of(r);
+	r->functions = weft_cpu_functions_new(r->tree);
 	weft_profile_options_clear(&o);
 	return r;
 }
@@ -135,5 +211,6 @@ void weft_cpu_result_free(weft_cpu_result_t *result)
 	}
 	g_clear_pointer(&result->tree, weft_flame_tree_free);
 	g_free(result->summary);
+	g_clear_pointer(&result->functions, g_array_unref);
 	g_free(result);
 }

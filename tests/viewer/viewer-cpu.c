@@ -1,15 +1,16 @@
 /*
  * The CPU profile in the viewer, under Xvfb, on models built in code
  * (weft_test_model_samples(): 300 samples in hot_a on worker-1, 100 in
- * hot_b on worker-2): the selection's profile and summary, the CPU page's
- * flame graph following the selected range, thread and the CPU | Wall
- * switch, the one line of a trace without samples, and the sample ticks
+ * hot_b on worker-2): the selection's profile, summary and functions, the
+ * CPU page's flame graph and table following the selected range, thread
+ * and the CPU | Wall switch, the one line of a trace without samples, and the sample ticks
  * of the thread lanes at every zoom.
  */
 #include <math.h>
 #include <string.h>
 
 #include "weft-cpu-page.h"
+#include "weft-cpu-table.h"
 #include "weft-format.h"
 #include "weft-sample-ticks.h"
 #include "weft-screenshot.h"
@@ -32,6 +33,38 @@ static gint64 value_at(const weft_flame_tree_t *tree, const char *const *path)
 	return n == G_MAXUINT ? 0 : weft_flame_tree_node(tree, n)->value;
 }
 
+static void assert_function(const weft_cpu_result_t *r, guint i, const char *name, gint64 self,
+                            gint64 total)
+{
+	const weft_cpu_function_t *f;
+
+	g_assert_cmpuint(i, <, r->functions->len);
+	f = &g_array_index(r->functions, weft_cpu_function_t, i);
+	g_assert_cmpstr(f->name, ==, name);
+	g_assert_cmpint(f->self, ==, self);
+	g_assert_cmpint(f->total, ==, total);
+}
+
+/* A recursive function counts once in its total, every time in its self. */
+static void test_recursion(void)
+{
+	g_autoptr(weft_model_t) m = weft_test_model_samples();
+	weft_thread_t *t = g_ptr_array_index(m->threads, 0);
+	weft_cpu_scope_t scope = {0, 0, 0, FALSE};
+	const weft_stack_t *lock = &g_array_index(m->stacks, weft_stack_t, WEFT_TEST_STACK_LOCK);
+	const weft_stack_t *trunc = &g_array_index(m->stacks, weft_stack_t, WEFT_TEST_STACK_TRUNC);
+	guint32 take = g_array_index(m->stack_frames, guint32, lock->first + 2);
+	guint32 main_site = g_array_index(m->stack_frames, guint32, trunc->first + 2);
+	/* Leaf first: main calls take_lock, which calls itself. */
+	const guint32 frames[] = {take, take, main_site};
+	g_autoptr(weft_cpu_result_t) r = NULL;
+
+	weft_test_model_add_samples(t, T0 + 10 * US, 20 * US, 10,
+	                            weft_model_add_stack(m, frames, 3, FALSE));
+	r = weft_cpu_result_new(m, &scope);
+	assert_function(r, 0, "take_lock", 10 * P, 10 * P);
+}
+
 static void test_result(void)
 {
 	g_autoptr(weft_model_t) m = weft_test_model_samples();
@@ -48,6 +81,10 @@ static void test_result(void)
 	g_assert_cmpint(r->n_samples, ==, 400);
 	g_assert_cmpuint(r->n_threads, ==, 2);
 	g_assert_true(g_str_has_prefix(r->summary, "Whole trace: "));
+	assert_function(r, 0, "hot_a", 300 * P, 300 * P);
+	assert_function(r, 1, "hot_b", 100 * P, 100 * P);
+	assert_function(r, 2, "worker_loop", 0, 400 * P);
+	g_assert_cmpuint(r->functions->len, ==, 3);
 	g_clear_pointer(&r, weft_cpu_result_free);
 
 	r = weft_cpu_result_new(m, &half);
@@ -149,6 +186,7 @@ static void test_page(void)
 	WeftCpuPage *page = show_cpu_page(window);
 	weft_item_t item = {WEFT_ITEM_STATE, 2, 0, 0, 0, 0};
 	double wa, wb;
+	char dur[32];
 
 	/* Boxes 3:1, within a pixel of rounding. */
 	wa = box_width(page, path_a);
@@ -166,6 +204,17 @@ static void test_page(void)
 	g_assert_cmpfloat(fabs(box_width(page, path_a) - 3 * box_width(page, path_b)), <, 2.0);
 	g_assert_nonnull(strstr(weft_cpu_page_get_summary(page), "on 2 threads, 200 samples"));
 	save_png(GTK_WIDGET(window), "weft-cpu-page-selection.png");
+
+	/* The table: hot_a first, with half its samples. */
+	weft_cpu_page_show_table(page, TRUE);
+	g_assert_true(weft_test_pump_frames(GTK_WIDGET(window), 2, 10));
+	weft_format_value(dur, sizeof dur, 150 * P, "nanoseconds");
+	g_assert_cmpstr(weft_cpu_table_get_text(weft_cpu_page_get_table(page), 1, 0), ==, "hot_a");
+	g_assert_cmpstr(weft_cpu_table_get_text(weft_cpu_page_get_table(page), 1, 1), ==, dur);
+	g_assert_cmpstr(weft_cpu_table_get_text(weft_cpu_page_get_table(page), 1, 2), ==, "75.0%");
+	g_assert_cmpstr(weft_cpu_table_get_text(weft_cpu_page_get_table(page), 2, 0), ==, "hot_b");
+	save_png(GTK_WIDGET(window), "weft-cpu-page-table.png");
+	weft_cpu_page_show_table(page, FALSE);
 
 	/* Only worker-2, the selected item's thread: hot_b fills the graph. */
 	weft_cpu_page_set_thread_only(page, TRUE);
@@ -315,6 +364,7 @@ int main(int argc, char **argv)
 	g_setenv("GTK_A11Y", "none", TRUE);
 	gtk_init();
 	g_test_add_func("/cpu/result", test_result);
+	g_test_add_func("/cpu/recursion", test_recursion);
 	g_test_add_func("/cpu/page", test_page);
 	g_test_add_func("/cpu/no-samples", test_no_samples);
 	g_test_add_func("/cpu/ticks", test_ticks);
