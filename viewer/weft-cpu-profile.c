@@ -187,7 +187,13 @@ weft_cpu_result_t *weft_cpu_result_new(const weft_model_t *model, const weft_cpu
 
 	r->scope = *scope;
 	if (!weft_profile_options_init(&o, model, NULL, NULL)) {
-		g_error("whole-trace profile options cannot fail");
+		/* A model without a time span: nothing to narrow. */
+		prof = weft_profile_new(model, scope->wall ? WEFT_PROFILE_WALL : WEFT_PROFILE_CPU,
+		                        NULL);
+		r->tree = weft_flame_tree_new(prof, scope->wall ? 0 : 1);
+		r->summary = g_strdup("Nothing to show");
+		r->functions = weft_cpu_functions_new(r->tree);
+		return r;
 	}
 	narrow_window(&o, scope->start, scope->end);
 	narrow_threads(&o, scope->thread);

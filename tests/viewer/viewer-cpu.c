@@ -109,6 +109,14 @@ static void test_result(void)
 	g_assert_cmpint(r->total, >, 400 * P);
 	g_assert_cmpint(r->n_samples, ==, 400);
 	g_assert_cmpuint(r->n_threads, ==, 3);
+	g_clear_pointer(&r, weft_cpu_result_free);
+
+	/* An empty model: an empty profile, no crash. */
+	g_clear_pointer(&m, weft_model_free);
+	m = weft_model_new();
+	r = weft_cpu_result_new(m, &half);
+	g_assert_cmpint(r->total, ==, 0);
+	g_assert_cmpuint(r->functions->len, ==, 0);
 }
 
 static WeftWindow *open_model(weft_model_t *model)
