@@ -234,6 +234,9 @@ static void weft_cpu_page_dispose(GObject *object)
 	WeftCpuPage *self = WEFT_CPU_PAGE(object);
 
 	cancel_compute(self);
+	if (self->session) {
+		g_signal_handlers_disconnect_by_data(self->session, self);
+	}
 	g_clear_object(&self->session);
 	g_clear_pointer(&self->result, weft_cpu_result_free);
 	G_OBJECT_CLASS(weft_cpu_page_parent_class)->dispose(object);

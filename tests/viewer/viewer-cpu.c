@@ -262,6 +262,19 @@ static void test_no_samples(void)
 	gtk_window_destroy(GTK_WINDOW(window));
 }
 
+/* A page gone before its session: the session's signals no longer reach it. */
+static void test_page_gone(void)
+{
+	g_autoptr(WeftSession) session = weft_session_new(weft_test_model_samples());
+	GtkWidget *page = g_object_ref_sink(weft_cpu_page_new());
+
+	weft_cpu_page_set_session(WEFT_CPU_PAGE(page), session);
+	g_object_unref(page);
+	weft_session_select_range(session, T0, T0 + 1000 * US);
+	weft_session_select(session, NULL);
+	g_assert_true(weft_session_get_range(session, &(weft_time_t){0}, &(weft_time_t){0}));
+}
+
 static GtkWidget *lane_of(WeftWindow *window, guint thread)
 {
 	return weft_timeline_page_get_thread_lane(weft_window_get_timeline(window), thread);
@@ -375,6 +388,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cpu/recursion", test_recursion);
 	g_test_add_func("/cpu/page", test_page);
 	g_test_add_func("/cpu/no-samples", test_no_samples);
+	g_test_add_func("/cpu/page-gone", test_page_gone);
 	g_test_add_func("/cpu/ticks", test_ticks);
 	g_test_add_func("/cpu/ticks-zoomed-out", test_ticks_zoomed_out);
 	return g_test_run();
