@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "weft-analysis-pages.h"
+#include "weft-cpu-page.h"
 #include "weft-format.h"
 #include "weft-screenshot.h"
 #include "weft-window.h"
@@ -151,6 +152,7 @@ static WeftWindow *new_window(WeftApplication *self)
 	WeftWindow *window = weft_window_new(GTK_APPLICATION(self));
 
 	weft_analysis_pages_install(window);
+	weft_cpu_page_install(window);
 	if (self->width <= 0 || self->height <= 0) {
 		gtk_window_get_default_size(GTK_WINDOW(window), &self->width, &self->height);
 	}

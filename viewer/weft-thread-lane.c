@@ -7,6 +7,7 @@
 
 #include "weft-lod.h"
 #include "weft-palette.h"
+#include "weft-sample-ticks.h"
 
 #define MERGE_PX 3.0
 #define SLICES_Y (WEFT_THREAD_LANE_STATE_Y + WEFT_THREAD_LANE_STATE_H + 2)
@@ -14,8 +15,9 @@
 struct _WeftThreadLane {
 	WeftLane parent_instance;
 	guint thread;
-	GPtrArray *depths;   /* GArray of guint32 per depth, owned, built lazily */
-	guint n_highlighted; /* highlight outlines drawn by the last rendering */
+	GPtrArray *depths;    /* GArray of guint32 per depth, owned, built lazily */
+	guint n_highlighted;  /* highlight outlines drawn by the last rendering */
+	guint n_sample_marks; /* CPU sample ticks drawn by the last rendering */
 };
 
 G_DEFINE_FINAL_TYPE(WeftThreadLane, weft_thread_lane, WEFT_TYPE_LANE)
@@ -314,6 +316,10 @@ static void weft_thread_lane_render(WeftLane *lane, GtkSnapshot *snapshot, int w
 	}
 	render_states(self, snapshot, t);
 	render_instants(self, snapshot, t, width);
+	self->n_sample_marks = weft_sample_ticks_render(
+	    snapshot, weft_session_borrow_time_window(weft_lane_get_session(lane)), &t->samples,
+	    (gint64) weft_session_borrow_model(weft_lane_get_session(lane))->sample_period, width,
+	    WEFT_THREAD_LANE_STATE_Y + WEFT_THREAD_LANE_STATE_H - WEFT_SAMPLE_TICKS_H_PX);
 	render_slices(self, snapshot, t, width);
 	render_highlight(self, snapshot, t, width);
 }
@@ -495,4 +501,10 @@ guint weft_thread_lane_get_n_highlighted(WeftThreadLane *self)
 {
 	g_return_val_if_fail(WEFT_IS_THREAD_LANE(self), 0);
 	return self->n_highlighted;
+}
+
+guint weft_thread_lane_get_n_sample_marks(WeftThreadLane *self)
+{
+	g_return_val_if_fail(WEFT_IS_THREAD_LANE(self), 0);
+	return self->n_sample_marks;
 }

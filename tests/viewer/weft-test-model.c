@@ -346,3 +346,45 @@ weft_model_t *weft_test_model_deadlock(void)
 	finish(m, p, T0 + 1000 * US);
 	return m;
 }
+
+void weft_test_model_add_samples(weft_thread_t *t, weft_time_t start, weft_time_t step, guint n,
+                                 guint32 stack)
+{
+	for (guint i = 0; i < n; i++) {
+		weft_time_t ts = start + (weft_time_t) i * step;
+
+		g_array_append_val(t->samples.ts, ts);
+		g_array_append_val(t->samples.stack, stack);
+	}
+}
+
+/* per_run samples, step apart, in each running interval of t ([0, 300)
+ * and [400, 700) us of every millisecond). */
+static void sample_running(weft_thread_t *t, guint per_run, weft_time_t step, guint32 stack)
+{
+	for (weft_time_t ms = 0; ms < 10; ms++) {
+		weft_test_model_add_samples(t, T0 + ms * 1000 * US + step / 2, step, per_run,
+		                            stack);
+		weft_test_model_add_samples(t, T0 + ms * 1000 * US + 400 * US + step / 2, step,
+		                            per_run, stack);
+	}
+}
+
+weft_model_t *weft_test_model_samples(void)
+{
+	weft_model_t *m = weft_test_model_stacks();
+	const char *demo = "/usr/bin/demo";
+	/* The workers start in worker_loop. */
+	guint32 worker = ((weft_thread_t *) g_ptr_array_index(m->threads, 1))->start_routine_site;
+	guint32 hot_a = add_site(m, "hot_a", "/src/demo.c", 50, demo, 0x1500, 0);
+	guint32 hot_b = add_site(m, "hot_b", "/src/demo.c", 60, demo, 0x1600, 0);
+	const guint32 s_a[] = {hot_a, worker};
+	const guint32 s_b[] = {hot_b, worker};
+
+	m->sample_period = WEFT_TEST_SAMPLE_PERIOD;
+	sample_running(g_ptr_array_index(m->threads, 1), 15, 20 * US,
+	               weft_model_add_stack(m, s_a, 2, FALSE));
+	sample_running(g_ptr_array_index(m->threads, 2), 5, 60 * US,
+	               weft_model_add_stack(m, s_b, 2, FALSE));
+	return m;
+}

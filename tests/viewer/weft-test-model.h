@@ -50,6 +50,20 @@ enum {
 
 weft_model_t *weft_test_model_stacks(void);
 
+/*
+ * The stacks model with CPU samples (period WEFT_TEST_SAMPLE_PERIOD) in
+ * the running intervals: worker-1 has 300, 30 a millisecond, in hot_a
+ * (demo.c:50, called by worker_loop); worker-2 has 100, 10 a millisecond,
+ * in hot_b (demo.c:60, called by worker_loop). Half of each fall in
+ * [T0 + 5 ms, T0 + 10 ms).
+ */
+#define WEFT_TEST_SAMPLE_PERIOD (10 * WEFT_TEST_US)
+weft_model_t *weft_test_model_samples(void);
+
+/* n samples with stack on t, step ns apart from start. */
+void weft_test_model_add_samples(weft_thread_t *t, weft_time_t start, weft_time_t step, guint n,
+                                 guint32 stack);
+
 /* One thread with n_states alternating running/mutex states of dur ns
  * and as many depth-0 slices: for LOD and drawing at scale. */
 weft_model_t *weft_test_model_dense(guint n_threads, guint n_states, weft_time_t dur);
