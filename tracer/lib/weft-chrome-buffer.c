@@ -40,22 +40,16 @@ void weft_chrome_flush(weft_chrome_writer_t *w)
 	w->len = 0;
 }
 
-void weft_chrome_put_mem(weft_chrome_writer_t *w, const char *s, size_t n)
+void weft_chrome_put_large(weft_chrome_writer_t *w, const char *s, size_t n)
 {
-	if (n > WEFT_CHROME_BUF_CAP / 2) {
-		weft_chrome_flush(w);
-		for (size_t off = 0; off < n; off += WEFT_CHROME_BUF_CAP / 2) {
-			size_t chunk = MIN(n - off, WEFT_CHROME_BUF_CAP / 2);
+	weft_chrome_flush(w);
+	for (size_t off = 0; off < n; off += WEFT_CHROME_BUF_CAP / 2) {
+		size_t chunk = MIN(n - off, WEFT_CHROME_BUF_CAP / 2);
 
-			memcpy(w->buf, s + off, chunk);
-			w->len = chunk;
-			weft_chrome_flush(w);
-		}
-		return;
+		memcpy(w->buf, s + off, chunk);
+		w->len = chunk;
+		weft_chrome_flush(w);
 	}
-	weft_chrome_reserve(w, n);
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
 }
 
 void weft_chrome_put_u64(weft_chrome_writer_t *w, guint64 v)
