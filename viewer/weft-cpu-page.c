@@ -186,7 +186,7 @@ static GtkWidget *switcher_of(WeftCpuPage *self)
 	GtkWidget *switcher = gtk_stack_switcher_new();
 
 	self->views = GTK_STACK(gtk_stack_new());
-	self->table = weft_cpu_table_new();
+	self->table = weft_cpu_page_table_new();
 	self->graph = WEFT_FLAME_GRAPH(weft_flame_graph_new());
 	gtk_stack_add_titled(self->views, scrolled(self->table), "table", "Table");
 	gtk_stack_add_titled(self->views, scrolled(GTK_WIDGET(self->graph)), "flame",

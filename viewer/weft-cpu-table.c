@@ -8,7 +8,7 @@
 
 static const char *const headers[] = {"Function", "Self", "Self %", "Total", "Total %"};
 
-GtkWidget *weft_cpu_table_new(void)
+GtkWidget *weft_cpu_page_table_new(void)
 {
 	GtkWidget *grid = gtk_grid_new();
 

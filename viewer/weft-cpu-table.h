@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define WEFT_CPU_TABLE_MAX_ROWS 200
 
 /* An empty table (a GtkGrid). */
-GtkWidget *weft_cpu_table_new(void);
+GtkWidget *weft_cpu_page_table_new(void);
 
 /*
  * Shows the first WEFT_CPU_TABLE_MAX_ROWS of functions (weft_cpu_function_t,

@@ -4,18 +4,15 @@
  *   source.ctf.fs (one per trace directory) -> filter.utils.muxer
  *     -> [filter.lttng-utils.debug-info] -> weft's simple sink
  *
- * and hands every message to the sink state (weft-sink.c).
+ * and hands every message to the sink state (weft-sink.c). What it is
+ * given is found and checked first (weft-reader-discover.c, with
+ * weft-reader-repair.c for damaged streams); the stream files' own facts
+ * are added to the model last (weft-reader-streams.c).
  */
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#include <glib/gstdio.h>
 
 #include "weft-json-import.h"
 #include "weft-reader-private.h"
-
-#define MAX_DEPTH 8
 
 /* The quark's name is one token: kept from the formatter. */
 /* clang-format off */
@@ -23,31 +20,13 @@ G_DEFINE_QUARK(weft-reader-error-quark, weft_reader_error)
 /* clang-format on */
 
 typedef struct {
-	const bt_component_class_source *ctf_fs;     /* borrowed from the plugin */
-	const bt_component_class_filter *muxer;      /* borrowed */
-	const bt_component_class_filter *debug_info; /* borrowed, NULL when missing */
-	const bt_plugin *plugins[3];                 /* owned, kept for the process */
-} classes_t;
-
-typedef struct {
 	weft_sink_state_t *state;      /* owned until finish */
 	bt_message_iterator *iterator; /* borrowed from the graph */
 } sink_data_t;
 
-typedef struct {
-	char *path;           /* the user's path, owned */
-	GPtrArray *dirs;      /* char*, owned: trace directories found under path */
-	GPtrArray *reads;     /* char*, owned: what babeltrace2 reads for each of dirs */
-	GPtrArray *mirrors;   /* char*, owned: the repaired mirrors among reads, removed at free */
-	GPtrArray *warnings;  /* char*, owned: what the repair dropped */
-	GHashTable *repaired; /* char* set, owned: stream files read only in part */
-	gboolean symbols;     /* ip context and statedump events */
-	gint64 begin, end;    /* ns from origin, from the trace infos; end < begin when unknown */
-} input_t;
-
 static gpointer load_classes(gpointer unused)
 {
-	classes_t *c = g_new0(classes_t, 1);
+	weft_reader_classes_t *c = g_new0(weft_reader_classes_t, 1);
 	const char *names[] = {"ctf", "utils", "lttng-utils"};
 
 	for (int i = 0; i < 3; i++) {
@@ -72,7 +51,7 @@ static gpointer load_classes(gpointer unused)
 	return c;
 }
 
-static const classes_t *get_classes(void)
+static const weft_reader_classes_t *get_classes(void)
 {
 	static GOnce once = G_ONCE_INIT;
 
@@ -118,531 +97,11 @@ static char *take_bt_error(void)
 	return g_string_free(s, FALSE);
 }
 
-static void set_error(GError **error, weft_reader_error_t code, const char *what, const char *path,
-                      const char *reason)
+void weft_reader_set_error(GError **error, weft_reader_error_t code, const char *what,
+                           const char *path, const char *reason)
 {
 	g_set_error(error, WEFT_READER_ERROR, code, "Failed to %s: path=\"%s\", reason=\"%s\"",
 	            what, path, reason && *reason ? reason : "unknown error");
-}
-
-/* ---- discovery ---- */
-
-static void find_traces(const char *dir, int depth, GPtrArray *out)
-{
-	g_autofree char *metadata = g_build_filename(dir, "metadata", NULL);
-	GDir *d;
-	const char *name;
-
-	if (g_file_test(metadata, G_FILE_TEST_IS_REGULAR)) {
-		g_ptr_array_add(out, g_strdup(dir));
-		return;
-	}
-	if (depth >= MAX_DEPTH || !(d = g_dir_open(dir, 0, NULL))) {
-		return;
-	}
-	while ((name = g_dir_read_name(d))) {
-		g_autofree char *sub = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(sub, G_FILE_TEST_IS_DIR) &&
-		    !g_file_test(sub, G_FILE_TEST_IS_SYMLINK)) {
-			find_traces(sub, depth + 1, out);
-		}
-	}
-	g_dir_close(d);
-}
-
-static int cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* {"inputs": [dir]}: one trace per source.ctf.fs (babeltrace2 2.0 merges only
- * traces of one UUID in a component). */
-static bt_value *inputs_value(const char *dir)
-{
-	bt_value *params = bt_value_map_create();
-	bt_value *inputs = NULL;
-
-	if (!params ||
-	    bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
-	        BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    bt_value_array_append_string_element(inputs, dir) !=
-	        BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK) {
-		bt_value_put_ref(params);
-		return NULL;
-	}
-	return params;
-}
-
-static const bt_value *query(const bt_component_class_source *cls, const char *object,
-                             const bt_value *params)
-{
-	bt_query_executor *q = bt_query_executor_create(
-	    bt_component_class_source_as_component_class_const(cls), object, params);
-	const bt_value *result = NULL;
-
-	if (!q) {
-		return NULL;
-	}
-	bt_query_executor_set_logging_level(q, BT_LOGGING_LEVEL_NONE);
-	if (bt_query_executor_query(q, &result) != BT_QUERY_EXECUTOR_QUERY_STATUS_OK) {
-		result = NULL;
-		bt_current_thread_clear_error();
-	}
-	bt_query_executor_put_ref(q);
-	return result;
-}
-
-/*
- * LTTng writes metadata in packets (CTF 1.8 metadata packet header: magic,
- * uuid, checksum, content_size and packet_size in bits, ...). babeltrace2
- * 2.0 loops forever on a metadata file cut inside a packet, so check the
- * framing first: every packet must fit in the file. Plain-text metadata
- * has nothing to check. Returns NULL when fine, else the reason.
- */
-#define METADATA_MAGIC 0x75D11D57U
-#define METADATA_HEADER_SIZE 37
-
-static guint32 read_u32(const guint8 *p, gboolean big_endian)
-{
-	return big_endian
-	           ? ((guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3])
-	           : ((guint32) p[3] << 24 | (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0]);
-}
-
-static char *check_metadata_packets(const char *dir)
-{
-	g_autofree char *path = g_build_filename(dir, "metadata", NULL);
-	g_autofree char *data = NULL;
-	gsize len = 0, off = 0;
-	gboolean be;
-
-	if (!g_file_get_contents(path, &data, &len, NULL)) {
-		return g_strdup_printf("cannot read %s", path);
-	}
-	if (len < 4 || (read_u32((guint8 *) data, FALSE) != METADATA_MAGIC &&
-	                read_u32((guint8 *) data, TRUE) != METADATA_MAGIC)) {
-		return NULL; /* plain text */
-	}
-	be = read_u32((guint8 *) data, TRUE) == METADATA_MAGIC;
-	while (off < len) {
-		const guint8 *h = (const guint8 *) data + off;
-		guint64 content, packet;
-
-		if (len - off < METADATA_HEADER_SIZE || read_u32(h, be) != METADATA_MAGIC) {
-			return g_strdup_printf(
-			    "the metadata file %s is truncated or corrupt at byte %" G_GSIZE_FORMAT,
-			    path, off);
-		}
-		content = read_u32(h + 24, be) / 8;
-		packet = read_u32(h + 28, be) / 8;
-		if (packet < METADATA_HEADER_SIZE || content > packet || packet > len - off) {
-			return g_strdup_printf(
-			    "the metadata file %s is truncated or corrupt: its packet at byte "
-			    "%" G_GSIZE_FORMAT " needs %" G_GUINT64_FORMAT
-			    " bytes, %" G_GSIZE_FORMAT " remain",
-			    path, off, packet, len - off);
-		}
-		off += packet;
-	}
-	return NULL;
-}
-
-/*
- * Whether TSDL text ends after a complete top-level declaration: braces
- * balanced outside comments and string literals, and the last significant
- * character a ';'. babeltrace2 2.0 also spins on metadata cut at a packet
- * boundary, which the framing check cannot see.
- */
-static gboolean tsdl_complete(const char *s, gsize len)
-{
-	gint64 depth = 0;
-	char last = 0;
-
-	for (gsize i = 0; i < len; i++) {
-		char ch = s[i];
-
-		if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
-			const char *end = g_strstr_len(s + i + 2, (gssize) (len - i - 2), "*/");
-
-			if (!end) {
-				return FALSE;
-			}
-			i = (gsize) (end - s) + 1;
-			continue;
-		}
-		if (ch == '/' && i + 1 < len && s[i + 1] == '/') {
-			while (i < len && s[i] != '\n') {
-				i++;
-			}
-			continue;
-		}
-		if (ch == '"' || ch == '\'') {
-			for (i++; i < len && s[i] != ch; i++) {
-				if (s[i] == '\\') {
-					i++;
-				}
-			}
-			if (i >= len) {
-				return FALSE;
-			}
-			last = ch;
-			continue;
-		}
-		if (ch == '{') {
-			depth++;
-		} else if (ch == '}' && --depth < 0) {
-			return FALSE;
-		}
-		if (!g_ascii_isspace(ch) && ch != '\0') {
-			last = ch;
-		}
-	}
-	return depth == 0 && last == ';';
-}
-
-/*
- * After check_metadata_packets(): the TSDL text of dir/metadata (the
- * packets' contents, or the plain file) must not be cut mid-way. Returns
- * NULL when fine, else the reason.
- */
-static char *check_metadata_text(const char *dir)
-{
-	g_autofree char *path = g_build_filename(dir, "metadata", NULL);
-	g_autofree char *data = NULL;
-	gsize len = 0;
-	GString *text;
-	gboolean ok;
-
-	if (!g_file_get_contents(path, &data, &len, NULL)) {
-		return g_strdup_printf("cannot read %s", path);
-	}
-	if (len >= 4 && (read_u32((guint8 *) data, FALSE) == METADATA_MAGIC ||
-	                 read_u32((guint8 *) data, TRUE) == METADATA_MAGIC)) {
-		gboolean be = read_u32((guint8 *) data, TRUE) == METADATA_MAGIC;
-
-		text = g_string_new(NULL);
-		for (gsize off = 0; off + METADATA_HEADER_SIZE <= len;) {
-			const guint8 *h = (const guint8 *) data + off;
-			gsize content = read_u32(h + 24, be) / 8, packet = read_u32(h + 28, be) / 8;
-
-			if (packet < METADATA_HEADER_SIZE || content > packet ||
-			    packet > len - off) {
-				break; /* the framing check reports it */
-			}
-			if (content > METADATA_HEADER_SIZE) {
-				g_string_append_len(text, (const char *) h + METADATA_HEADER_SIZE,
-				                    (gssize) (content - METADATA_HEADER_SIZE));
-			}
-			off += packet;
-		}
-	} else {
-		text = g_string_new_len(data, (gssize) len);
-	}
-	ok = tsdl_complete(text->str, text->len);
-	g_string_free(text, TRUE);
-	return ok ? NULL
-	          : g_strdup_printf("truncated metadata: the TSDL text of %s ends inside a "
-	                            "declaration",
-	                            path);
-}
-
-/* Reads each trace's metadata: does it carry what the debug-info filter needs? */
-static gboolean check_metadata(const classes_t *c, input_t *in, char **reason)
-{
-	for (guint i = 0; i < in->reads->len; i++) {
-		bt_value *params = bt_value_map_create();
-		const bt_value *res, *text;
-
-		bt_value_map_insert_string_entry(params, "path", g_ptr_array_index(in->reads, i));
-		res = query(c->ctf_fs, "metadata-info", params);
-		bt_value_put_ref(params);
-		text = res && bt_value_is_map(res)
-		           ? bt_value_map_borrow_entry_value_const(res, "text")
-		           : NULL;
-		if (!text || !bt_value_is_string(text)) {
-			bt_value_put_ref(res);
-			*reason = g_strdup_printf("cannot parse the CTF metadata of %s",
-			                          (const char *) g_ptr_array_index(in->dirs, i));
-			return FALSE;
-		}
-		if (strstr(bt_value_string_get(text), "lttng_ust_statedump:bin_info") &&
-		    strstr(bt_value_string_get(text), "_ip;")) {
-			in->symbols = TRUE;
-		}
-		bt_value_put_ref(res);
-	}
-	return TRUE;
-}
-
-/* Widens [in->begin, in->end] by a babeltrace2 `range-ns` map, if m has one. */
-static void widen_range(input_t *in, const bt_value *m)
-{
-	const bt_value *r =
-	    bt_value_is_map(m) ? bt_value_map_borrow_entry_value_const(m, "range-ns") : NULL;
-	const bt_value *b =
-	    r && bt_value_is_map(r) ? bt_value_map_borrow_entry_value_const(r, "begin") : NULL;
-	const bt_value *e =
-	    r && bt_value_is_map(r) ? bt_value_map_borrow_entry_value_const(r, "end") : NULL;
-
-	if (b && e && bt_value_is_signed_integer(b) && bt_value_is_signed_integer(e)) {
-		in->begin = MIN(in->begin, bt_value_integer_signed_get(b));
-		in->end = MAX(in->end, bt_value_integer_signed_get(e));
-	}
-}
-
-/*
- * Time range of the traces, for the progress estimate. babeltrace2 2.0
- * gives `range-ns` per stream (`stream-infos`), later versions per trace too.
- */
-static void query_range(const classes_t *c, input_t *in)
-{
-	in->begin = G_MAXINT64;
-	in->end = G_MININT64;
-	for (guint d = 0; d < in->reads->len; d++) {
-		bt_value *params = inputs_value(g_ptr_array_index(in->reads, d));
-		const bt_value *res =
-		    params ? query(c->ctf_fs, "babeltrace.trace-infos", params) : NULL;
-
-		bt_value_put_ref(params);
-		for (guint64 i = 0;
-		     res && bt_value_is_array(res) && i < bt_value_array_get_length(res); i++) {
-			const bt_value *t = bt_value_array_borrow_element_by_index_const(res, i);
-			const bt_value *streams =
-			    bt_value_is_map(t)
-			        ? bt_value_map_borrow_entry_value_const(t, "stream-infos")
-			        : NULL;
-
-			widen_range(in, t);
-			for (guint64 k = 0; streams && bt_value_is_array(streams) &&
-			                    k < bt_value_array_get_length(streams);
-			     k++) {
-				widen_range(
-				    in, bt_value_array_borrow_element_by_index_const(streams, k));
-			}
-		}
-		bt_value_put_ref(res);
-	}
-}
-
-static void input_free(input_t *in)
-{
-	for (guint i = 0; i < in->mirrors->len; i++) {
-		weft_reader_repair_remove(g_ptr_array_index(in->mirrors, i));
-	}
-	g_free(in->path);
-	g_ptr_array_free(in->dirs, TRUE);
-	g_ptr_array_free(in->reads, TRUE);
-	g_ptr_array_free(in->mirrors, TRUE);
-	g_ptr_array_free(in->warnings, TRUE);
-	g_hash_table_destroy(in->repaired);
-	g_free(in);
-}
-
-/*
- * What babeltrace2 reads for each trace folder: the folder itself, or a
- * mirror where the streams it cannot read whole end at their last
- * complete packet (weft-reader-repair.c).
- */
-static void plan_reads(input_t *in)
-{
-	for (guint i = 0; i < in->dirs->len; i++) {
-		const char *dir = g_ptr_array_index(in->dirs, i);
-		char *mirror = weft_reader_repair_dir(dir, in->warnings, in->repaired);
-
-		g_ptr_array_add(in->reads, mirror ? mirror : g_strdup(dir));
-		if (mirror) {
-			g_ptr_array_add(in->mirrors, g_strdup(mirror));
-		}
-	}
-}
-
-static input_t *open_input(const classes_t *c, const char *path, GError **error)
-{
-	input_t *in = g_new0(input_t, 1);
-	g_autofree char *reason = NULL;
-
-	in->path = g_strdup(path);
-	in->dirs = g_ptr_array_new_with_free_func(g_free);
-	in->reads = g_ptr_array_new_with_free_func(g_free);
-	in->mirrors = g_ptr_array_new_with_free_func(g_free);
-	in->warnings = g_ptr_array_new_with_free_func(g_free);
-	in->repaired = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path,
-		          "no such file or directory");
-		goto error;
-	}
-	if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-		g_autofree char *base = g_path_get_basename(path);
-		g_autofree char *dir = g_path_get_dirname(path);
-
-		if (!strcmp(base, "metadata")) {
-			g_ptr_array_add(in->dirs, g_strdup(dir));
-		}
-	} else {
-		find_traces(path, 0, in->dirs);
-	}
-	if (!in->dirs->len) {
-		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path,
-		          g_file_test(path, G_FILE_TEST_IS_DIR)
-		              ? "no CTF trace (no metadata file) in this folder"
-		              : "not a CTF trace (give the trace's folder or its metadata file)");
-		goto error;
-	}
-	g_ptr_array_sort(in->dirs, cmp_str);
-	for (guint i = 0; i < in->dirs->len; i++) {
-		const char *dir = g_ptr_array_index(in->dirs, i);
-		g_autofree char *bad = check_metadata_packets(dir);
-
-		if (!bad) {
-			bad = check_metadata_text(dir);
-		}
-
-		if (bad) {
-			set_error(error, WEFT_READER_ERROR_READ, "open trace", path, bad);
-			goto error;
-		}
-	}
-	plan_reads(in);
-	if (!check_metadata(c, in, &reason)) {
-		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", path, reason);
-		goto error;
-	}
-	query_range(c, in);
-	return in;
-error:
-	input_free(in);
-	return NULL;
-}
-
-/* ---- stream files ---- */
-
-#define INDEX_MAGIC 0xC1F1DCC1u
-#define INDEX_HEADER_SIZE 16
-#define INDEX_ENTRY_MIN 56 /* offset, packet_size, content_size, 2 times, discarded, stream id */
-
-/*
- * Bytes the LTTng index of stream dir/name says the stream holds
- * (dir/index/name.idx, big-endian), or 0 when there is no usable index.
- */
-static guint64 index_expected_size(const char *dir, const char *name)
-{
-	g_autofree char *idx_name = g_strconcat(name, ".idx", NULL);
-	g_autofree char *path = g_build_filename(dir, "index", idx_name, NULL);
-	g_autofree char *data = NULL;
-	gsize len = 0;
-	guint32 h[4];
-	guint64 end = 0;
-
-	if (!g_file_get_contents(path, &data, &len, NULL) || len < INDEX_HEADER_SIZE) {
-		return 0;
-	}
-	memcpy(h, data, sizeof h);
-	if (GUINT32_FROM_BE(h[0]) != INDEX_MAGIC || GUINT32_FROM_BE(h[3]) < INDEX_ENTRY_MIN) {
-		return 0;
-	}
-	for (gsize off = INDEX_HEADER_SIZE; off + GUINT32_FROM_BE(h[3]) <= len;
-	     off += GUINT32_FROM_BE(h[3])) {
-		guint64 e[2];
-
-		memcpy(e, data + off, sizeof e);
-		if (GUINT64_FROM_BE(e[1]) % 8 ||
-		    GUINT64_FROM_BE(e[0]) > G_MAXUINT64 - GUINT64_FROM_BE(e[1]) / 8) {
-			return 0;
-		}
-		end = MAX(end, GUINT64_FROM_BE(e[0]) + GUINT64_FROM_BE(e[1]) / 8);
-	}
-	return end;
-}
-
-static void add_cpu(GArray *cpus, guint cpu)
-{
-	for (guint i = 0; i < cpus->len; i++) {
-		if (g_array_index(cpus, guint, i) == cpu) {
-			return;
-		}
-	}
-	g_array_append_val(cpus, cpu);
-}
-
-/*
- * Looks at the stream files of trace directory dir: babeltrace2 skips an
- * empty one silently and reads a file cut at a packet boundary as if it
- * were whole. Adds a sentence per such file to warnings and the CPU of each
- * per-CPU stream file (CHANNEL_CPU) to cpus.
- */
-static void scan_streams(const char *dir, GHashTable *repaired, GPtrArray *warnings, GArray *cpus)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	if (!d) {
-		return;
-	}
-	while ((name = g_dir_read_name(d))) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-		const char *us = strrchr(name, '_');
-		GStatBuf st;
-		guint64 expected;
-
-		if (name[0] == '.' || !strcmp(name, "metadata") || g_stat(path, &st) != 0 ||
-		    !S_ISREG(st.st_mode)) {
-			continue;
-		}
-		if (us && us[1] && strspn(us + 1, "0123456789") == strlen(us + 1) &&
-		    strlen(us + 1) < 6) {
-			add_cpu(cpus, (guint) atoi(us + 1));
-		}
-		expected = index_expected_size(dir, name);
-		if (g_hash_table_contains(repaired, path)) {
-			continue; /* the repair said what was dropped */
-		}
-		if (st.st_size == 0) {
-			g_ptr_array_add(
-			    warnings,
-			    g_strdup_printf("stream %s is empty: its events are missing", path));
-		} else if ((guint64) st.st_size < expected) {
-			g_ptr_array_add(warnings,
-			                g_strdup_printf("stream %s is truncated (%" G_GUINT64_FORMAT
-			                                " of %" G_GUINT64_FORMAT
-			                                " bytes): the events of its "
-			                                "missing packets are missing",
-			                                path, (guint64) st.st_size, expected));
-		}
-	}
-	g_dir_close(d);
-}
-
-static int cmp_guint(gconstpointer a, gconstpointer b)
-{
-	guint x = *(const guint *) a, y = *(const guint *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* Records in model what the stream files of every input say. */
-static void add_stream_facts(weft_model_t *model, GPtrArray *inputs)
-{
-	guint first = model->warnings->len;
-
-	for (guint i = 0; i < inputs->len; i++) {
-		const input_t *in = g_ptr_array_index(inputs, i);
-
-		for (guint d = 0; d < in->dirs->len; d++) {
-			scan_streams(g_ptr_array_index(in->dirs, d), in->repaired, model->warnings,
-			             model->stream_cpus);
-		}
-		for (guint w = 0; w < in->warnings->len; w++) {
-			g_ptr_array_add(model->warnings,
-			                g_strdup(g_ptr_array_index(in->warnings, w)));
-		}
-	}
-	g_array_sort(model->stream_cpus, cmp_guint);
-	if (model->warnings->len > first) {
-		qsort(model->warnings->pdata + first, model->warnings->len - first,
-		      sizeof(gpointer), cmp_str);
-	}
 }
 
 /* ---- the sink ---- */
@@ -710,16 +169,18 @@ static gboolean connect_to_muxer(bt_graph *graph, const bt_component_source *src
 	return TRUE;
 }
 
-static const bt_component_source *add_source(bt_graph *graph, const classes_t *c, const input_t *in,
-                                             const char *dir, guint n, GError **error)
+static const bt_component_source *add_source(bt_graph *graph, const weft_reader_classes_t *c,
+                                             const weft_reader_input_t *in, const char *dir,
+                                             guint n, GError **error)
 {
-	bt_value *params = inputs_value(dir);
+	bt_value *params = weft_reader_inputs_value(dir);
 	const bt_component_source *src = NULL;
 	g_autofree char *name = g_strdup_printf("source-%u", n);
 	bt_graph_add_component_status st;
 
 	if (!params) {
-		set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path, "out of memory");
+		weft_reader_set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path,
+		                      "out of memory");
 		return NULL;
 	}
 	st = bt_graph_add_source_component(graph, c->ctf_fs, name, params, BT_LOGGING_LEVEL_NONE,
@@ -728,7 +189,8 @@ static const bt_component_source *add_source(bt_graph *graph, const classes_t *c
 	if (st != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
 		g_autofree char *reason = take_bt_error();
 
-		set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path, reason);
+		weft_reader_set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path,
+		                      reason);
 		return NULL;
 	}
 	return src;
@@ -751,7 +213,7 @@ static char *paths_label(GPtrArray *inputs)
 	GString *s = g_string_new(NULL);
 
 	for (guint i = 0; i < inputs->len; i++) {
-		input_t *in = g_ptr_array_index(inputs, i);
+		weft_reader_input_t *in = g_ptr_array_index(inputs, i);
 
 		g_string_append_printf(s, "%s%s", i ? " " : "", in->path);
 	}
@@ -759,7 +221,7 @@ static char *paths_label(GPtrArray *inputs)
 }
 
 /* Builds the graph; returns the last filter (whose output feeds weft's sink). */
-static const bt_component_filter *build_graph(bt_graph *graph, const classes_t *c,
+static const bt_component_filter *build_graph(bt_graph *graph, const weft_reader_classes_t *c,
                                               GPtrArray *inputs, gboolean symbols, GError **error)
 {
 	const bt_component_filter *muxer = add_filter(graph, c->muxer, "muxer", NULL);
@@ -768,13 +230,14 @@ static const bt_component_filter *build_graph(bt_graph *graph, const classes_t *
 	if (!muxer) {
 		g_autofree char *reason = take_bt_error();
 
-		set_error(error, WEFT_READER_ERROR_READ, "create the reading graph", "", reason);
+		weft_reader_set_error(error, WEFT_READER_ERROR_READ, "create the reading graph", "",
+		                      reason);
 		return NULL;
 	}
 	guint64 ports = 0;
 
 	for (guint i = 0, n = 0; i < inputs->len; i++) {
-		input_t *in = g_ptr_array_index(inputs, i);
+		weft_reader_input_t *in = g_ptr_array_index(inputs, i);
 
 		for (guint d = 0; d < in->reads->len; d++) {
 			const bt_component_source *src =
@@ -788,8 +251,8 @@ static const bt_component_filter *build_graph(bt_graph *graph, const classes_t *
 			if (!connect_to_muxer(graph, src, muxer)) {
 				g_autofree char *reason = take_bt_error();
 
-				set_error(error, WEFT_READER_ERROR_READ, "open trace", in->path,
-				          reason);
+				weft_reader_set_error(error, WEFT_READER_ERROR_READ, "open trace",
+				                      in->path, reason);
 				return NULL;
 			}
 		}
@@ -797,8 +260,8 @@ static const bt_component_filter *build_graph(bt_graph *graph, const classes_t *
 	if (ports == 0) {
 		g_autofree char *label = paths_label(inputs);
 
-		set_error(error, WEFT_READER_ERROR_EMPTY, "open trace", label,
-		          "the trace holds no event stream");
+		weft_reader_set_error(error, WEFT_READER_ERROR_EMPTY, "open trace", label,
+		                      "the trace holds no event stream");
 		return NULL;
 	}
 	if (symbols && c->debug_info) {
@@ -860,8 +323,8 @@ static gboolean run_graph(bt_graph *graph, sink_data_t *sd, progress_t *p, const
 		if ((n++ & 63) == 0) {
 			if (p->opts && p->opts->cancellable &&
 			    g_cancellable_is_cancelled(p->opts->cancellable)) {
-				set_error(error, WEFT_READER_ERROR_CANCELLED, "read trace", label,
-				          "cancelled");
+				weft_reader_set_error(error, WEFT_READER_ERROR_CANCELLED,
+				                      "read trace", label, "cancelled");
 				return FALSE;
 			}
 			report_progress(p, sd->state, FALSE);
@@ -873,17 +336,18 @@ static gboolean run_graph(bt_graph *graph, sink_data_t *sd, progress_t *p, const
 		if (st != BT_GRAPH_RUN_ONCE_STATUS_OK && st != BT_GRAPH_RUN_ONCE_STATUS_AGAIN) {
 			g_autofree char *reason = take_bt_error();
 
-			set_error(error, WEFT_READER_ERROR_READ, "read trace", label, reason);
+			weft_reader_set_error(error, WEFT_READER_ERROR_READ, "read trace", label,
+			                      reason);
 			return FALSE;
 		}
 	}
 }
 
-static gboolean check_classes(const classes_t *c, GError **error)
+static gboolean check_classes(const weft_reader_classes_t *c, GError **error)
 {
 	if (!c->ctf_fs || !c->muxer) {
-		set_error(error, WEFT_READER_ERROR_READ, "load babeltrace2 plugins", "",
-		          "the ctf and utils plugins of babeltrace2 are not installed");
+		weft_reader_set_error(error, WEFT_READER_ERROR_READ, "load babeltrace2 plugins", "",
+		                      "the ctf and utils plugins of babeltrace2 are not installed");
 		return FALSE;
 	}
 	return TRUE;
@@ -914,8 +378,9 @@ static weft_model_t *load_json(const char *const *paths, const weft_reader_optio
 	weft_model_t *model;
 
 	if (paths[1]) {
-		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[0],
-		          "a Chrome JSON trace is read alone, not merged with other traces");
+		weft_reader_set_error(
+		    error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[0],
+		    "a Chrome JSON trace is read alone, not merged with other traces");
 		return NULL;
 	}
 	model = weft_json_import_file(
@@ -936,8 +401,8 @@ static weft_model_t *load_json(const char *const *paths, const weft_reader_optio
 weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_options_t *options,
                                GError **error)
 {
-	const classes_t *c = get_classes();
-	GPtrArray *inputs = g_ptr_array_new_with_free_func((GDestroyNotify) input_free);
+	const weft_reader_classes_t *c = get_classes();
+	GPtrArray *inputs = g_ptr_array_new_with_free_func((GDestroyNotify) weft_reader_input_free);
 	sink_data_t sd = {0};
 	progress_t progress = {options, G_MAXINT64, G_MININT64, 0};
 	bt_graph *graph = NULL;
@@ -951,7 +416,8 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 		goto end;
 	}
 	if (!paths || !paths[0]) {
-		set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", "", "no trace given");
+		weft_reader_set_error(error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", "",
+		                      "no trace given");
 		goto end;
 	}
 	for (guint i = 0; paths[i]; i++) {
@@ -959,7 +425,7 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 			model = load_json(i ? paths + i : paths, options, error);
 			if (model && i) {
 				g_clear_pointer(&model, weft_model_free);
-				set_error(
+				weft_reader_set_error(
 				    error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[i],
 				    "a Chrome JSON trace is read alone, not merged with other "
 				    "traces");
@@ -968,7 +434,7 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 		}
 	}
 	for (guint i = 0; paths[i]; i++) {
-		input_t *in = open_input(c, paths[i], error);
+		weft_reader_input_t *in = weft_reader_open_input(c, paths[i], error);
 
 		if (!in) {
 			goto end;
@@ -995,7 +461,8 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	             bt_component_sink_borrow_input_port_by_index_const(sink, 0))) {
 		g_autofree char *reason = take_bt_error();
 
-		set_error(error, WEFT_READER_ERROR_READ, "create the reading graph", label, reason);
+		weft_reader_set_error(error, WEFT_READER_ERROR_READ, "create the reading graph",
+		                      label, reason);
 		goto end;
 	}
 	if (!run_graph(graph, &sd, &progress, label, error)) {
@@ -1005,10 +472,10 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	model = weft_sink_state_finish(sd.state, NULL);
 	sd.state = NULL;
 	if (!model) {
-		set_error(error, WEFT_READER_ERROR_EMPTY, "read trace", label,
-		          "the trace holds no events");
+		weft_reader_set_error(error, WEFT_READER_ERROR_EMPTY, "read trace", label,
+		                      "the trace holds no events");
 	} else {
-		add_stream_facts(model, inputs);
+		weft_reader_add_stream_facts(model, inputs);
 	}
 end:
 	bt_graph_put_ref(graph);
