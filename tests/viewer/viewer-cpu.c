@@ -333,7 +333,7 @@ static void test_ticks(void)
 	guint pixels;
 
 	/* One mark a sample where they are pixels apart (20 us at ~10 us/px). */
-	g_assert_cmpfloat(weft_time_window_ns_per_px(tw), <, 20 * US / 1.5);
+	g_assert_cmpfloat(weft_time_window_ns_per_px(tw), <, 20 * US / 1.2);
 	g_assert_cmpuint(marks_of(w1), ==, 300);
 	g_assert_cmpuint(marks_of(main_lane), ==, 0);
 	pixels = tick_pixels(w1);
