@@ -21,17 +21,9 @@
 set -euo pipefail
 
 weft=$1 preload=$2 app=$3
-work=$(mktemp -d "${TMPDIR:-/tmp}/weft-cpu.XXXXXX")
 # shellcheck source=tests/check.sh
 . "$(dirname "$0")/../check.sh"
-
-cleanup() { weft_check_finish "$work"; }
-trap cleanup EXIT
-
-if ! lttng list >/dev/null 2>&1; then
-	echo "FAIL: no lttng-sessiond is reachable (tests/run.sh starts one)" >&2
-	exit 1
-fi
+weft_check_start cpu
 export WEFT_PRELOAD_LIB="$preload"
 
 record() { # NAME MODE [ENV...]: records cpu-app MODE into $work/NAME

@@ -10,22 +10,10 @@
 set -euo pipefail
 
 weft=$1 preload=$2 program=$3
-work=$(mktemp -d "${TMPDIR:-/tmp}/weft-critical.XXXXXX")
 # shellcheck source=tests/check.sh
 . "$(dirname "$0")/../check.sh"
-
-cleanup() { weft_check_finish "$work"; }
-trap cleanup EXIT
-
-if ! lttng list >/dev/null 2>&1; then
-	echo "FAIL: no lttng-sessiond is reachable (tests/run.sh starts one)" >&2
-	exit 1
-fi
-WEFT_PRELOAD_LIB="$preload" "$weft" record --preload -o "$work/trace" "$program" \
-	>"$work/program.out" 2>"$work/record.err"
-pid=$(sed -n 's/.* from [^,]*, pid \([0-9]*\)).*/\1/p' "$work/record.err")
-check "weft record names the program's pid" test -n "$pid"
-trace="$work/trace"
+weft_check_start critical
+weft_record_preload "$weft" "$preload" "$program"
 
 rows() { # REGION: the critical-path rows as "state|function|share|tid" lines
 	"$weft" stats --json --pid "$pid" --critical-path="$1" "$trace" |

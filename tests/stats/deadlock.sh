@@ -9,24 +9,12 @@
 set -euo pipefail
 
 weft=$1 preload=$2 program=$3
-work=$(mktemp -d "${TMPDIR:-/tmp}/weft-deadlock.XXXXXX")
 # shellcheck source=tests/check.sh
 . "$(dirname "$0")/../check.sh"
-
-cleanup() { weft_check_finish "$work"; }
-trap cleanup EXIT
-
-if ! lttng list >/dev/null 2>&1; then
-	echo "FAIL: no lttng-sessiond is reachable (tests/run.sh starts one)" >&2
-	exit 1
-fi
+weft_check_start deadlock
 rc=0
-WEFT_PRELOAD_LIB="$preload" "$weft" record --preload -o "$work/trace" "$program" \
-	>"$work/program.out" 2>"$work/record.err" || rc=$?
+weft_record_preload "$weft" "$preload" "$program" || rc=$?
 check "the program was killed by SIGALRM, as weft record says (exit $rc)" test "$rc" = 142
-pid=$(sed -n 's/.* from [^,]*, pid \([0-9]*\)).*/\1/p' "$work/record.err")
-check "weft record names the program's pid" test -n "$pid"
-trace="$work/trace"
 
 "$weft" stats --pid "$pid" "$trace" >"$work/all.txt"
 check "text: the deadlocks section comes first" \

@@ -4,14 +4,17 @@
  * Each round:
  *   refresher  takes cache_lock, then waits on `fresh` (refresh_cache);
  *   client     enters region "request" and asks for cache_lock (serve_request);
- *   fetcher    sleeps 30 ms in fetch_from_backend, then signals `fresh`;
+ *   fetcher    once the client sleeps in its wait, sleeps 30 ms in
+ *              fetch_from_backend, then signals `fresh`;
  *   refresher  wakes, releases cache_lock; the client gets it; the request ends.
  * The client also runs region "compute" that waits for nothing.
  * Expected: the critical path of "request" is mostly fetcher's sleep in
  * fetch_from_backend; the path of "compute" stays on the client, running.
  */
+#define _GNU_SOURCE
 #include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 #include <weft/trace.h>
 
 #include "diag-common.h"
@@ -21,7 +24,7 @@
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t fresh_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fresh = PTHREAD_COND_INITIALIZER;
-static atomic_int holding_round, waiting_round, client_round, served_round;
+static atomic_int holding_round, waiting_round, client_round, served_round, client_tid;
 static int fresh_round;
 
 static __attribute__((noinline)) void refresh_cache(int round)
@@ -76,8 +79,9 @@ static void *fetcher(void *arg)
 {
 	(void) arg;
 	for (int r = 1; r <= ROUNDS; r++) {
-		/* the refresher waits and the client asked for the lock */
-		while (atomic_load(&waiting_round) < r || atomic_load(&client_round) < r) {
+		/* the refresher waits, and the client sleeps in its wait for the lock */
+		while (atomic_load(&waiting_round) < r || atomic_load(&client_round) < r ||
+		       !diag_thread_sleeping(atomic_load(&client_tid))) {
 			diag_spin(10000);
 		}
 		fetch_from_backend();
@@ -92,6 +96,7 @@ static void *fetcher(void *arg)
 static void *client(void *arg)
 {
 	(void) arg;
+	atomic_store(&client_tid, (int) gettid());
 	for (int r = 1; r <= ROUNDS; r++) {
 		while (atomic_load(&holding_round) < r) {
 			diag_spin(10000);
