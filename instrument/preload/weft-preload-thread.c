@@ -224,10 +224,13 @@ static void weft_exec_event(const void *ip, const char *path)
 	weft_cpu_before_exec();
 }
 
-/* exec returned: it failed, sampling goes on. */
+/* exec returned: it failed, sampling goes on, with the failure's errno. */
 static int weft_exec_returned(int ret)
 {
+	int saved_errno = errno;
+
 	weft_cpu_exec_failed();
+	errno = saved_errno;
 	return ret;
 }
 

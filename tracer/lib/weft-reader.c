@@ -368,18 +368,19 @@ static void on_json_progress(double fraction, gpointer data)
 }
 
 /*
- * A Chrome JSON trace, read alone: its model is what the viewer shows for
+ * paths[json], a Chrome JSON trace, read alone (an error with any other
+ * path, before anything is read): its model is what the viewer shows for
  * it. The error codes are the reader's.
  */
-static weft_model_t *load_json(const char *const *paths, const weft_reader_options_t *options,
-                               GError **error)
+static weft_model_t *load_json(const char *const *paths, guint json,
+                               const weft_reader_options_t *options, GError **error)
 {
 	GError *local = NULL;
 	weft_model_t *model;
 
-	if (paths[1]) {
+	if (json > 0 || paths[1]) {
 		weft_reader_set_error(
-		    error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[0],
+		    error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[json],
 		    "a Chrome JSON trace is read alone, not merged with other traces");
 		return NULL;
 	}
@@ -422,14 +423,7 @@ weft_model_t *weft_reader_load(const char *const *paths, const weft_reader_optio
 	}
 	for (guint i = 0; paths[i]; i++) {
 		if (is_json_path(paths[i])) {
-			model = load_json(i ? paths + i : paths, options, error);
-			if (model && i) {
-				g_clear_pointer(&model, weft_model_free);
-				weft_reader_set_error(
-				    error, WEFT_READER_ERROR_NOT_A_TRACE, "open trace", paths[i],
-				    "a Chrome JSON trace is read alone, not merged with other "
-				    "traces");
-			}
+			model = load_json(paths, i, options, error);
 			goto end;
 		}
 	}

@@ -129,12 +129,10 @@ static const weft_column_t deadlock_columns[] = {
 };
 
 /* The cycle's threads, locks, callers and stacks, one string per column. */
-static void describe(const weft_model_t *model, const weft_deadlock_t *d, GString *cycle,
-                     GString *waits, GString *locks, GString *stacks)
+static void describe(const weft_model_t *model, weft_sites_t *callers, weft_sites_t *whole,
+                     const weft_deadlock_t *d, GString *cycle, GString *waits, GString *locks,
+                     GString *stacks)
 {
-	g_autoptr(weft_sites_t) callers = weft_sites_new(model, WEFT_GROUP_CALLER);
-	g_autoptr(weft_sites_t) whole = weft_sites_new(model, WEFT_GROUP_STACK);
-
 	for (guint i = 0; i < d->waits->len; i++) {
 		const weft_deadlock_wait_t *w = &g_array_index(d->waits, weft_deadlock_wait_t, i);
 		g_autofree char *who = weft_analysis_dup_thread_label(model, w->thread);
@@ -159,6 +157,9 @@ weft_table_t *weft_deadlock_table_new(const weft_model_t *model,
                                       const weft_analysis_options_t *options)
 {
 	g_autoptr(GArray) found = weft_deadlock_analysis_new(model, options);
+	/* each resolver reads every hold once: made once for all the rows */
+	g_autoptr(weft_sites_t) callers = weft_sites_new(model, WEFT_GROUP_CALLER);
+	g_autoptr(weft_sites_t) whole = weft_sites_new(model, WEFT_GROUP_STACK);
 	weft_table_t *table = weft_table_new("deadlocks", "Deadlocks", deadlock_columns,
 	                                     G_N_ELEMENTS(deadlock_columns), model->start);
 
@@ -174,7 +175,7 @@ weft_table_t *weft_deadlock_table_new(const weft_model_t *model,
 		GString *locks = g_string_new(NULL), *stacks = g_string_new(NULL);
 		guint row = weft_table_add_row(table);
 
-		describe(model, d, cycle, waits, locks, stacks);
+		describe(model, callers, whole, d, cycle, waits, locks, stacks);
 		weft_table_take_string(table, row, 0, g_string_free(cycle, FALSE));
 		weft_table_set_int(table, row, 1, d->since);
 		weft_table_set_int(table, row, 2, model->end - d->since);
